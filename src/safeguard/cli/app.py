@@ -1,0 +1,23 @@
+"""`safeguard`: the command line. Each command is documented in docs/cli.md (a test checks)."""
+
+from __future__ import annotations
+
+import typer
+
+from safeguard.cli import contract, ingest, quarantine, synth
+
+app = typer.Typer(
+    name="safeguard",
+    help="Safeguard: the multi-agency safeguarding hub. Synthetic data only in demos and tests.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("synth")(synth.synth)
+app.command("ingest")(ingest.ingest)
+app.add_typer(quarantine.app, name="quarantine")
+app.command("contract")(contract.contract)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,86 @@
+"""`safeguard ingest`: validate and load deliveries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from safeguard.ingest.report import DeliveryReport, Outcome, exit_code, summary
+
+
+def _deliveries(paths: list[Path]) -> list[Path]:
+    """Each path as given, or, for a folder of delivery folders, each delivery inside it."""
+    out: list[Path] = []
+    for path in paths:
+        inner = sorted(p for p in path.iterdir() if (p / "manifest.json").exists()) \
+            if path.is_dir() and not (path / "manifest.json").exists() else []
+        out.extend(inner or [path])
+    return out
+
+
+def _print(console: Console, report: DeliveryReport) -> None:
+    style = {Outcome.LOADED: "green", Outcome.ALREADY_INGESTED: "cyan",
+             Outcome.REJECTED: "bold red"}[report.outcome]
+    console.print(f"[{style}]{report.path}[/]: {report.message}")
+    if not report.files or report.outcome is Outcome.ALREADY_INGESTED:
+        return
+    table = Table(show_edge=False, pad_edge=False)
+    for column in ("file", "kind", "read", "accepted", "quarantined", "new", "updated",
+                   "unchanged"):
+        table.add_column(column, justify="left" if column in ("file", "kind") else "right")
+    for f in report.files:
+        table.add_row(f.path, f.kind or "?", *(str(v) for v in (
+            f.read, f.accepted, f.quarantined, f.new, f.updated, f.unchanged)))
+    console.print(table)
+    for f in report.files:
+        for text in ([f.error] if f.error else []) + f.warnings:
+            console.print(f"  [yellow]{text}[/]")
+
+
+def ingest(
+    paths: list[Path] = typer.Argument(
+        ..., help="Delivery folders or .zip files, or a folder holding delivery folders."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Validate deliveries against the contract and load them; bad rows go to quarantine.
+
+    Exit code 0: all loaded; 1: some rows were quarantined; 2: a delivery or file was rejected.
+    """
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from safeguard.hub.deliveries.store import DjangoDeliveryStore
+    from safeguard.ingest.pipeline import ingest as run
+    from safeguard.settings import get_settings
+
+    settings = get_settings()
+    store = DjangoDeliveryStore()
+    console = Console(stderr=as_json)
+    reports = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=as_json) as bar:
+        for path in _deliveries(paths):
+            task = bar.add_task(str(path), total=None)
+
+            def step(name: str, rows: int, task: int = task, path: Path = path) -> None:
+                bar.update(task, description=f"{path.name}: {name} {rows:,} rows")
+
+            report = run(path, store, settings.landing_dir,
+                         chunk_rows=settings.ingest_chunk_rows, progress=step)
+            bar.remove_task(task)
+            reports.append(report)
+            if not as_json:
+                _print(console, report)
+    if as_json:
+        typer.echo(json.dumps(summary(reports), indent=2))
+    else:
+        totals = summary(reports)["totals"]
+        console.print(f"[bold]Total[/]: read {totals['read']:,}, accepted "
+                      f"{totals['accepted']:,}, quarantined {totals['quarantined']:,}")
+    raise typer.Exit(exit_code(reports))

@@ -1,0 +1,1 @@
+"""The hub: the Django project holding the shared store, and later the practitioners' web pages."""

@@ -1,0 +1,189 @@
+"""The landing zone: each delivery kept immutable as Parquet beside its manifest.
+
+A delivery is first written to `landing/.staging/<checksum>/`; set-based checks that need the
+whole delivery (repeated record ids, references between records) run there in DuckDB; then the
+folder is renamed into place as `landing/<agency>/<extract date>-<checksum>/` in one step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from safeguard.contract.fields import FieldType
+from safeguard.contract.kinds import KINDS, Kind
+from safeguard.ingest.validate import ROW_COLUMN
+
+QUARANTINE_FILE = "quarantine.jsonl"
+HASH_COLUMN = "_hash"
+
+
+def delivery_dir(landing: Path, agency: str, extract_date: str, checksum: str) -> Path:
+    return landing / agency / f"{extract_date}-{checksum[:16]}"
+
+
+def staged_name(kind: str, filename: str) -> str:
+    """Where a delivered file's accepted rows land, relative to the delivery folder."""
+    return f"{kind}/{filename}.parquet"
+
+
+@dataclass
+class StagedFile:
+    """One delivered file's accepted rows while the delivery is being staged."""
+
+    name: str
+    kind: Kind
+    path: Path
+    writer: pq.ParquetWriter | None = None
+
+    def write(self, table: pa.Table) -> None:
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, table.schema, compression="zstd")
+        if table.num_rows:
+            self.writer.write_table(table)
+
+    def close(self, schema: pa.Schema) -> None:
+        if self.writer is None:
+            self.write(schema.empty_table())
+        assert self.writer is not None
+        self.writer.close()
+
+
+class Staging:
+    """A delivery's staging folder: accepted rows per file and the quarantine log."""
+
+    def __init__(self, landing: Path, checksum: str) -> None:
+        self.root = landing / ".staging" / checksum
+        if self.root.exists():
+            shutil.rmtree(self.root)  # left by a process that died: start again
+        self.root.mkdir(parents=True)
+        self._quarantine = (self.root / QUARANTINE_FILE).open("w", encoding="utf-8")
+
+    def file(self, name: str, kind: Kind) -> StagedFile:
+        return StagedFile(name, kind, self.root / "staged" / staged_name(kind.name, name))
+
+    def quarantine(self, filename: str, entries: Iterable[dict[str, object]]) -> None:
+        for entry in entries:
+            self._quarantine.write(json.dumps({"file": filename, **entry}, ensure_ascii=False))
+            self._quarantine.write("\n")
+
+    def close_quarantine(self) -> None:
+        self._quarantine.close()
+
+    def discard(self) -> None:
+        self._quarantine.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def publish(self, target: Path) -> None:
+        """Move the finished delivery into place in one rename (replacing an orphan, if any)."""
+        shutil.rmtree(self.root / "staged", ignore_errors=True)
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.root, target)
+
+
+def _sql_path(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _ref_fields(kind: Kind) -> list[tuple[str, str, bool]]:
+    return [(f.name, f.ref_kind or "", f.type is FieldType.REFS)
+            for f in kind.fields if f.type in (FieldType.REF, FieldType.REFS)]
+
+
+class DeliveryChecks:
+    """Whole-delivery checks in DuckDB: repeated record ids and references that do not resolve."""
+
+    def __init__(self, files: Sequence[StagedFile], earlier: Sequence[Path], temp_dir: Path) -> None:
+        self.files = files
+        self.earlier = earlier
+        self.db = duckdb.connect()
+        self.db.execute(f"SET temp_directory = {_sql_path(temp_dir)}")
+        self.db.execute("SET preserve_insertion_order = false")
+        self.db.execute("SET memory_limit = '1GB'")
+        for i, f in enumerate(files):
+            self.db.execute(f"CREATE TABLE f{i} AS SELECT * FROM read_parquet({_sql_path(f.path)})")
+
+    def _tables(self, kind: str) -> list[str]:
+        return [f"f{i}" for i, f in enumerate(self.files) if f.kind.name == kind]
+
+    def duplicates(self) -> dict[int, list[dict[str, object]]]:
+        """Rows whose record id already appeared earlier in this delivery, by file index."""
+        out: dict[int, list[dict[str, object]]] = {}
+        for kind in {f.kind.name for f in self.files}:
+            tables = self._tables(kind)
+            union = " UNION ALL ".join(
+                f"SELECT {t[1:]} AS f, {ROW_COLUMN} AS r, record_id FROM {t}" for t in tables)
+            rows = self.db.execute(f"""
+                SELECT f, r, record_id, first_value(r) OVER w, first_value(f) OVER w FROM ({union})
+                WINDOW w AS (PARTITION BY record_id ORDER BY f, r)
+                QUALIFY row_number() OVER w > 1""").fetchall()
+            for f, r, record_id, first_row, first_file in rows:
+                where = f"row {first_row}" + (
+                    "" if first_file == f else f" of {self.files[first_file].name}")
+                out.setdefault(f, []).append({"row": r, "problems": [{
+                    "field": "record_id", "value": record_id,
+                    "reason": f"record id repeated in this delivery (first at {where})"}]})
+        return out
+
+    def drop(self, index: int, rows: Iterable[int]) -> None:
+        rows = list(rows)
+        if rows:
+            self.db.execute(f"DELETE FROM f{index} WHERE {ROW_COLUMN} IN (SELECT unnest(?))",
+                            [rows])
+
+    def _known_ids(self, kind: str) -> str:
+        parts = [f"SELECT record_id FROM {t}" for t in self._tables(kind)]
+        earlier = [p for d in self.earlier for p in sorted((d / kind).glob("*.parquet"))]
+        if earlier:
+            paths = ", ".join(_sql_path(p) for p in earlier)
+            parts.append(f"SELECT record_id FROM read_parquet([{paths}])")
+        return " UNION ".join(parts) if parts else "SELECT NULL::VARCHAR AS record_id WHERE false"
+
+    def dangling(self, index: int) -> list[dict[str, object]]:
+        """Rows of file `index` naming a record that is in neither this delivery nor earlier ones."""
+        kind = self.files[index].kind
+        found: dict[int, list[dict[str, object]]] = {}
+        for name, ref_kind, is_list in _ref_fields(kind):
+            item = "v" if is_list else name
+            source = (f"(SELECT {ROW_COLUMN}, unnest({name}) AS v FROM f{index})" if is_list
+                      else f"f{index}")
+            rows = self.db.execute(f"""
+                SELECT {ROW_COLUMN}, {item} FROM {source}
+                WHERE {item} IS NOT NULL AND {item} NOT IN ({self._known_ids(ref_kind)})
+                ORDER BY {ROW_COLUMN}""").fetchall()
+            what = "a person" if ref_kind == "people" else f"a record of kind {ref_kind}"
+            for row, value in rows:
+                found.setdefault(row, []).append({"field": name, "value": value, "reason": (
+                    f"reference to {what} not in this delivery or an earlier one "
+                    f"({ref_kind} record {value!r})")})
+        return [{"row": r, "problems": p} for r, p in sorted(found.items())]
+
+    def ordered_refs(self) -> list[int]:
+        """File indexes with referenced kinds first, so quarantined targets cascade correctly."""
+        order = {name: i for i, name in enumerate(KINDS)}
+        return sorted(range(len(self.files)), key=lambda i: (
+            bool(_ref_fields(self.files[i].kind)), order[self.files[i].kind.name]))
+
+    def write(self, index: int, target: Path) -> int:
+        """Write file `index`'s surviving rows, with a content hash, to `target`; return the count."""
+        kind = self.files[index].kind
+        struct = ", ".join(f"'{f.name}': {f.name}" for f in kind.fields)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.db.execute(f"""COPY (SELECT *, md5(to_json({{{struct}}})) AS {HASH_COLUMN}
+            FROM f{index} ORDER BY {ROW_COLUMN}) TO {_sql_path(target)}
+            (FORMAT parquet, COMPRESSION zstd)""")
+        return int(self.db.execute(f"SELECT count(*) FROM f{index}").fetchone()[0])  # type: ignore[index]
+
+    def close(self) -> None:
+        self.db.close()

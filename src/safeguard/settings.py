@@ -1,0 +1,54 @@
+"""Safeguard's configuration: one typed settings object read from the environment.
+
+Every setting is documented in `docs/configuration.md` (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings read from `SAFEGUARD_*` environment variables (and `DATABASE_URL`)."""
+
+    model_config = SettingsConfigDict(env_prefix="SAFEGUARD_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("safeguard-data"),
+        description="Where the embedded store, landed deliveries and reports live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias="DATABASE_URL",
+        description="PostgreSQL URL (postgres://user@host:port/name); unset means SQLite "
+        "at `<data_dir>/hub.sqlite3`.",
+    )
+    ingest_chunk_rows: int = Field(
+        default=50_000,
+        gt=0,
+        description="Rows read, validated and loaded at a time; bounds ingest memory.",
+    )
+    demo: bool = Field(
+        default=False, description="Demo mode: allows the built-in development secret key."
+    )
+    secret_key: str | None = Field(
+        default=None, description="Django secret key; required outside demo mode."
+    )
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "hub.sqlite3"
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
