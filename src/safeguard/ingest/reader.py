@@ -148,7 +148,9 @@ def _cell(value: Any) -> str | None:
         return "Y" if value else "N"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):  # a spreadsheet date is a datetime at midnight
+        if value.time() == dt.time():
+            return value.date().isoformat()
         return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -1,0 +1,53 @@
+# Safeguard task runner. `make demo` and `make test` are all a newcomer needs; CI runs `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO := demo
+DEMO_CHILDREN ?= 5000
+# PostgreSQL for the second test run (trust auth on the CI machines); override as needed.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install demo test test-sqlite test-postgres lint format bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/safeguard synth --out $(DEMO)/partnership --children $(DEMO_CHILDREN) --seed 1
+	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard ingest $(DEMO)/partnership
+
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest -p no:cacheprovider
+
+# The store-touching tests again on PostgreSQL. Required in CI (CI=true); skipped with a notice on a
+# machine without a PostgreSQL server.
+test-postgres: install
+	@if $(BIN)/python -m safeguard.cli.pgcheck "$(PG_TEST_URL)"; then \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider -m store; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is not reachable"; exit 1; \
+	else \
+		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: install
+	$(BIN)/python bench/bench_ingest.py
+
+clean:
+	rm -rf $(DEMO) safeguard-data .pytest_cache .mypy_cache .ruff_cache

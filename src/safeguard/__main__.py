@@ -1,0 +1,5 @@
+"""`python -m safeguard` runs the `safeguard` command."""
+
+from safeguard.cli.app import main
+
+main()
