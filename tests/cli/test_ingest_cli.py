@@ -1,0 +1,57 @@
+"""`safeguard ingest` and `safeguard quarantine` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+PEOPLE = "record_id,forenames,surname,date_of_birth\nP1,Amy,Lee,2010-01-02\nP2,Bo,Ng,not a date\n"
+
+
+def test_ingest_json_reconciles_and_exit_code_says_quarantine(cli, cli_env, write_delivery):
+    folder = write_delivery(files={"people.csv": PEOPLE})
+    result = cli(cli_env, "ingest", str(folder), "--json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    (f,) = report["files"]
+    assert {k: f[k] for k in ("path", "kind", "read", "accepted", "quarantined")} == {
+        "path": "people.csv", "kind": "people", "read": 2, "accepted": 1, "quarantined": 1}
+    assert report["totals"] == {"read": 2, "accepted": 1, "quarantined": 1}
+
+    again = cli(cli_env, "ingest", str(folder))
+    assert again.returncode == 0
+    assert "already ingested" in again.stdout and "nothing changed" in again.stdout
+
+    listing = cli(cli_env, "quarantine", "list", "--json")
+    (row,) = [json.loads(line) for line in listing.stdout.splitlines()]
+    assert row["file"] == "people.csv" and row["row"] == 3
+    assert row["problems"][0]["field"] == "date_of_birth"
+    shown = cli(cli_env, "quarantine", "show", str(row["id"]))
+    assert shown.returncode == 0
+    assert "not a date" in shown.stdout and "'Bo'" in shown.stdout
+    assert cli(cli_env, "quarantine", "show", "999999").returncode == 2
+
+
+def test_clean_ingest_exits_zero_and_prints_counts(cli, cli_env, write_delivery):
+    folder = write_delivery(files={"people.csv": PEOPLE.replace("not a date", "2011")})
+    result = cli(cli_env, "ingest", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "loaded 2 of 2 rows" in result.stdout
+
+
+def test_rejected_delivery_exits_two_with_the_reason(cli, cli_env, write_delivery, tmp_path):
+    folder = write_delivery(files={"people.csv": b"record_id,surname\nP1,Zo\xe9\n"})
+    result = cli(cli_env, "ingest", str(folder), "--json")
+    assert result.returncode == 2
+    (f,) = json.loads(result.stdout)["files"]
+    assert "not UTF-8" in f["error"]
+    missing = cli(cli_env, "ingest", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "no such file or folder" in missing.stdout
+
+
+def test_contract_command_prints_every_kind(cli, cli_env):
+    from safeguard.contract import KINDS
+
+    result = cli(cli_env, "contract")
+    assert result.returncode == 0
+    for name in KINDS:
+        assert name in result.stdout

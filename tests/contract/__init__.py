@@ -1,0 +1,1 @@
+"""Tests of the agency data contract: normalisers, schemas and their documentation."""
