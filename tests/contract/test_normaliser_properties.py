@@ -351,3 +351,24 @@ def test_normalising_twice_changes_nothing(kind: str, data: st.DataObject) -> No
     first = normalise(data.draw(_any_input(kind), label="raw"))
     if first.value is not None:
         assert normalise(first.value) == Checked(first.value)
+
+
+# --- the UK phone fast path agrees with libphonenumber -------------------------------------------
+
+_PREFIXES = st.sampled_from(["0", "+44", "+44 (0)", "0044", "+44 0", "(0"])
+
+
+@given(_PREFIXES, st.text(alphabet="0123456789", min_size=8, max_size=11),
+       st.sampled_from(["", " ", "-", "."]))
+def test_uk_phone_fast_path_agrees_with_libphonenumber(prefix: str, digits: str, sep: str) -> None:
+    import phonenumbers
+
+    from safeguard.contract.phones import uk_e164
+
+    raw = prefix + sep.join([digits[:4], digits[4:]])
+    fast = uk_e164(raw)
+    if fast is None:
+        return  # not taken by the fast path: the full library decides
+    number = phonenumbers.parse(raw, "GB")
+    assert phonenumbers.is_valid_number(number)
+    assert fast == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import phonenumbers
 
+from safeguard.contract.phones import uk_e164
+
 
 class Checked(NamedTuple):
     """A normalised value (None when the raw value failed) and what was wrong, if anything."""
@@ -147,6 +149,9 @@ def phone(raw: str) -> Checked:
     text = raw.strip()
     if not text or len(text) > 40:
         return _fail("not a phone number")
+    fast = uk_e164(text)
+    if fast is not None:
+        return Checked(fast)
     try:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:
