@@ -69,75 +69,76 @@ def _empty(keys: list[str]) -> dict[str, list[str | None]]:
     return {k: [] for k in keys if k}
 
 
-def _text(stream: IO[bytes]) -> Iterator[str]:
-    """Decode strictly as UTF-8 (a byte-order mark is allowed), naming the line of a bad byte."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
-    line = 1
-    while True:
-        block = stream.read(1 << 20)
-        try:
-            text = decoder.decode(block, final=not block)
-        except UnicodeDecodeError as exc:
-            line += block[: exc.start].count(b"\n")
-            raise FileError(
-                f"not UTF-8 text (first bad byte on line {line}); save the file as CSV UTF-8"
-            ) from None
-        line += block.count(b"\n")
-        if text:
-            yield text
-        if not block:
-            return
-
-
-def _lines(stream: IO[bytes]) -> Iterator[str]:
-    rest = ""
-    for text in _text(stream):
-        rest += text
-        *complete, rest = rest.split("\n")
-        for ln in complete:
-            yield ln + "\n"
-    if rest:
-        yield rest
+def _decoded(stream: IO[bytes]) -> io.TextIOWrapper:
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
 
 
 def read_csv(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
     """Stream a UTF-8 CSV with a header row (quoted fields may hold commas and new lines)."""
-    reader = csv.reader(_lines(stream))
+    text = _decoded(stream)
+    reader = csv.reader(text)
     try:
         names = next(reader)
     except StopIteration:
         raise FileError("the file is empty: a header row naming the columns is required") from None
+    except UnicodeDecodeError:
+        raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
     except csv.Error as exc:
         raise FileError(f"the header row is not valid CSV ({exc})") from None
     keys = _header(names)
     width = len(keys)
-    chunk = Chunk(_empty(keys), [])
+    wanted = [i for i, k in enumerate(keys) if k]
+    buffer: list[list[str]] = []
+    numbers: list[int] = []
+    bad: list[BadRow] = []
     row = 1
+
+    def chunk() -> Chunk:
+        columns = list(zip(*buffer, strict=True)) if buffer else [() for _ in keys]
+        return Chunk({keys[i]: list(columns[i]) for i in wanted}, numbers, bad)
+
     while True:
         try:
             values = next(reader)
         except StopIteration:
             break
+        except UnicodeDecodeError:
+            raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
         except csv.Error as exc:
             row += 1
-            chunk.bad.append(BadRow(row, f"not valid CSV ({exc})", ""))
+            bad.append(BadRow(row, f"not valid CSV ({exc})", ""))
             continue
         row += 1
-        if not values or (len(values) == 1 and not values[0].strip()):
-            continue  # a blank line is not a row
-        if len(values) != width:
-            chunk.bad.append(BadRow(
-                row, f"row has {len(values)} values but the header has {width} columns",
-                ",".join(values)))
-        else:
-            for key, value in zip(keys, values, strict=True):
-                if key:
-                    chunk.columns[key].append(value)
-            chunk.rows.append(row)
-        if len(chunk.rows) + len(chunk.bad) >= chunk_rows:
-            yield chunk
-            chunk = Chunk(_empty(keys), [])
-    yield chunk
+        if len(values) == width:
+            buffer.append(values)
+            numbers.append(row)
+        elif values and (len(values) > 1 or values[0].strip()):
+            bad.append(BadRow(row, f"row has {len(values)} values but the header has {width} "
+                                   "columns", ",".join(values)))
+        # else: a blank line is not a row
+        if len(buffer) + len(bad) >= chunk_rows:
+            yield chunk()
+            buffer, numbers, bad = [], [], []
+    yield chunk()
+
+
+_NOT_UTF8 = "not UTF-8 text (first bad byte on line {line}); save the file as CSV UTF-8"
+
+
+def _bad_utf8_line(stream: IO[bytes]) -> str:
+    """The line holding the first byte that is not UTF-8 (found again from the start)."""
+    if not stream.seekable():
+        return "?"
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    line = 1
+    while block := stream.read(1 << 20):
+        try:
+            decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            return str(line + block[: exc.start].count(b"\n"))
+        line += block.count(b"\n")
+    return "?"
 
 
 def _cell(value: Any) -> str | None:
@@ -192,7 +193,16 @@ def read_jsonl(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
 
     def records() -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
         any_line = False
-        for number, line in enumerate(_lines(stream), start=1):
+        lines = _decoded(stream)
+        number = 0
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                break
+            except UnicodeDecodeError:
+                raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
+            number += 1
             if not line.strip():
                 continue
             any_line = True

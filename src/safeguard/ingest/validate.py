@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from safeguard.contract import identifiers, values
 from safeguard.contract.fields import Field, FieldType
@@ -97,72 +100,99 @@ def arrow_schema(kind: Kind) -> pa.Schema:
     return pa.schema([*cols, pa.field(ROW_COLUMN, pa.int64()), pa.field(ISSUES_COLUMN, pa.string())])
 
 
+Problems = list[list[dict[str, str]] | None]
+
+
+def _add(target: Problems, i: int, entry: dict[str, str]) -> None:
+    target[i] = (target[i] or []) + [entry]
+
+
 class Validator:
-    """Validates chunks of one file against one kind, remembering rules' answers per value."""
+    """Validates chunks of one file against one kind.
+
+    Column-wise with Arrow: values are trimmed and de-duplicated in C++, each rule runs once per
+    distinct value (and is remembered across chunks), and Python touches individual rows only to
+    record problems.
+    """
 
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
         self.schema = arrow_schema(kind)
         self._rules = {f.name: (_each(normaliser(f)) if f.is_list else normaliser(f))
                        for f in kind.fields}
-        self._cache: dict[str, dict[str, object]] = {f.name: {} for f in kind.fields}
+        self._cache: dict[str, dict[str, Any]] = {f.name: {} for f in kind.fields}
 
-    def _apply(self, f: Field, raw: str) -> object:
-        cache = self._cache[f.name]
-        hit = cache.get(raw)
-        if hit is None:
-            if len(cache) > CACHE_LIMIT:
-                cache.clear()
-            hit = cache[raw] = self._rules[f.name](raw)  # type: ignore[operator]
-        return hit
+    def _answers(self, f: Field, distinct: list[str]) -> list[Any]:
+        cache, rule = self._cache[f.name], self._rules[f.name]
+        if len(cache) > CACHE_LIMIT:
+            cache.clear()
+        out = []
+        for raw in distinct:
+            hit = cache.get(raw)
+            if hit is None:
+                hit = cache[raw] = rule(raw)
+            out.append(hit)
+        return out
+
+    def _column(self, f: Field, raw: pa.Array, problems: Problems, issues: Problems) -> pa.Array:
+        text = pc.utf8_trim_whitespace(raw)
+        blank = pc.fill_null(pc.equal(pc.utf8_length(text), 0), True)
+        if f.required:
+            for i in np.flatnonzero(blank.to_numpy(zero_copy_only=False)):
+                value = raw[int(i)].as_py() or ""
+                _add(problems, int(i), {"field": f.name, "value": value,
+                                        "reason": f"missing {f.name} (required)"})
+        text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+        if self._rules[f.name] is _text:
+            return text
+        distinct = pc.unique(text).drop_null()
+        answers = self._answers(f, distinct.to_pylist())
+        index = pc.index_in(text, value_set=distinct)
+        values = pa.array([(a[0] or None) if f.is_list else a[0] for a in answers],
+                          type=self.schema.field(f.name).type)
+        failed = [i for i, a in enumerate(answers) if a[1] is not None]
+        if failed:
+            bad = pc.is_in(index, value_set=pa.array(failed, pa.int32()))
+            target = issues if f.keeps_invalid and not f.required else problems
+            for i in np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)):
+                answer = answers[index[int(i)].as_py()]
+                _add(target, int(i), {"field": f.name, "value": text[int(i)].as_py(),
+                                      "reason": answer[1]})
+        return values.take(index)
 
     def validate(self, chunk: Chunk) -> Validated:
         n = len(chunk)
-        problems: list[list[dict[str, str]] | None] = [None] * n
-        issues: list[list[dict[str, str]] | None] = [None] * n
-        out: dict[str, list[object]] = {}
+        problems: Problems = [None] * n
+        issues: Problems = [None] * n
+        arrays: list[pa.Array] = []
         for f in self.kind.fields:
-            raw_col = chunk.columns.get(f.name)
-            if raw_col is None and not f.required:
-                out[f.name] = [None] * n
+            raw = chunk.columns.get(f.name)
+            if raw is None and not f.required:
+                arrays.append(pa.nulls(n, self.schema.field(f.name).type))
                 continue
-            raw_col = raw_col or [None] * n
-            col: list[object] = [None] * n
-            for i, raw in enumerate(raw_col):
-                text = raw.strip() if raw else ""
-                if not text:
-                    if f.required:
-                        problems[i] = (problems[i] or []) + [
-                            {"field": f.name, "value": raw or "",
-                             "reason": f"missing {f.name} (required)"}]
-                    continue
-                value, problem = self._apply(f, text)  # type: ignore[misc]
-                if problem is None:
-                    col[i] = value if not f.is_list or value else None
-                    continue
-                entry = {"field": f.name, "value": text, "reason": problem}
-                target = issues if f.keeps_invalid and not f.required else problems
-                target[i] = (target[i] or []) + [entry]
-            out[f.name] = col
-        return self._split(chunk, out, problems, issues)
+            column = pa.array(raw if raw is not None else [None] * n, type=pa.string())
+            arrays.append(self._column(f, column, problems, issues))
+        arrays.append(pa.array(chunk.rows, type=pa.int64()))
+        arrays.append(pa.array([json.dumps(i) if i else None for i in issues], type=pa.string())
+                      if any(issues) else pa.nulls(n, pa.string()))
+        table = pa.Table.from_arrays(arrays, schema=self.schema)
+        rejected = [i for i, p in enumerate(problems) if p is not None]
+        if rejected:
+            keep = np.ones(n, dtype=bool)
+            keep[rejected] = False
+            table = table.filter(pa.array(keep))
+        return Validated(table, self._quarantine(chunk, problems, rejected))
 
-    def _split(self, chunk: Chunk, out: dict[str, list[object]],
-               problems: list[list[dict[str, str]] | None],
-               issues: list[list[dict[str, str]] | None]) -> Validated:
-        keep = [i for i, p in enumerate(problems) if p is None]
-        arrays = [pa.array([out[f.name][i] for i in keep], type=self.schema.field(f.name).type)
-                  for f in self.kind.fields]
-        arrays.append(pa.array([chunk.rows[i] for i in keep], type=pa.int64()))
-        arrays.append(pa.array([json.dumps(issues[i]) if issues[i] else None for i in keep],
-                               type=pa.string()))
-        quarantined: list[dict[str, object]] = [
-            {"row": chunk.rows[i], "problems": p,
+    @staticmethod
+    def _quarantine(chunk: Chunk, problems: Problems, rejected: list[int]) -> list[dict[str, object]]:
+        out: list[dict[str, object]] = [
+            {"row": chunk.rows[i], "problems": problems[i],
              "raw": {k: v[i] for k, v in chunk.columns.items() if v[i] not in (None, "")}}
-            for i, p in enumerate(problems) if p is not None
+            for i in rejected
         ]
-        quarantined += [
+        out += [
             {"row": b.row, "problems": [{"field": "", "value": b.raw[:500], "reason": b.reason}],
              "raw": {"_line": b.raw}}
             for b in chunk.bad
         ]
-        return Validated(pa.Table.from_arrays(arrays, schema=self.schema), quarantined)
+        return out

@@ -77,16 +77,17 @@ class DeliveryFile(models.Model):
 class SourceRecord(models.Model):
     """One version of one agency record. The current version of a record has `is_current`."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # indexed by the unique constraint below, whose first column it is
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=32)
     record_id = models.CharField(max_length=128)
     version = models.PositiveIntegerField()
     is_current = models.BooleanField()
     delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="records")
     superseded_by = models.ForeignKey(Delivery, null=True, on_delete=models.PROTECT,
-                                      related_name="superseded")
+                                      related_name="superseded", db_index=False)
     row_number = models.PositiveIntegerField()
-    subject_id = models.CharField(max_length=128, blank=True, db_index=True)
+    subject_id = models.CharField(max_length=128, blank=True)
     occurred_at = models.CharField(max_length=19, blank=True)
     row_hash = models.CharField(max_length=32)
     data = models.JSONField()
@@ -97,8 +98,7 @@ class SourceRecord(models.Model):
             models.UniqueConstraint(fields=["agency", "kind", "record_id", "version"],
                                     name="one_row_per_record_version"),
         ]
-        indexes = [models.Index(fields=["agency", "kind", "record_id", "is_current"],
-                                name="record_current")]
+        indexes = [models.Index(fields=["agency", "subject_id"], name="record_subject")]
 
 
 class QuarantinedRow(models.Model):

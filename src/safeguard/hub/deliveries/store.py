@@ -30,6 +30,8 @@ BATCH = 20_000
 STAGE = "ingest_stage"
 STAGE_COLUMNS = ("kind", "record_id", "row_number", "subject_id", "occurred_at", "row_hash",
                  "data", "issues")
+DIRECT_COLUMNS = ("agency_id", "kind", "record_id", "row_number", "subject_id", "occurred_at",
+                  "row_hash", "version", "is_current", "delivery_id", "data", "issues")
 #: Fault injection for the kill-and-rerun test: pause inside the load transaction.
 PAUSE_ENV = "SAFEGUARD_FAULT_PAUSE_FILE"
 
@@ -138,36 +140,48 @@ class DjangoDeliveryStore:
             kind varchar(32), record_id varchar(128), row_number integer,
             subject_id varchar(128), occurred_at varchar(19), row_hash varchar(32),
             data text, issues text)""")
-        cursor.execute(f"DELETE FROM {STAGE}")
 
-    def _fill_stage(self, cursor: Any, parquet: Path, kind: str, name: str,
-                    progress: Progress | None) -> int:
-        cursor.execute(f"DELETE FROM {STAGE}")
-        columns = ", ".join(STAGE_COLUMNS)
-        staged = 0
-        for rows in _record_batches(parquet, kind):
+    def _copy(self, cursor: Any, table: str, columns: Sequence[str],
+              batches: Iterator[list[tuple[Any, ...]]], name: str,
+              progress: Progress | None) -> int:
+        """Bulk-insert rows: COPY on PostgreSQL, executemany on SQLite. Returns the row count."""
+        names = ", ".join(columns)
+        marks = ", ".join(["%s"] * len(columns))
+        done = 0
+        for rows in batches:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {STAGE} ({columns}) FROM STDIN") as copy:
+                with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)
             else:
-                marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
-                cursor.executemany(f"INSERT INTO {STAGE} ({columns}) VALUES ({marks})", rows)
-            staged += len(rows)
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            done += len(rows)
             if progress:
-                progress(f"{name} (loading)", staged)
-            if staged == len(rows):
+                progress(f"{name} (loading)", done)
+            if done == len(rows):
                 _pause_for_fault_test()
-        return staged
+        return done
 
     def _merge(self, cursor: Any, delivery: Delivery, parquet: Path, f: LandedFile,
                progress: Progress | None) -> None:
-        """Supersede changed current versions, insert new and changed rows, count each."""
-        kind = str(f.source.kind)
-        staged = self._fill_stage(cursor, parquet, kind, f.source.name, progress)
+        """Supersede changed current versions, insert new and changed rows, count each.
+
+        An agency's first delivery of a kind has nothing to merge with, so its rows go straight in.
+        """
+        kind, name = str(f.source.kind), f.source.name
         table = SourceRecord._meta.db_table
-        same_key = (f"r.agency_id = %s AND r.kind = s.kind AND r.record_id = s.record_id")
         agency = delivery.agency_id
+        cursor.execute(f"SELECT 1 FROM {table} WHERE agency_id = %s AND kind = %s LIMIT 1",
+                       [agency, kind])
+        if cursor.fetchone() is None:
+            batches = ([(agency, *r[:-2], 1, True, delivery.pk, *r[-2:]) for r in rows]
+                       for rows in _record_batches(parquet, kind))
+            f.report.new = self._copy(cursor, table, DIRECT_COLUMNS, batches, name, progress)
+            return
+        cursor.execute(f"DELETE FROM {STAGE}")
+        staged = self._copy(cursor, STAGE, STAGE_COLUMNS, _record_batches(parquet, kind), name,
+                            progress)
+        same_key = "r.agency_id = %s AND r.kind = s.kind AND r.record_id = s.record_id"
         cursor.execute(f"""UPDATE {table} SET is_current = FALSE, superseded_by_id = %s
             WHERE agency_id = %s AND kind = %s AND is_current AND EXISTS (
               SELECT 1 FROM {STAGE} s WHERE s.kind = {table}.kind
