@@ -41,7 +41,8 @@ def add_parents(rng: np.random.Generator, pop: Population, period: Period) -> No
     hh, n = pop["household"], len(pop)
     n_hh = int(hh.max()) + 1
     first = np.searchsorted(hh, np.arange(n_hh))
-    eldest_dob = pop["dob"][first]
+    eldest_dob = np.full(n_hh, np.datetime64("2100-01-01"), dtype="datetime64[D]")
+    np.minimum.at(eldest_dob, hh, pop["dob"][: len(hh)].astype("datetime64[D]"))
     two = rng.random(n_hh) < TWO_PARENT_SHARE
     surname_group = pop["hh_surname_group"][first]
     mother_own, father_sn = draw_surnames(rng, surname_group), draw_surnames(rng, surname_group)

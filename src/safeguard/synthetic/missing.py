@@ -103,6 +103,11 @@ def background_episodes(rng: np.random.Generator, pop: Population, period: Perio
     age = ((lo + (hi - lo) // 2) - pop["dob"][child]).astype(np.int64) / YEAR_DAYS
     girl = pop["sex"][child] == "female"
     p = _annual_probability(age, girl)
+    total = p.sum()
+    for lo_age, hi_age, share in AGE_SHARES:  # hold the shares whatever the age pyramid
+        band = (age >= lo_age) & (age < hi_age)
+        if p[band].sum() > 0:
+            p[band] *= share * total / p[band].sum()
     vul = pop["vulnerability"][child]
     p *= np.exp(0.35 * vul) / np.exp(0.35 * vul).mean()
     lac = in_care(pop, child, lo, hi)

@@ -144,12 +144,11 @@ def build_children(rng: np.random.Generator, gaz: Gazetteer, period: Period, n: 
     lo = np.datetime64(period.start, "D") - int(18 * YEAR_DAYS) + 1
     span = (period.end64 - lo).astype(np.int64)
     gap = rng.uniform(1.3, 4.5, n_hh) * YEAR_DAYS
-    kids = np.bincount(hh, minlength=n_hh)
-    base = rng.random(n_hh) * np.maximum(span - (kids - 1) * gap, 1)
-    offset = (base[hh] + order * gap[hh]).astype(np.int64)
+    base = rng.random(n_hh) * span
     twin = (order == 1) & (rng.random(n) < 0.03)
-    offset = np.where(twin, offset - gap[hh].astype(np.int64), offset)
-    dob = lo + np.minimum(offset, span - 1)
+    # siblings follow at `gap` intervals, wrapping round the range so ages stay uniform
+    offset = (base[hh] + (order - twin) * gap[hh]).astype(np.int64) % span
+    dob = lo + offset
 
     eth_codes = np.array([e for e, _ in ETHNICITY])
     hh_eth = rng.choice(eth_codes, size=n_hh, p=[p for _, p in ETHNICITY])

@@ -106,7 +106,7 @@ class Planter:
         )
         ep.found = np.array([found], dtype="U6")
         ep.place = np.array([place], dtype=np.int64)
-        ep.risk = np.array([self.rng.choice(["high", "high", "medium"])])
+        ep.risk = np.array([self.rng.choice(["high", "medium", "medium", "low"])])
         ep.police = np.array([True])
         self.episodes.append(ep)
         self.known[child] |= {POLICE, self.council_of(child)}

@@ -78,20 +78,24 @@ def vulnerable_children(
 ) -> Episodes:
     """Not exploited, but with many of the signs; returns their extra missing episodes."""
     dob = pop["dob"].astype("datetime64[D]")
-    teen = (dob + int(13 * YEAR_DAYS) < period.end64) & (dob + int(17 * YEAR_DAYS) > period.start64)
+    teen = (dob + int(15 * YEAR_DAYS) < period.end64) & (dob + int(17 * YEAR_DAYS) > period.start64)
     ok = pop["is_child"] & (pop["scenario"] == "") & teen
     cand = np.flatnonzero(ok)
     w = np.exp(0.7 * pop["vulnerability"][cand])
     who = rng.choice(cand, min(n, len(cand)), replace=False, p=w / w.sum())
     mark(pop, who, "vulnerable_child")
-    lo = np.maximum(dob[who] + int(12 * YEAR_DAYS), period.start64)
+    # the troubled year: mostly at 15-17, the ages when children go missing most
+    lo = np.maximum(dob[who] + int(14.5 * YEAR_DAYS), period.start64)
     hi = np.minimum(dob[who] + int(17.9 * YEAR_DAYS), period.end64 - 1)
-    span = np.maximum((hi - lo).astype(np.int64), 1)
+    start = lo + (rng.random(len(who)) * np.maximum((hi - lo).astype(np.int64) - 300, 1)).astype(
+        np.int64
+    )
+    span = np.clip((hi - start).astype(np.int64), 1, 300)
     counts = rng.integers(2, 7, len(who))
     child = np.repeat(who, counts)
-    day = np.repeat(lo, counts) + (rng.random(len(child)) * np.repeat(span, counts)).astype(int)
+    day = np.repeat(start, counts) + (rng.random(len(child)) * np.repeat(span, counts)).astype(int)
     episodes = make_episodes(rng, pop, child, day, period)
-    one_each = lo + (rng.random(len(who)) * span).astype(np.int64)
+    one_each = start + (rng.random(len(who)) * span).astype(np.int64)
     ledger.add(
         SCHOOLS,
         education_batch(

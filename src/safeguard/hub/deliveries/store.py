@@ -40,6 +40,13 @@ def _json_cast(expr: str) -> str:
     return f"CAST({expr} AS jsonb)" if connection.vendor == "postgresql" else expr
 
 
+def _compact_json(struct: str) -> str:
+    """DuckDB SQL for a row as JSON without its null fields (quotes inside values are escaped,
+    so the pattern can only meet a key)."""
+    return (f"""regexp_replace(regexp_replace(to_json({{{struct}}}), '"[a-z_]+":null,?', '', 'g'),"""
+            " ',}$', '}')")
+
+
 def _record_batches(parquet: Path, kind: str) -> Iterator[list[tuple[Any, ...]]]:
     """The landed rows as staging tuples, built in DuckDB (JSON and all), a batch at a time."""
     spec = KINDS[kind]
@@ -48,11 +55,11 @@ def _record_batches(parquet: Path, kind: str) -> Iterator[list[tuple[Any, ...]]]
     when = f"coalesce(left({spec.when}, 19), '')" if spec.when else "''"
     path = str(parquet).replace("'", "''")
     with duckdb.connect() as db:
-        result = db.execute(f"""SELECT '{kind}', record_id, {ROW_COLUMN},
-            coalesce({subject}, ''), {when}, {HASH_COLUMN}, to_json({{{struct}}}), {ISSUES_COLUMN}
-            FROM read_parquet('{path}') ORDER BY {ROW_COLUMN}""")
-        while rows := result.fetchmany(BATCH):
-            yield rows
+        reader = db.sql(f"""SELECT '{kind}', record_id, {ROW_COLUMN},
+            coalesce({subject}, ''), {when}, {HASH_COLUMN}, {_compact_json(struct)},
+            {ISSUES_COLUMN} FROM read_parquet('{path}') ORDER BY {ROW_COLUMN}""").to_arrow_reader(BATCH)
+        for batch in reader:
+            yield list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 
 def _pause_for_fault_test() -> None:
