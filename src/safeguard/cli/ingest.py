@@ -30,11 +30,12 @@ def _print(console: Console, report: DeliveryReport) -> None:
     if not report.files or report.outcome is Outcome.ALREADY_INGESTED:
         return
     table = Table(show_edge=False, pad_edge=False)
-    for column in ("file", "kind", "read", "accepted", "quarantined", "new", "updated",
-                   "unchanged"):
-        table.add_column(column, justify="left" if column in ("file", "kind") else "right")
+    table.add_column("file", no_wrap=True)
+    for column in ("read", "accepted", "quarantined", "new", "updated", "unchanged"):
+        table.add_column(column, justify="right", no_wrap=True)
     for f in report.files:
-        table.add_row(f.path, f.kind or "?", *(str(v) for v in (
+        name = f.path if f.kind and Path(f.path).stem == f.kind else f"{f.path} ({f.kind or '?'})"
+        table.add_row(name, *(f"{v:,}" for v in (
             f.read, f.accepted, f.quarantined, f.new, f.updated, f.unchanged)))
     console.print(table)
     for f in report.files:
