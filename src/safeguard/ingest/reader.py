@@ -14,6 +14,7 @@ import io
 import json
 import re
 import sys
+from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -48,6 +49,7 @@ class Chunk:
         return len(self.rows)
 
 
+@lru_cache(maxsize=4096)
 def column_key(header: str) -> str:
     """A delivered column name as a contract field name: `Date of Birth` -> `date_of_birth`."""
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
@@ -143,8 +145,8 @@ def _bad_utf8_line(stream: IO[bytes]) -> str:
 
 def _cell(value: Any) -> str | None:
     """A JSON or spreadsheet value as delivered text (lists joined with `;`)."""
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, bool):
         return "Y" if value else "N"
     if isinstance(value, float) and value.is_integer():
