@@ -57,24 +57,25 @@ def ingest(
 
     open_store()
     from safeguard.hub.deliveries.store import DjangoDeliveryStore
-    from safeguard.ingest.pipeline import ingest as run
+    from safeguard.ingest.batch import ingest_all
     from safeguard.settings import get_settings
 
     settings = get_settings()
-    store = DjangoDeliveryStore()
     console = Console(stderr=as_json)
     reports = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=True, disable=as_json) as bar:
-        for path in _deliveries(paths):
-            task = bar.add_task(str(path), total=None)
+        task = bar.add_task("opening deliveries", total=None)
 
-            def step(name: str, rows: int, task: int = task, path: Path = path) -> None:
-                bar.update(task, description=f"{path.name}: {name} {rows:,} rows")
+        def step(name: str, rows: int) -> None:
+            bar.update(task, description=f"{name}: {rows:,} rows")
 
-            report = run(path, store, settings.landing_dir,
-                         chunk_rows=settings.ingest_chunk_rows, progress=step)
-            bar.remove_task(task)
+        def waiting(name: str) -> None:
+            bar.update(task, description=f"{name}: validating and landing")
+
+        for report in ingest_all(_deliveries(paths), DjangoDeliveryStore(), settings.landing_dir,
+                                 chunk_rows=settings.ingest_chunk_rows, progress=step,
+                                 waiting=waiting):
             reports.append(report)
             if not as_json:
                 _print(console, report)

@@ -113,20 +113,36 @@ def _check_whole(staged: list[StagedFile], reports: list[FileReport], staging: S
         checks.close()
 
 
-def ingest(path: Path, store: DeliveryStore, landing: Path, *, chunk_rows: int = 50_000,
-           progress: Progress | None = None) -> DeliveryReport:
-    """Ingest the delivery at `path` exactly once; see docs/ingest.md for the guarantees."""
+@dataclass
+class Prepared:
+    """A delivery validated, checked and landed, ready to load (or to record as rejected)."""
+
+    source: DeliverySource
+    reports: list[FileReport]
+    landed: Path | None = None
+    files: list[LandedFile] | None = None
+    message: str = ""
+
+
+def check(path: Path, store: DeliveryStore) -> DeliverySource | DeliveryReport:
+    """Open a delivery; a report instead when it is not one or was ingested before."""
     try:
         source = open_delivery(path)
     except NotADelivery as exc:
         return DeliveryReport(str(path), None, None, Outcome.REJECTED, str(exc))
-    manifest = source.manifest
     known = store.loaded(source.checksum)
     if known is not None:
-        return DeliveryReport(str(path), manifest.agency, source.checksum,
+        return DeliveryReport(str(path), source.manifest.agency, source.checksum,
                               Outcome.ALREADY_INGESTED,
                               f"already ingested as delivery {known.id} on {known.received_at}; "
                               "nothing changed", delivery_id=known.id)
+    return source
+
+
+def prepare(source: DeliverySource, landing: Path, earlier: list[Path], chunk_rows: int = 50_000,
+            progress: Progress | None = None) -> Prepared:
+    """Validate, check and land a delivery. Needs no database, so it can run in another process;
+    `earlier` are the landing folders of the agency's loaded deliveries, for references."""
     reports = [FileReport(path=f.name, kind=f.kind) for f in source.files]
     for f, r in zip(source.files, reports, strict=True):
         if f.kind is None:
@@ -134,9 +150,9 @@ def ingest(path: Path, store: DeliveryStore, landing: Path, *, chunk_rows: int =
         elif f.size == 0:
             r.error = f"{f.name}: the file is empty (0 bytes)"
     if not source.files:
-        return _reject(store, source, reports, "not a delivery: it holds no data files")
+        return Prepared(source, reports, message="not a delivery: it holds no data files")
     if any(r.error for r in reports):
-        return _reject(store, source, reports, "")
+        return Prepared(source, reports)
     staging = Staging(landing, source.checksum)
     try:
         staged = [staging.file(f.name, KINDS[str(f.kind)]) for f in source.files]
@@ -149,21 +165,40 @@ def ingest(path: Path, store: DeliveryStore, landing: Path, *, chunk_rows: int =
                     s.writer.close()
         if any(r.error for r in reports):
             staging.discard()
-            return _reject(store, source, reports, "")
-        parquet = _check_whole(staged, reports, staging, store.landed_dirs(manifest.agency))
+            return Prepared(source, reports)
+        parquet = _check_whole(staged, reports, staging, earlier)
         staging.close_quarantine()
         _write_manifest(staging.root, source, reports)
-        target = delivery_dir(landing, manifest.agency, manifest.extract_date.isoformat(),
-                              source.checksum)
+        m = source.manifest
+        target = delivery_dir(landing, m.agency, m.extract_date.isoformat(), source.checksum)
         staging.publish(target)
-        landed = [LandedFile(f, p, r) for f, p, r in zip(source.files, parquet, reports,
-                                                         strict=True)]
-        delivery_id = store.load(source, target, landed, progress)
     except BaseException:
         staging.discard()
         raise
-    return DeliveryReport(str(path), manifest.agency, source.checksum, Outcome.LOADED,
-                          _loaded_message(reports), delivery_id=delivery_id, files=reports)
+    files = [LandedFile(f, p, r) for f, p, r in zip(source.files, parquet, reports, strict=True)]
+    return Prepared(source, reports, target, files)
+
+
+def finish(prepared: Prepared, store: DeliveryStore,
+           progress: Progress | None = None) -> DeliveryReport:
+    """Load a prepared delivery in one transaction, or record its rejection."""
+    source, reports = prepared.source, prepared.reports
+    if prepared.landed is None or prepared.files is None:
+        return _reject(store, source, reports, prepared.message)
+    delivery_id = store.load(source, prepared.landed, prepared.files, progress)
+    return DeliveryReport(str(source.path), source.manifest.agency, source.checksum,
+                          Outcome.LOADED, _loaded_message(reports), delivery_id=delivery_id,
+                          files=reports)
+
+
+def ingest(path: Path, store: DeliveryStore, landing: Path, *, chunk_rows: int = 50_000,
+           progress: Progress | None = None) -> DeliveryReport:
+    """Ingest the delivery at `path` exactly once; see docs/ingest.md for the guarantees."""
+    opened = check(path, store)
+    if isinstance(opened, DeliveryReport):
+        return opened
+    earlier = store.landed_dirs(opened.manifest.agency)
+    return finish(prepare(opened, landing, earlier, chunk_rows, progress), store, progress)
 
 
 def _reject(store: DeliveryStore, source: DeliverySource, reports: list[FileReport],

@@ -30,8 +30,6 @@ BATCH = 20_000
 STAGE = "ingest_stage"
 STAGE_COLUMNS = ("kind", "record_id", "row_number", "subject_id", "occurred_at", "row_hash",
                  "data", "issues")
-DIRECT_COLUMNS = ("agency_id", "kind", "record_id", "row_number", "subject_id", "occurred_at",
-                  "row_hash", "version", "is_current", "delivery_id", "data", "issues")
 #: Fault injection for the kill-and-rerun test: pause inside the load transaction.
 PAUSE_ENV = "SAFEGUARD_FAULT_PAUSE_FILE"
 
@@ -150,16 +148,19 @@ class DjangoDeliveryStore:
 
     def _copy(self, cursor: Any, table: str, columns: Sequence[str],
               batches: Iterator[list[tuple[Any, ...]]], name: str,
-              progress: Progress | None) -> int:
-        """Bulk-insert rows: COPY on PostgreSQL, executemany on SQLite. Returns the row count."""
-        names = ", ".join(columns)
-        marks = ", ".join(["%s"] * len(columns))
+              progress: Progress | None, fixed: dict[str, int] | None = None) -> int:
+        """Bulk-insert rows (COPY on PostgreSQL, executemany on SQLite), with `fixed` columns
+        taking the same whole-number value in every row. Returns the row count."""
+        fixed = fixed or {}
+        names = ", ".join([*fixed, *columns])
+        marks = ", ".join([*(str(int(v)) for v in fixed.values()), *["%s"] * len(columns)])
+        constant = tuple(fixed.values())
         done = 0
         for rows in batches:
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                     for row in rows:
-                        copy.write_row(row)
+                        copy.write_row(constant + row)
             else:
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             done += len(rows)
@@ -181,9 +182,9 @@ class DjangoDeliveryStore:
         cursor.execute(f"SELECT 1 FROM {table} WHERE agency_id = %s AND kind = %s LIMIT 1",
                        [agency, kind])
         if cursor.fetchone() is None:
-            batches = ([(agency, *r[:-2], 1, True, delivery.pk, *r[-2:]) for r in rows]
-                       for rows in _record_batches(parquet, kind))
-            f.report.new = self._copy(cursor, table, DIRECT_COLUMNS, batches, name, progress)
+            fixed = {"agency_id": agency, "version": 1, "is_current": 1, "delivery_id": delivery.pk}
+            f.report.new = self._copy(cursor, table, STAGE_COLUMNS, _record_batches(parquet, kind),
+                                      name, progress, fixed)
             return
         cursor.execute(f"DELETE FROM {STAGE}")
         staged = self._copy(cursor, STAGE, STAGE_COLUMNS, _record_batches(parquet, kind), name,
