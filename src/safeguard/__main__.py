@@ -2,4 +2,5 @@
 
 from safeguard.cli.app import main
 
-main()
+if __name__ == "__main__":  # guarded: worker processes re-import this module
+    main()

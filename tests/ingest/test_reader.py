@@ -103,3 +103,31 @@ def test_xlsx_first_sheet_with_dates_and_numbers() -> None:
 def test_not_a_workbook_is_a_file_error() -> None:
     with pytest.raises(FileError, match="not a readable XLSX"):
         rows(read_xlsx(io.BytesIO(b"record_id\nA\n"), 10))
+
+
+def test_jsonl_fast_path_agrees_with_the_careful_path() -> None:
+    from safeguard.contract.kinds import KINDS
+    from safeguard.ingest.validate import jsonl_schema
+
+    records = [{"record_id": f"N{i}", "forenames": "Kate", "flags": ["looked_after"] * (i % 2),
+                "date_of_birth": "2010-01-02"} for i in range(25)]
+    data = "\n".join(json.dumps(r) for r in records).encode() + b"\n"
+    schema = jsonl_schema(KINDS["people"])
+    fast = rows(read_jsonl(io.BytesIO(data), 10, schema))
+    careful = rows(read_jsonl(io.BytesIO(data), 10))
+    assert [c.rows for c in fast] == [c.rows for c in careful] == [
+        list(range(1, 11)), list(range(11, 21)), list(range(21, 26))]
+    for f, c in zip(fast, careful, strict=True):
+        for name, values in c.columns.items():
+            assert f.columns[name] == values
+
+
+def test_jsonl_block_with_a_bad_line_falls_back_and_names_the_line() -> None:
+    from safeguard.contract.kinds import KINDS
+    from safeguard.ingest.validate import jsonl_schema
+
+    data = b'{"record_id": "A"}\n{"record_id": 7}\n{oops\n\n{"record_id": "D"}\n'
+    (chunk,) = rows(read_jsonl(io.BytesIO(data), 100, jsonl_schema(KINDS["people"])))
+    assert chunk.rows == [1, 2, 5]
+    assert chunk.columns["record_id"] == ["A", "7", "D"]
+    assert [b.row for b in chunk.bad] == [3]

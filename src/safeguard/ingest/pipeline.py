@@ -21,10 +21,10 @@ from safeguard.ingest.landing import (
     delivery_dir,
     staged_name,
 )
-from safeguard.ingest.reader import READERS, FileError
+from safeguard.ingest.reader import READERS, FileError, read_jsonl
 from safeguard.ingest.report import DeliveryReport, FileReport, Outcome
 from safeguard.ingest.source import DeliveredFile, DeliverySource, NotADelivery, open_delivery
-from safeguard.ingest.validate import Validator
+from safeguard.ingest.validate import Validator, jsonl_schema
 
 Progress = Callable[[str, int], None]
 
@@ -67,7 +67,9 @@ def _stage_file(source: DeliverySource, f: DeliveredFile, staged: StagedFile, st
                 report: FileReport, chunk_rows: int, progress: Progress | None) -> None:
     validator = Validator(staged.kind)
     with source.open(f.name) as stream:
-        for number, chunk in enumerate(READERS[f.suffix](stream, chunk_rows)):
+        chunks = (read_jsonl(stream, chunk_rows, jsonl_schema(staged.kind)) if f.suffix == ".jsonl"
+                  else READERS[f.suffix](stream, chunk_rows))
+        for number, chunk in enumerate(chunks):
             if number == 0:
                 present = set(chunk.columns)
                 missing = [c for c in staged.kind.required if c not in present]

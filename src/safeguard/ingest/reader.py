@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
 LIST_SEPARATOR = ";"
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -158,6 +162,8 @@ def _cell(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
+        if not value:
+            return None
         return LIST_SEPARATOR.join(str(_cell(v)) for v in value if v is not None)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False)
@@ -190,37 +196,84 @@ def _records_to_chunks(
     yield flush()
 
 
-def read_jsonl(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
-    """Stream JSON Lines: one object per line; row N is line N (there is no header)."""
+def _jsonl_objects(lines: list[str], first: int) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+    """Decode JSON lines one by one (the careful path: names every bad line)."""
+    for number, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, BadRow(number, f"line is not valid JSON ({exc.msg})", line.strip())
+            continue
+        if not isinstance(obj, dict):
+            yield number, BadRow(number, "line is not a JSON object", line.strip())
+            continue
+        yield number, {column_key(k): v for k, v in obj.items()}
 
-    def records() -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
-        any_line = False
-        lines = _decoded(stream)
-        number = 0
-        while True:
-            try:
-                line = next(lines)
-            except StopIteration:
-                break
-            except UnicodeDecodeError:
-                raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
-            number += 1
-            if not line.strip():
-                continue
-            any_line = True
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, BadRow(number, f"line is not valid JSON ({exc.msg})", line.strip())
-                continue
-            if not isinstance(obj, dict):
-                yield number, BadRow(number, "line is not a JSON object", line.strip())
-                continue
-            yield number, {column_key(k): v for k, v in obj.items()}
-        if not any_line:
-            raise FileError("the file is empty: no JSON lines")
 
-    return _records_to_chunks(records(), chunk_rows)
+def _arrow_value(column: pa.ChunkedArray) -> list[str | None] | None:
+    """A column Arrow parsed, as delivered text; None when only the careful path will do."""
+    kind = column.type
+    if pa.types.is_string(kind):
+        return column.to_pylist()  # type: ignore[no-any-return]
+    if pa.types.is_list(kind) and pa.types.is_string(kind.value_type):
+        joined = pc.binary_join(column, LIST_SEPARATOR)
+        return pc.if_else(pc.equal(joined, ""), None, joined).to_pylist()  # type: ignore[no-any-return]
+    return None
+
+
+def _jsonl_block(block: list[bytes], first: int, schema: pa.Schema | None) -> Chunk | None:
+    """The fast path for a block of lines: Arrow's JSON reader, for plain blocks only."""
+    if schema is None or any(not line.strip() for line in block):
+        return None
+    try:
+        table = pa_json.read_json(io.BytesIO(b"".join(block)), parse_options=pa_json.ParseOptions(
+            explicit_schema=schema, unexpected_field_behavior="infer"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if table.num_rows != len(block):
+        return None
+    columns: dict[str, list[str | None]] = {}
+    for name in table.column_names:
+        values = _arrow_value(table.column(name))
+        if values is None or column_key(name) != name:
+            return None
+        columns[name] = values
+    return Chunk(columns, list(range(first, first + len(block))))
+
+
+def read_jsonl(stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = None
+               ) -> Iterator[Chunk]:
+    """Stream JSON Lines: one object per line; row N is line N (there is no header).
+
+    Blocks of plain lines are parsed by Arrow against `schema` (text fields as strings, list
+    fields as lists); any block Arrow will not take whole is decoded line by line instead.
+    """
+    first, any_line = 1, False
+    block: list[bytes] = []
+
+    def flush() -> Iterator[Chunk]:
+        try:
+            text = [line.decode("utf-8") for line in block]
+        except UnicodeDecodeError:
+            raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
+        fast = _jsonl_block(block, first, schema)
+        yield fast if fast is not None else next(_records_to_chunks(
+            _jsonl_objects(text, first), len(block) + 1))
+
+    for raw in stream:
+        line = raw.removeprefix(b"\xef\xbb\xbf") if first == 1 and not block else raw
+        any_line = any_line or bool(line.strip())
+        block.append(line)
+        if len(block) >= chunk_rows:
+            yield from flush()
+            first += len(block)
+            block = []
+    if block:
+        yield from flush()
+    if not any_line:
+        raise FileError("the file is empty: no JSON lines")
 
 
 def read_xlsx(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:

@@ -107,6 +107,12 @@ def normaliser(f: Field) -> Normaliser:
     return _SCALAR.get(f.type, _text)
 
 
+def jsonl_schema(kind: Kind) -> pa.Schema:
+    """How Arrow should read a kind's JSON Lines: every field as text, list fields as lists."""
+    return pa.schema([pa.field(f.name, pa.list_(pa.string()) if f.is_list else pa.string())
+                      for f in kind.fields])
+
+
 @dataclass
 class Validated:
     """The outcome for one chunk: accepted rows as an Arrow table and quarantined rows."""
