@@ -19,6 +19,9 @@ from safeguard.ingest.source import DeliverySource
 
 Waiting = Callable[[str], None]
 
+#: Worker processes preparing deliveries ahead of the loader (the machines have two cores).
+WORKERS = 2
+
 
 def _duplicate(source: DeliverySource) -> DeliveryReport:
     return DeliveryReport(str(source.path), source.manifest.agency, source.checksum,
@@ -47,7 +50,7 @@ def ingest_all(paths: list[Path], store: DeliveryStore, landing: Path, *,
             yield finish(prepare(source, landing, earlier, chunk_rows, progress), store, progress)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
         futures: dict[int, Future[Prepared]] = {}
 
         def submit(i: int) -> None:
@@ -58,10 +61,11 @@ def ingest_all(paths: list[Path], store: DeliveryStore, landing: Path, *,
         for i, source in enumerate(sources):
             if i not in futures:
                 submit(i)
-            following = i + 1
-            if (following < len(sources) and following not in futures
-                    and sources[following].manifest.agency != source.manifest.agency):
-                submit(following)
+            # look ahead to deliveries whose agency has nothing unloaded before them
+            for j in range(i + 1, min(i + 1 + WORKERS, len(sources))):
+                agencies = {s.manifest.agency for s in sources[i:j]}
+                if j not in futures and sources[j].manifest.agency not in agencies:
+                    submit(j)
             if waiting:
                 waiting(source.path.name)
             yield finish(futures.pop(i).result(), store, progress)

@@ -24,6 +24,14 @@ from safeguard.ingest.validate import ROW_COLUMN
 
 QUARANTINE_FILE = "quarantine.jsonl"
 HASH_COLUMN = "_hash"
+DATA_COLUMN = "_data"
+
+
+def compact_json(struct: str) -> str:
+    """DuckDB SQL for a row as JSON without its null fields (quotes inside values are escaped,
+    so the pattern can only meet a key)."""
+    return (f"""regexp_replace(regexp_replace(to_json({{{struct}}}), '"[a-z_]+":null,?', '', 'g'),"""
+            " ',}$', '}')")
 
 
 def delivery_dir(landing: Path, agency: str, extract_date: str, checksum: str) -> Path:
@@ -176,11 +184,13 @@ class DeliveryChecks:
             bool(_ref_fields(self.files[i].kind)), order[self.files[i].kind.name]))
 
     def write(self, index: int, target: Path) -> int:
-        """Write file `index`'s surviving rows, with a content hash, to `target`; return the count."""
+        """Write file `index`'s surviving rows to `target`, with the row as compact JSON (what the hub
+        stores) and its hash (to tell a changed record from an unchanged one); return the count."""
         kind = self.files[index].kind
         struct = ", ".join(f"'{f.name}': {f.name}" for f in kind.fields)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.db.execute(f"""COPY (SELECT *, md5(to_json({{{struct}}})) AS {HASH_COLUMN}
+        self.db.execute(f"""COPY (SELECT *, {compact_json(struct)} AS {DATA_COLUMN},
+            md5({DATA_COLUMN}) AS {HASH_COLUMN}
             FROM f{index} ORDER BY {ROW_COLUMN}) TO {_sql_path(target)}
             (FORMAT parquet, COMPRESSION zstd)""")
         return int(self.db.execute(f"SELECT count(*) FROM f{index}").fetchone()[0])  # type: ignore[index]

@@ -83,7 +83,10 @@ class SourceRecord(models.Model):
     record_id = models.CharField(max_length=128)
     version = models.PositiveIntegerField()
     is_current = models.BooleanField()
-    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="records")
+    # Bulk loads are the hot path, so the table keeps one index (the unique key below); lookups by
+    # delivery or by subject come with the pages that need them.
+    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="records",
+                                 db_index=False)
     superseded_by = models.ForeignKey(Delivery, null=True, on_delete=models.PROTECT,
                                       related_name="superseded", db_index=False)
     row_number = models.PositiveIntegerField()
@@ -98,7 +101,6 @@ class SourceRecord(models.Model):
             models.UniqueConstraint(fields=["agency", "kind", "record_id", "version"],
                                     name="one_row_per_record_version"),
         ]
-        indexes = [models.Index(fields=["agency", "subject_id"], name="record_subject")]
 
 
 class QuarantinedRow(models.Model):

@@ -7,6 +7,7 @@ unchanged is left alone and a changed one becomes a new version that supersedes 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -14,13 +15,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import duckdb
+import pyarrow.parquet as pq
 from django.db import connection, transaction
 from django.utils import timezone
 
 from safeguard.contract.kinds import KINDS
 from safeguard.hub.deliveries.models import Agency, Delivery, DeliveryFile, QuarantinedRow, SourceRecord
-from safeguard.ingest.landing import HASH_COLUMN, QUARANTINE_FILE
+from safeguard.ingest.landing import DATA_COLUMN, HASH_COLUMN, QUARANTINE_FILE
 from safeguard.ingest.pipeline import KnownDelivery, LandedFile, Progress
 from safeguard.ingest.report import FileReport
 from safeguard.ingest.source import DeliverySource
@@ -38,26 +39,19 @@ def _json_cast(expr: str) -> str:
     return f"CAST({expr} AS jsonb)" if connection.vendor == "postgresql" else expr
 
 
-def _compact_json(struct: str) -> str:
-    """DuckDB SQL for a row as JSON without its null fields (quotes inside values are escaped,
-    so the pattern can only meet a key)."""
-    return (f"""regexp_replace(regexp_replace(to_json({{{struct}}}), '"[a-z_]+":null,?', '', 'g'),"""
-            " ',}$', '}')")
-
-
 def _record_batches(parquet: Path, kind: str) -> Iterator[list[tuple[Any, ...]]]:
-    """The landed rows as staging tuples, built in DuckDB (JSON and all), a batch at a time."""
+    """The landed rows as staging tuples (`STAGE_COLUMNS`), a batch at a time."""
     spec = KINDS[kind]
-    struct = ", ".join(f"'{f.name}': {f.name}" for f in spec.fields)
-    subject = spec.subject or ("record_id" if kind == "people" else "NULL")
-    when = f"coalesce(left({spec.when}, 19), '')" if spec.when else "''"
-    path = str(parquet).replace("'", "''")
-    with duckdb.connect() as db:
-        reader = db.sql(f"""SELECT '{kind}', record_id, {ROW_COLUMN},
-            coalesce({subject}, ''), {when}, {HASH_COLUMN}, {_compact_json(struct)},
-            {ISSUES_COLUMN} FROM read_parquet('{path}') ORDER BY {ROW_COLUMN}""").to_arrow_reader(BATCH)
-        for batch in reader:
-            yield list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
+    subject = spec.subject or ("record_id" if kind == "people" else None)
+    columns = ["record_id", ROW_COLUMN, subject, spec.when, HASH_COLUMN, DATA_COLUMN,
+               ISSUES_COLUMN]
+    for batch in pq.ParquetFile(parquet).iter_batches(BATCH, columns=[c for c in columns if c]):
+        n = batch.num_rows
+        values = [batch.column(c).to_pylist() if c else [""] * n for c in columns]
+        subjects = [v or "" for v in values[2]]
+        when = [(v or "")[:19] for v in values[3]]
+        yield list(zip(itertools.repeat(kind, n), values[0], values[1], subjects, when,
+                       *values[4:], strict=False))
 
 
 def _pause_for_fault_test() -> None:
