@@ -40,8 +40,11 @@ WriteDelivery = Callable[..., Path]
 def write_delivery(tmp_path: Path) -> WriteDelivery:
     """Write a delivery folder: `files` maps file names to text (or bytes); manifest overridable."""
 
-    def write(name: str = "delivery", files: dict[str, str | bytes] | None = None,
-              manifest: dict[str, object] | None = None) -> Path:
+    def write(
+        name: str = "delivery",
+        files: dict[str, str | bytes] | None = None,
+        manifest: dict[str, object] | None = None,
+    ) -> Path:
         folder = tmp_path / name
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "manifest.json").write_text(json.dumps({**MANIFEST, **(manifest or {})}))
@@ -77,10 +80,18 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def run_cli(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    env: dict[str, str], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m safeguard ARGS` and capture its output."""
-    return subprocess.run([sys.executable, "-m", "safeguard", *args], env=env, text=True,
-                          capture_output=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "safeguard", *args],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture

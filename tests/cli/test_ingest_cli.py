@@ -14,7 +14,12 @@ def test_ingest_json_reconciles_and_exit_code_says_quarantine(cli, cli_env, writ
     report = json.loads(result.stdout)
     (f,) = report["files"]
     assert {k: f[k] for k in ("path", "kind", "read", "accepted", "quarantined")} == {
-        "path": "people.csv", "kind": "people", "read": 2, "accepted": 1, "quarantined": 1}
+        "path": "people.csv",
+        "kind": "people",
+        "read": 2,
+        "accepted": 1,
+        "quarantined": 1,
+    }
     assert report["totals"] == {"read": 2, "accepted": 1, "quarantined": 1}
 
     again = cli(cli_env, "ingest", str(folder))

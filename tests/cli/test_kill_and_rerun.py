@@ -1,4 +1,5 @@
-"""A real ingest killed inside its load transaction leaves nothing behind; a rerun completes it once."""
+"""A real ingest killed inside its load transaction leaves nothing behind; a rerun completes it
+once."""
 
 from __future__ import annotations
 
@@ -17,19 +18,26 @@ ROWS = 30_000
 def big_delivery(write_delivery):  # type: ignore[no-untyped-def]
     people = "record_id,forenames,surname,date_of_birth,postcode\n" + "".join(
         f"P{i},Alex,Smith{i % 97},2010-{1 + i % 12:02d}-{1 + i % 28:02d},CW1 {i % 10}AB\n"
-        for i in range(ROWS))
+        for i in range(ROWS)
+    )
     episodes = "record_id,person_id,category,reported_at\n" + "".join(
-        f"M{i},P{i},missing,2025-01-{1 + i % 28:02d} 22:00\n" for i in range(0, ROWS, 3))
+        f"M{i},P{i},missing,2025-01-{1 + i % 28:02d} 22:00\n" for i in range(0, ROWS, 3)
+    )
     return write_delivery(files={"people.csv": people, "missing_episodes.csv": episodes})
 
 
 def test_killed_ingest_leaves_no_partial_delivery_and_reruns_exactly_once(
-        cli, cli_env, write_delivery, tmp_path):
+    cli, cli_env, write_delivery, tmp_path
+):
     folder = big_delivery(write_delivery)
     marker = tmp_path / "paused"
     env = {**cli_env, PAUSE_ENV: str(marker)}
-    process = subprocess.Popen([sys.executable, "-m", "safeguard", "ingest", str(folder)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "safeguard", "ingest", str(folder)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 240
     while not marker.exists():
         assert process.poll() is None, "ingest ended before reaching its load transaction"
@@ -46,9 +54,12 @@ def test_killed_ingest_leaves_no_partial_delivery_and_reruns_exactly_once(
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     expected = ROWS + len(range(0, ROWS, 3))
     assert query(cli_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(expected,)]
-    assert query(cli_env, "SELECT count(DISTINCT kind || record_id) FROM deliveries_sourcerecord"
-                 ) == [(expected,)]
-    assert query(cli_env, "SELECT count(*), min(status) FROM deliveries_delivery") == [(1, "loaded")]
+    assert query(
+        cli_env, "SELECT count(DISTINCT kind || record_id) FROM deliveries_sourcerecord"
+    ) == [(expected,)]
+    assert query(cli_env, "SELECT count(*), min(status) FROM deliveries_delivery") == [
+        (1, "loaded")
+    ]
     landing = cli_env["SAFEGUARD_DATA_DIR"] + "/landing"
     assert len(os.listdir(landing + "/cheshire-police")) == 1
     assert os.listdir(landing + "/.staging") == []

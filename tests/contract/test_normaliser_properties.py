@@ -358,8 +358,11 @@ def test_normalising_twice_changes_nothing(kind: str, data: st.DataObject) -> No
 _PREFIXES = st.sampled_from(["0", "+44", "+44 (0)", "0044", "+44 0", "(0"])
 
 
-@given(_PREFIXES, st.text(alphabet="0123456789", min_size=8, max_size=11),
-       st.sampled_from(["", " ", "-", "."]))
+@given(
+    _PREFIXES,
+    st.text(alphabet="0123456789", min_size=8, max_size=11),
+    st.sampled_from(["", " ", "-", "."]),
+)
 def test_uk_phone_fast_path_agrees_with_libphonenumber(prefix: str, digits: str, sep: str) -> None:
     import phonenumbers
 

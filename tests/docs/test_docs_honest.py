@@ -32,7 +32,8 @@ def test_every_command_and_option_is_in_cli_md() -> None:
         for param in command.params:
             if param.param_type_name == "option" and "--help" not in param.opts:
                 assert any(f"`{opt}" in section for opt in param.opts), (
-                    f"docs/cli.md: {name} does not document {param.opts[0]}")
+                    f"docs/cli.md: {name} does not document {param.opts[0]}"
+                )
 
 
 def test_every_setting_is_in_configuration_md() -> None:
@@ -45,6 +46,8 @@ def test_every_setting_is_in_configuration_md() -> None:
 def test_readme_opens_with_the_two_commands() -> None:
     readme = (DOCS.parent / "README.md").read_text()
     first_block = re.search(r"```sh\n(.*?)```", readme, re.S)
-    assert first_block and "make demo" in first_block.group(1) and "make test" in first_block.group(1)
+    assert (
+        first_block and "make demo" in first_block.group(1) and "make test" in first_block.group(1)
+    )
     for link in re.findall(r"\]\((docs/[^)]+|bench/[^)]+)\)", readme):
         assert (DOCS.parent / link).exists(), f"README links to missing {link}"

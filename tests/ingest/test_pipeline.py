@@ -35,8 +35,9 @@ def current(kind: str) -> dict[str, SourceRecord]:
 
 
 def test_clean_delivery_lands_and_loads_normalised(write_delivery, tmp_path) -> None:
-    report = run(write_delivery(files={"people.csv": PEOPLE,
-                                       "missing_episodes.csv": EPISODES}), tmp_path)
+    report = run(
+        write_delivery(files={"people.csv": PEOPLE, "missing_episodes.csv": EPISODES}), tmp_path
+    )
     assert report.outcome is Outcome.LOADED, report.message
     assert (report.read, report.accepted, report.quarantined) == (5, 5, 0)
     people = current("people")
@@ -48,7 +49,9 @@ def test_clean_delivery_lands_and_loads_normalised(write_delivery, tmp_path) -> 
     # invalid identifiers keep their raw value, are marked, and do not sink the row
     assert "nhs_number" not in people["P2"].data  # null fields are not stored
     assert {i["field"]: i["value"] for i in people["P2"].issues} == {
-        "nhs_number": "1234567890", "postcode": "XX"}
+        "nhs_number": "1234567890",
+        "postcode": "XX",
+    }
     episodes = current("missing_episodes")
     assert episodes["M2"].data["category"] == "away_without_authorisation"
     assert episodes["M2"].occurred_at == "2025-04-01T23:15:00"
@@ -63,21 +66,29 @@ def test_clean_delivery_lands_and_loads_normalised(write_delivery, tmp_path) -> 
     assert not (tmp_path / "landing" / ".staging" / delivery.checksum).exists()
 
 
-BAD_PEOPLE = PEOPLE + """,No,Id,2010,F,,,,
+BAD_PEOPLE = (
+    PEOPLE
+    + """,No,Id,2010,F,,,,
 P4,Bad,Date,31/02/2009,F,,,,
 P5,Odd,Sex,2010,Q,,,,
 P1,Dup,Row,2009,F,,,,
 P6,Too,Many,2010,F,,,,,extra
 """
-BAD_EPISODES = EPISODES + """M3,P9,missing,2025-03-01 22:00,,medium
+)
+BAD_EPISODES = (
+    EPISODES
+    + """M3,P9,missing,2025-03-01 22:00,,medium
 M4,P3,lost,,,
 M5,P4,missing,2025-05-01 10:00,,low
 """
+)
 
 
 def test_every_bad_row_is_quarantined_with_its_reason(write_delivery, tmp_path) -> None:
-    report = run(write_delivery(files={"people.csv": BAD_PEOPLE,
-                                       "missing_episodes.csv": BAD_EPISODES}), tmp_path)
+    report = run(
+        write_delivery(files={"people.csv": BAD_PEOPLE, "missing_episodes.csv": BAD_EPISODES}),
+        tmp_path,
+    )
     assert report.outcome is Outcome.LOADED
     for f in report.files:
         assert f.read == f.accepted + f.quarantined
@@ -85,7 +96,8 @@ def test_every_bad_row_is_quarantined_with_its_reason(write_delivery, tmp_path) 
     assert exit_code([report]) == 1
     reasons = {(q.file.name, q.row_number): q for q in QuarantinedRow.objects.all()}
     assert set(reasons) == {("people.csv", n) for n in (5, 6, 7, 8, 9)} | {
-        ("missing_episodes.csv", n) for n in (4, 5, 6)}
+        ("missing_episodes.csv", n) for n in (4, 5, 6)
+    }
     assert reasons["people.csv", 5].reason == "missing record_id (required)"
     assert "not a date" in reasons["people.csv", 6].reason
     assert reasons["people.csv", 6].value == "31/02/2009"
@@ -94,7 +106,9 @@ def test_every_bad_row_is_quarantined_with_its_reason(write_delivery, tmp_path) 
     assert "10 values but the header has 9" in reasons["people.csv", 9].reason
     assert "reference to a person" in reasons["missing_episodes.csv", 4].reason
     assert {p["field"] for p in reasons["missing_episodes.csv", 5].problems} == {
-        "category", "reported_at"}
+        "category",
+        "reported_at",
+    }
     # P4 was itself quarantined, so the episode about P4 cannot stand either
     assert reasons["missing_episodes.csv", 6].field == "person_id"
     assert reasons["people.csv", 6].raw["forenames"] == "Bad"
@@ -117,39 +131,57 @@ def test_same_delivery_twice_changes_nothing(write_delivery, tmp_path) -> None:
 def test_corrected_redelivery_supersedes_and_keeps_history(write_delivery, tmp_path) -> None:
     run(write_delivery("first", files={"people.csv": PEOPLE}), tmp_path)
     corrected = PEOPLE.replace("P2,Jordan,Brown,2008-02", "P2,Jordan,Browne,2008-02-11") + (
-        "P7,New,Person,2012,F,,,,\n")
-    report = run(write_delivery("second", files={"people.csv": corrected},
-                                manifest={"extract_date": "2026-11-30"}), tmp_path)
+        "P7,New,Person,2012,F,,,,\n"
+    )
+    report = run(
+        write_delivery(
+            "second", files={"people.csv": corrected}, manifest={"extract_date": "2026-11-30"}
+        ),
+        tmp_path,
+    )
     (f,) = report.files
     assert (f.new, f.updated, f.unchanged) == (1, 1, 2)
     versions = SourceRecord.objects.filter(record_id="P2").order_by("version")
     assert [(v.version, v.is_current, v.data["surname"]) for v in versions] == [
-        (1, False, "Brown"), (2, True, "Browne")]
+        (1, False, "Brown"),
+        (2, True, "Browne"),
+    ]
     assert versions[0].superseded_by_id == report.delivery_id
     assert current("people")["P1"].version == 1
 
 
 def test_references_to_people_delivered_earlier_resolve(write_delivery, tmp_path) -> None:
     run(write_delivery("people", files={"people.csv": PEOPLE}), tmp_path)
-    report = run(write_delivery("episodes", files={"missing_episodes.csv": EPISODES},
-                                manifest={"extract_date": "2026-11-01"}), tmp_path)
+    report = run(
+        write_delivery(
+            "episodes",
+            files={"missing_episodes.csv": EPISODES},
+            manifest={"extract_date": "2026-11-01"},
+        ),
+        tmp_path,
+    )
     assert report.quarantined == 0 and report.accepted == 2
 
 
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ({"people.csv": "record_id,surname\nP1,Smith\n".replace("record_id", "id")},
-         "missing required columns: record_id"),
+        (
+            {"people.csv": "record_id,surname\nP1,Smith\n".replace("record_id", "id")},
+            "missing required columns: record_id",
+        ),
         ({"people.csv": "record_id,surname\nP1,Zo\u00e9\n".encode("latin-1")}, "not UTF-8"),
         ({"people.csv": b""}, "empty"),
         ({"suspects.csv": "record_id\nS1\n"}, "does not say which record kind"),
-        ({"people.csv": PEOPLE, "incidents.csv": "record_id,occurred_at\n"},
-         "missing required columns: incident_type"),
+        (
+            {"people.csv": PEOPLE, "incidents.csv": "record_id,occurred_at\n"},
+            "missing required columns: incident_type",
+        ),
     ],
 )
-def test_unreadable_file_rejects_the_whole_delivery(write_delivery, tmp_path, files,
-                                                    message) -> None:
+def test_unreadable_file_rejects_the_whole_delivery(
+    write_delivery, tmp_path, files, message
+) -> None:
     report = run(write_delivery(files=files), tmp_path)
     assert report.outcome is Outcome.REJECTED
     assert message in report.message
@@ -188,12 +220,20 @@ def test_zip_jsonl_and_xlsx_deliveries(write_delivery, tmp_path) -> None:
     book.active.append(["record_id", "name", "council_area", "postcode"])
     book.active.append(["H1", "Oak House", "Halton", "WA7 2AB"])
     book.save(tmp_path / "care_homes.xlsx")
-    lines = "\n".join(json.dumps(r) for r in [
-        {"record_id": "N1", "forenames": "Kate", "flags": ["looked_after"]},
-        {"record_id": "N2", "surname": "Jones", "nhs_number": 9434765919}])
-    folder = write_delivery(files={"people.jsonl": lines,
-                                   "care_homes.xlsx": (tmp_path / "care_homes.xlsx").read_bytes()},
-                            manifest={"agency": "cheshire-nhs"})
+    lines = "\n".join(
+        json.dumps(r)
+        for r in [
+            {"record_id": "N1", "forenames": "Kate", "flags": ["looked_after"]},
+            {"record_id": "N2", "surname": "Jones", "nhs_number": 9434765919},
+        ]
+    )
+    folder = write_delivery(
+        files={
+            "people.jsonl": lines,
+            "care_homes.xlsx": (tmp_path / "care_homes.xlsx").read_bytes(),
+        },
+        manifest={"agency": "cheshire-nhs"},
+    )
     archive = tmp_path / "delivery.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for p in folder.iterdir():

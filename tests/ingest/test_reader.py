@@ -12,7 +12,7 @@ from safeguard.ingest.reader import FileError, column_key, read_csv, read_jsonl,
 
 
 def rows(chunks):  # type: ignore[no-untyped-def]
-    return [c for c in chunks]
+    return list(chunks)
 
 
 def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them() -> None:
@@ -62,19 +62,23 @@ def test_unreadable_csv_files_say_why(data: bytes, message: str) -> None:
 
 
 def test_jsonl_keeps_bad_lines_and_joins_lists() -> None:
-    text = "\n".join([
-        json.dumps({"record_id": "A", "flags": ["looked_after", "neglect"], "age": 12.0}),
-        "{not json",
-        json.dumps(["a list"]),
-        json.dumps({"Record ID": "B"}),
-    ])
+    text = "\n".join(
+        [
+            json.dumps({"record_id": "A", "flags": ["looked_after", "neglect"], "age": 12.0}),
+            "{not json",
+            json.dumps(["a list"]),
+            json.dumps({"Record ID": "B"}),
+        ]
+    )
     (chunk,) = rows(read_jsonl(io.BytesIO(text.encode()), 10))
     assert chunk.rows == [1, 4]
     assert chunk.columns["record_id"] == ["A", "B"]
     assert chunk.columns["flags"] == ["looked_after;neglect", None]
     assert chunk.columns["age"] == ["12", None]
     assert [(b.row, b.reason.split(" (")[0]) for b in chunk.bad] == [
-        (2, "line is not valid JSON"), (3, "line is not a JSON object")]
+        (2, "line is not valid JSON"),
+        (3, "line is not a JSON object"),
+    ]
 
 
 def test_empty_jsonl_is_a_file_error() -> None:
@@ -109,14 +113,24 @@ def test_jsonl_fast_path_agrees_with_the_careful_path() -> None:
     from safeguard.contract.kinds import KINDS
     from safeguard.ingest.validate import jsonl_schema
 
-    records = [{"record_id": f"N{i}", "forenames": "Kate", "flags": ["looked_after"] * (i % 2),
-                "date_of_birth": "2010-01-02"} for i in range(25)]
+    records = [
+        {
+            "record_id": f"N{i}",
+            "forenames": "Kate",
+            "flags": ["looked_after"] * (i % 2),
+            "date_of_birth": "2010-01-02",
+        }
+        for i in range(25)
+    ]
     data = "\n".join(json.dumps(r) for r in records).encode() + b"\n"
     schema = jsonl_schema(KINDS["people"])
     fast = rows(read_jsonl(io.BytesIO(data), 10, schema))
     careful = rows(read_jsonl(io.BytesIO(data), 10))
-    assert [c.rows for c in fast] == [c.rows for c in careful] == [
-        list(range(1, 11)), list(range(11, 21)), list(range(21, 26))]
+    assert (
+        [c.rows for c in fast]
+        == [c.rows for c in careful]
+        == [list(range(1, 11)), list(range(11, 21)), list(range(21, 26))]
+    )
     for f, c in zip(fast, careful, strict=True):
         for name, values in c.columns.items():
             assert f.columns[name] == values

@@ -17,15 +17,21 @@ def _deliveries(paths: list[Path]) -> list[Path]:
     """Each path as given, or, for a folder of delivery folders, each delivery inside it."""
     out: list[Path] = []
     for path in paths:
-        inner = sorted(p for p in path.iterdir() if (p / "manifest.json").exists()) \
-            if path.is_dir() and not (path / "manifest.json").exists() else []
+        inner = (
+            sorted(p for p in path.iterdir() if (p / "manifest.json").exists())
+            if path.is_dir() and not (path / "manifest.json").exists()
+            else []
+        )
         out.extend(inner or [path])
     return out
 
 
 def _print(console: Console, report: DeliveryReport) -> None:
-    style = {Outcome.LOADED: "green", Outcome.ALREADY_INGESTED: "cyan",
-             Outcome.REJECTED: "bold red"}[report.outcome]
+    style = {
+        Outcome.LOADED: "green",
+        Outcome.ALREADY_INGESTED: "cyan",
+        Outcome.REJECTED: "bold red",
+    }[report.outcome]
     console.print(f"[{style}]{report.path}[/]: {report.message}")
     if not report.files or report.outcome is Outcome.ALREADY_INGESTED:
         return
@@ -35,8 +41,10 @@ def _print(console: Console, report: DeliveryReport) -> None:
         table.add_column(column, justify="right", no_wrap=True)
     for f in report.files:
         name = f.path if f.kind and Path(f.path).stem == f.kind else f"{f.path} ({f.kind or '?'})"
-        table.add_row(name, *(f"{v:,}" for v in (
-            f.read, f.accepted, f.quarantined, f.new, f.updated, f.unchanged)))
+        table.add_row(
+            name,
+            *(f"{v:,}" for v in (f.read, f.accepted, f.quarantined, f.new, f.updated, f.unchanged)),
+        )
     console.print(table)
     for f in report.files:
         for text in ([f.error] if f.error else []) + f.warnings:
@@ -63,8 +71,14 @@ def ingest(
     settings = get_settings()
     console = Console(stderr=as_json)
     reports = []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True, disable=as_json) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
         task = bar.add_task("opening deliveries", total=None)
 
         def step(name: str, rows: int) -> None:
@@ -73,9 +87,14 @@ def ingest(
         def waiting(name: str) -> None:
             bar.update(task, description=f"{name}: validating and landing")
 
-        for report in ingest_all(_deliveries(paths), DjangoDeliveryStore(), settings.landing_dir,
-                                 chunk_rows=settings.ingest_chunk_rows, progress=step,
-                                 waiting=waiting):
+        for report in ingest_all(
+            _deliveries(paths),
+            DjangoDeliveryStore(),
+            settings.landing_dir,
+            chunk_rows=settings.ingest_chunk_rows,
+            progress=step,
+            waiting=waiting,
+        ):
             reports.append(report)
             if not as_json:
                 _print(console, report)
@@ -83,6 +102,8 @@ def ingest(
         typer.echo(json.dumps(summary(reports), indent=2))
     else:
         totals = summary(reports)["totals"]
-        console.print(f"[bold]Total[/]: read {totals['read']:,}, accepted "
-                      f"{totals['accepted']:,}, quarantined {totals['quarantined']:,}")
+        console.print(
+            f"[bold]Total[/]: read {totals['read']:,}, accepted "
+            f"{totals['accepted']:,}, quarantined {totals['quarantined']:,}"
+        )
     raise typer.Exit(exit_code(reports))

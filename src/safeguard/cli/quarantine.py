@@ -40,17 +40,34 @@ def list_rows(
     total = rows.count()
     if as_json:
         for q in rows[:limit]:
-            typer.echo(json.dumps({"id": q.pk, "delivery": q.delivery_id,
-                                   "agency": q.delivery.agency.code, "file": q.file.name,
-                                   "row": q.row_number, "problems": q.problems}))
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": q.pk,
+                        "delivery": q.delivery_id,
+                        "agency": q.delivery.agency.code,
+                        "file": q.file.name,
+                        "row": q.row_number,
+                        "problems": q.problems,
+                    }
+                )
+            )
         return
     table = Table(title=f"Quarantined rows ({min(total, limit)} of {total})")
     for column in ("id", "delivery", "agency", "file", "row", "field", "value", "reason"):
         table.add_column(column, overflow="fold")
     for q in rows[:limit]:
         more = f" (+{len(q.problems) - 1} more)" if len(q.problems) > 1 else ""
-        table.add_row(str(q.pk), str(q.delivery_id), q.delivery.agency.code, q.file.name,
-                      str(q.row_number), q.field, q.value[:40], q.reason + more)
+        table.add_row(
+            str(q.pk),
+            str(q.delivery_id),
+            q.delivery.agency.code,
+            q.file.name,
+            str(q.row_number),
+            q.field,
+            q.value[:40],
+            q.reason + more,
+        )
     Console().print(table)
 
 
@@ -62,8 +79,10 @@ def show(row_id: int = typer.Argument(..., help="The quarantined row's id (from 
         typer.echo(f"no quarantined row {row_id}", err=True)
         raise typer.Exit(2)
     console = Console()
-    console.print(f"[bold]Row {q.row_number}[/] of {q.file.name}, delivery {q.delivery_id} "
-                  f"from {q.delivery.agency.name} (extract {q.delivery.extract_date})")
+    console.print(
+        f"[bold]Row {q.row_number}[/] of {q.file.name}, delivery {q.delivery_id} "
+        f"from {q.delivery.agency.name} (extract {q.delivery.extract_date})"
+    )
     for p in q.problems:
         console.print(f"  [red]{p['field'] or 'row'}[/]: {p['reason']} (value {p['value']!r})")
     console.print("As delivered:")

@@ -21,8 +21,14 @@ def synth(
     from safeguard.synthetic import generate
 
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True, disable=as_json) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
         task = bar.add_task("generating", total=1.0)
 
         def step(what: str, fraction: float) -> None:
@@ -33,6 +39,9 @@ def synth(
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
         counts = result.get("records_total") or result.get("total_records")
-        console.print(f"Wrote the synthetic partnership to {out} "
-                      f"({children:,} children, {years} years, seed {seed}"
-                      + (f", {counts:,} records" if counts else "") + ")")
+        console.print(
+            f"Wrote the synthetic partnership to {out} "
+            f"({children:,} children, {years} years, seed {seed}"
+            + (f", {counts:,} records" if counts else "")
+            + ")"
+        )

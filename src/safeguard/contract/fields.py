@@ -62,9 +62,14 @@ TYPE_FORMATS: dict[FieldType, str] = {
     FieldType.CODES: "codes from the list, separated by `;`",
     FieldType.BOOL: "`Y`/`N` (also `yes`/`no`, `true`/`false`, `1`/`0`)",
     FieldType.INTEGER: "whole number",
-    FieldType.DATE: "date: `YYYY-MM-DD` (also `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`, `YYYYMMDD`)",
+    FieldType.DATE: (
+        "date: `YYYY-MM-DD` (also `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`, `YYYYMMDD`, "
+        "`2 January 2020`)"
+    ),
     FieldType.PARTIAL_DATE: "date, possibly partial: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`",
-    FieldType.DATETIME: "date and time: `YYYY-MM-DDTHH:MM[:SS]` or `DD/MM/YYYY HH:MM`; UK local time",
+    FieldType.DATETIME: (
+        "date and time: `YYYY-MM-DDTHH:MM[:SS]` or `DD/MM/YYYY HH:MM`; UK local time"
+    ),
     FieldType.NHS_NUMBER: "10 digits, spaces allowed; modulus 11 check digit",
     FieldType.UPN: "13 characters: check letter, 11 digits, digit or letter",
     FieldType.PNC_ID: "`YY/NNNNNNN` + check letter (PNC ID)",
@@ -109,8 +114,8 @@ class Field:
     def code_for(self, raw: str) -> str | None:
         """The contract code a delivered value stands for, or None when it is not one.
 
-        Case, spaces and hyphens are ignored (`Away Without Authorisation` -> `away_without_authorisation`),
-        and listed synonyms are accepted (`F` -> `female`).
+        Case, spaces and hyphens are ignored (`Away Without Authorisation` ->
+        `away_without_authorisation`), and listed synonyms are accepted (`F` -> `female`).
         """
         key = "_".join(raw.strip().lower().replace("-", " ").split())
         if key in self.codes:

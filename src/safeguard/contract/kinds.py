@@ -15,47 +15,116 @@ CONTRACT_VERSION = "1.0"
 T = FieldType
 
 SEX_CODES = ("female", "male", "other", "unknown")
-SEX_SYNONYMS = (("f", "female"), ("m", "male"), ("u", "unknown"), ("not_known", "unknown"),
-                ("girl", "female"), ("boy", "male"), ("x", "other"), ("9", "unknown"),
-                ("1", "male"), ("2", "female"), ("0", "unknown"), ("not_specified", "unknown"))
+SEX_SYNONYMS = (
+    ("f", "female"),
+    ("m", "male"),
+    ("u", "unknown"),
+    ("not_known", "unknown"),
+    ("girl", "female"),
+    ("boy", "male"),
+    ("x", "other"),
+    ("9", "unknown"),
+    ("1", "male"),
+    ("2", "female"),
+    ("0", "unknown"),
+    ("not_specified", "unknown"),
+)
 ETHNICITY_CODES = ("white", "mixed", "asian", "black", "other", "not_stated")
 PERSON_FLAGS = (
-    "looked_after", "care_leaver", "child_protection_plan", "child_in_need",
-    "learning_disability", "special_educational_needs", "young_carer",
-    "domestic_abuse_at_home", "parental_substance_misuse", "neglect", "known_offender",
-    "registered_sex_offender", "staff_member",
+    "looked_after",
+    "care_leaver",
+    "child_protection_plan",
+    "child_in_need",
+    "learning_disability",
+    "special_educational_needs",
+    "young_carer",
+    "domestic_abuse_at_home",
+    "parental_substance_misuse",
+    "neglect",
+    "known_offender",
+    "registered_sex_offender",
+    "staff_member",
 )
 MISSING_CATEGORIES = ("missing", "absent", "away_without_authorisation")
 RISK_GRADES = ("no_apparent_risk", "low", "medium", "high")
 INCIDENT_TYPES = (
-    "child_sexual_exploitation", "sexual_offence", "missing_person", "concern_for_welfare",
-    "assault", "drugs", "public_order", "theft", "criminal_exploitation", "online_offence",
-    "domestic_abuse", "anti_social_behaviour", "other",
+    "child_sexual_exploitation",
+    "sexual_offence",
+    "missing_person",
+    "concern_for_welfare",
+    "assault",
+    "drugs",
+    "public_order",
+    "theft",
+    "criminal_exploitation",
+    "online_offence",
+    "domestic_abuse",
+    "anti_social_behaviour",
+    "other",
 )
 INVOLVEMENT_ROLES = (
-    "victim", "suspect", "witness", "associate", "reporting_person", "driver", "passenger",
+    "victim",
+    "suspect",
+    "witness",
+    "associate",
+    "reporting_person",
+    "driver",
+    "passenger",
 )
 SIGHTING_SOURCES = ("stop_check", "care_home_log", "anpr", "patrol", "school", "other")
 CONCERN_CATEGORIES = (
-    "sexual_exploitation", "missing", "neglect", "physical_abuse", "sexual_abuse",
-    "emotional_abuse", "domestic_abuse", "criminal_exploitation", "online_harm", "self_harm",
-    "substance_misuse", "mental_health", "other",
+    "sexual_exploitation",
+    "missing",
+    "neglect",
+    "physical_abuse",
+    "sexual_abuse",
+    "emotional_abuse",
+    "domestic_abuse",
+    "criminal_exploitation",
+    "online_harm",
+    "self_harm",
+    "substance_misuse",
+    "mental_health",
+    "other",
 )
 HEALTH_SETTINGS = (
-    "sexual_health_clinic", "emergency_department", "gp", "school_nurse", "maternity", "other",
+    "sexual_health_clinic",
+    "emergency_department",
+    "gp",
+    "school_nurse",
+    "maternity",
+    "other",
 )
 HEALTH_EVENT_CODES = (
-    "sti_test", "sti_diagnosis", "pregnancy_test", "pregnancy", "termination",
-    "emergency_contraception", "self_harm", "overdose", "intoxication", "injury",
-    "sexual_assault", "other",
+    "sti_test",
+    "sti_diagnosis",
+    "pregnancy_test",
+    "pregnancy",
+    "termination",
+    "emergency_contraception",
+    "self_harm",
+    "overdose",
+    "intoxication",
+    "injury",
+    "sexual_assault",
+    "other",
 )
 EDUCATION_EVENT_TYPES = (
-    "absence", "persistent_absence", "suspension", "permanent_exclusion",
-    "child_missing_education", "part_time_timetable", "other",
+    "absence",
+    "persistent_absence",
+    "suspension",
+    "permanent_exclusion",
+    "child_missing_education",
+    "part_time_timetable",
+    "other",
 )
 PLACEMENT_TYPES = ("childrens_home", "foster_care", "semi_independent", "kinship", "other")
 COUNCIL_AREAS = (
-    "cheshire_east", "cheshire_west_and_chester", "warrington", "halton", "out_of_area",
+    "cheshire_east",
+    "cheshire_west_and_chester",
+    "warrington",
+    "halton",
+    "out_of_area",
 )
 SOURCE_EVALUATIONS = ("1", "2", "3")
 INTELLIGENCE_ASSESSMENTS = ("a", "b", "c", "d", "e")
@@ -95,24 +164,29 @@ def _person(required: bool = True, what: str = "the person this record is about"
     return Field("person_id", T.REF, what, required=required, ref_kind="people")
 
 
-PEOPLE = Kind("people", "A person as the agency knows them: child, parent, carer, suspect, staff.", (
-    _id("person"),
-    Field("forenames", T.NAME, "given names, in the order used"),
-    Field("surname", T.NAME, "family name (hyphenated and double-barrelled as recorded)"),
-    Field("other_names", T.NAME, "aliases, nicknames and previous names, separated by `;`"),
-    Field("date_of_birth", T.PARTIAL_DATE, "date of birth, full or partial"),
-    Field("sex", T.CODE, "sex as recorded", codes=SEX_CODES, synonyms=SEX_SYNONYMS),
-    Field("ethnicity", T.CODE, "ethnic group (ONS broad groups)", codes=ETHNICITY_CODES),
-    Field("nhs_number", T.NHS_NUMBER, "NHS number"),
-    Field("upn", T.UPN, "unique pupil number"),
-    Field("pnc_id", T.PNC_ID, "police national computer id"),
-    Field("address", T.TEXT, "street address"),
-    Field("town", T.TEXT, "town or city"),
-    Field("postcode", T.POSTCODE, "postcode of the address"),
-    Field("phone", T.PHONE, "phone number"),
-    Field("email", T.EMAIL, "email address"),
-    Field("flags", T.CODES, "what the agency knows about the person", codes=PERSON_FLAGS),
-), when=None)
+PEOPLE = Kind(
+    "people",
+    "A person as the agency knows them: child, parent, carer, suspect, staff.",
+    (
+        _id("person"),
+        Field("forenames", T.NAME, "given names, in the order used"),
+        Field("surname", T.NAME, "family name (hyphenated and double-barrelled as recorded)"),
+        Field("other_names", T.NAME, "aliases, nicknames and previous names, separated by `;`"),
+        Field("date_of_birth", T.PARTIAL_DATE, "date of birth, full or partial"),
+        Field("sex", T.CODE, "sex as recorded", codes=SEX_CODES, synonyms=SEX_SYNONYMS),
+        Field("ethnicity", T.CODE, "ethnic group (ONS broad groups)", codes=ETHNICITY_CODES),
+        Field("nhs_number", T.NHS_NUMBER, "NHS number"),
+        Field("upn", T.UPN, "unique pupil number"),
+        Field("pnc_id", T.PNC_ID, "police national computer id"),
+        Field("address", T.TEXT, "street address"),
+        Field("town", T.TEXT, "town or city"),
+        Field("postcode", T.POSTCODE, "postcode of the address"),
+        Field("phone", T.PHONE, "phone number"),
+        Field("email", T.EMAIL, "email address"),
+        Field("flags", T.CODES, "what the agency knows about the person", codes=PERSON_FLAGS),
+    ),
+    when=None,
+)
 
 MISSING_EPISODES = Kind(
     "missing_episodes",
@@ -120,10 +194,17 @@ MISSING_EPISODES = Kind(
     (
         _id("episode"),
         _person(),
-        Field("category", T.CODE, "missing, absent or away without authorisation",
-              required=True, codes=MISSING_CATEGORIES,
-              synonyms=(("awol", "away_without_authorisation"),
-                        ("away_from_placement", "away_without_authorisation"))),
+        Field(
+            "category",
+            T.CODE,
+            "missing, absent or away without authorisation",
+            required=True,
+            codes=MISSING_CATEGORIES,
+            synonyms=(
+                ("awol", "away_without_authorisation"),
+                ("away_from_placement", "away_without_authorisation"),
+            ),
+        ),
         Field("reported_at", T.DATETIME, "when the episode was reported", required=True),
         Field("last_seen_at", T.DATETIME, "when the child was last seen"),
         Field("last_seen_location", T.TEXT, "where the child was last seen"),
@@ -132,36 +213,58 @@ MISSING_EPISODES = Kind(
         Field("found_location", T.TEXT, "where the child was found"),
         Field("found_postcode", T.POSTCODE, "postcode where found"),
         Field("found_with", T.TEXT, "who the child was with, as described"),
-        Field("found_with_person_ids", T.REFS, "people the child was found with",
-              ref_kind="people"),
-        Field("risk_grade", T.CODE, "police risk grade", codes=RISK_GRADES,
-              synonyms=(("none", "no_apparent_risk"), ("no_risk", "no_apparent_risk"),
-                        ("nar", "no_apparent_risk"))),
+        Field(
+            "found_with_person_ids", T.REFS, "people the child was found with", ref_kind="people"
+        ),
+        Field(
+            "risk_grade",
+            T.CODE,
+            "police risk grade",
+            codes=RISK_GRADES,
+            synonyms=(
+                ("none", "no_apparent_risk"),
+                ("no_risk", "no_apparent_risk"),
+                ("nar", "no_apparent_risk"),
+            ),
+        ),
         Field("rhi_offered_at", T.DATETIME, "when a return home interview was offered"),
         Field("rhi_completed_at", T.DATETIME, "when the return home interview took place"),
         Field("care_home_id", T.TEXT, "the children's home reporting it (its `care_homes` id)"),
         Field("notes", T.TEXT, "circumstances"),
     ),
-    subject="person_id", when="reported_at",
+    subject="person_id",
+    when="reported_at",
 )
 
-INCIDENTS = Kind("incidents", "A police incident or crime.", (
-    _id("incident"),
-    Field("occurred_at", T.DATETIME, "when it happened", required=True),
-    Field("incident_type", T.CODE, "what kind of incident", required=True, codes=INCIDENT_TYPES),
-    Field("crime_reference", T.TEXT, "crime number, if recorded as a crime"),
-    Field("location", T.TEXT, "where it happened"),
-    Field("postcode", T.POSTCODE, "postcode where it happened"),
-    Field("summary", T.TEXT, "what happened"),
-), when="occurred_at")
+INCIDENTS = Kind(
+    "incidents",
+    "A police incident or crime.",
+    (
+        _id("incident"),
+        Field("occurred_at", T.DATETIME, "when it happened", required=True),
+        Field(
+            "incident_type", T.CODE, "what kind of incident", required=True, codes=INCIDENT_TYPES
+        ),
+        Field("crime_reference", T.TEXT, "crime number, if recorded as a crime"),
+        Field("location", T.TEXT, "where it happened"),
+        Field("postcode", T.POSTCODE, "postcode where it happened"),
+        Field("summary", T.TEXT, "what happened"),
+    ),
+    when="occurred_at",
+)
 
-INVOLVEMENTS = Kind("involvements", "A person's part in an incident.", (
-    _id("involvement"),
-    Field("incident_id", T.REF, "the incident", required=True, ref_kind="incidents"),
-    _person(),
-    Field("role", T.CODE, "the person's role", required=True, codes=INVOLVEMENT_ROLES),
-    Field("vehicle", T.VRM, "vehicle the person was in or drove"),
-), subject="person_id")
+INVOLVEMENTS = Kind(
+    "involvements",
+    "A person's part in an incident.",
+    (
+        _id("involvement"),
+        Field("incident_id", T.REF, "the incident", required=True, ref_kind="incidents"),
+        _person(),
+        Field("role", T.CODE, "the person's role", required=True, codes=INVOLVEMENT_ROLES),
+        Field("vehicle", T.VRM, "vehicle the person was in or drove"),
+    ),
+    subject="person_id",
+)
 
 SIGHTINGS = Kind(
     "sightings",
@@ -176,92 +279,179 @@ SIGHTINGS = Kind(
         Field("with_description", T.TEXT, "people they were with who are not known, described"),
         Field("vehicle", T.VRM, "vehicle involved (registration mark)"),
         Field("phone", T.PHONE, "phone involved"),
-        Field("source", T.CODE, "how the sighting was recorded", required=True,
-              codes=SIGHTING_SOURCES),
+        Field(
+            "source", T.CODE, "how the sighting was recorded", required=True, codes=SIGHTING_SOURCES
+        ),
         Field("notes", T.TEXT, "what was seen"),
     ),
-    subject="person_id", when="seen_at",
+    subject="person_id",
+    when="seen_at",
 )
 
-INTELLIGENCE = Kind("intelligence", "An intelligence report graded 3x5x2.", (
-    _id("report"),
-    Field("reported_at", T.DATETIME, "when the report was submitted", required=True),
-    Field("source_evaluation", T.CODE, "1 reliable, 2 untested, 3 not reliable",
-          required=True, codes=SOURCE_EVALUATIONS),
-    Field("intelligence_assessment", T.CODE,
-          "A known directly, B known indirectly and corroborated, C known indirectly, "
-          "D not known, E suspected false", required=True, codes=INTELLIGENCE_ASSESSMENTS),
-    Field("handling_code", T.CODE, "P lawful sharing permitted, C with conditions",
-          required=True, codes=HANDLING_CODES),
-    Field("text", T.TEXT, "the report", required=True),
-    Field("person_ids", T.REFS, "people the report mentions", ref_kind="people"),
-    Field("vehicles", T.VRMS, "vehicles the report mentions"),
-    Field("phones", T.PHONES, "phones the report mentions"),
-    Field("locations", T.TEXT, "places the report mentions, separated by `;`"),
-    Field("postcodes", T.TEXT, "postcodes the report mentions, separated by `;`"),
-), when="reported_at")
+INTELLIGENCE = Kind(
+    "intelligence",
+    "An intelligence report graded 3x5x2.",
+    (
+        _id("report"),
+        Field("reported_at", T.DATETIME, "when the report was submitted", required=True),
+        Field(
+            "source_evaluation",
+            T.CODE,
+            "1 reliable, 2 untested, 3 not reliable",
+            required=True,
+            codes=SOURCE_EVALUATIONS,
+        ),
+        Field(
+            "intelligence_assessment",
+            T.CODE,
+            "A known directly, B known indirectly and corroborated, C known indirectly, "
+            "D not known, E suspected false",
+            required=True,
+            codes=INTELLIGENCE_ASSESSMENTS,
+        ),
+        Field(
+            "handling_code",
+            T.CODE,
+            "P lawful sharing permitted, C with conditions",
+            required=True,
+            codes=HANDLING_CODES,
+        ),
+        Field("text", T.TEXT, "the report", required=True),
+        Field("person_ids", T.REFS, "people the report mentions", ref_kind="people"),
+        Field("vehicles", T.VRMS, "vehicles the report mentions"),
+        Field("phones", T.PHONES, "phones the report mentions"),
+        Field("locations", T.TEXT, "places the report mentions, separated by `;`"),
+        Field("postcodes", T.TEXT, "postcodes the report mentions, separated by `;`"),
+    ),
+    when="reported_at",
+)
 
-CONTACTS = Kind("contacts", "A safeguarding contact or referral to the MASH.", (
-    _id("contact"),
-    Field("received_at", T.DATETIME, "when the contact was received", required=True),
-    _person(what="the child the contact is about"),
-    Field("referrer_agency", T.TEXT, "who made the contact (agency or member of the public)"),
-    Field("referrer_role", T.TEXT, "the referrer's role"),
-    Field("concern_categories", T.CODES, "what the concern is about", required=True,
-          codes=CONCERN_CATEGORIES, synonyms=(("cse", "sexual_exploitation"),
-                                              ("cce", "criminal_exploitation"))),
-    Field("other_person_ids", T.REFS, "other people named in the contact", ref_kind="people"),
-    Field("text", T.TEXT, "the concern, in the referrer's words"),
-), subject="person_id", when="received_at")
+CONTACTS = Kind(
+    "contacts",
+    "A safeguarding contact or referral to the MASH.",
+    (
+        _id("contact"),
+        Field("received_at", T.DATETIME, "when the contact was received", required=True),
+        _person(what="the child the contact is about"),
+        Field("referrer_agency", T.TEXT, "who made the contact (agency or member of the public)"),
+        Field("referrer_role", T.TEXT, "the referrer's role"),
+        Field(
+            "concern_categories",
+            T.CODES,
+            "what the concern is about",
+            required=True,
+            codes=CONCERN_CATEGORIES,
+            synonyms=(("cse", "sexual_exploitation"), ("cce", "criminal_exploitation")),
+        ),
+        Field("other_person_ids", T.REFS, "other people named in the contact", ref_kind="people"),
+        Field("text", T.TEXT, "the concern, in the referrer's words"),
+    ),
+    subject="person_id",
+    when="received_at",
+)
 
-HEALTH_EVENTS = Kind("health_events", "A coded health attendance.", (
-    _id("attendance"),
-    _person(),
-    Field("attended_at", T.DATETIME, "when", required=True),
-    Field("setting", T.CODE, "where", codes=HEALTH_SETTINGS,
-          synonyms=(("a&e", "emergency_department"), ("a_&_e", "emergency_department"),
-                    ("ae", "emergency_department"), ("gum", "sexual_health_clinic"))),
-    Field("event_code", T.CODE, "what the attendance was for", required=True,
-          codes=HEALTH_EVENT_CODES),
-    Field("notes", T.TEXT, "clinical summary"),
-), subject="person_id", when="attended_at")
+HEALTH_EVENTS = Kind(
+    "health_events",
+    "A coded health attendance.",
+    (
+        _id("attendance"),
+        _person(),
+        Field("attended_at", T.DATETIME, "when", required=True),
+        Field(
+            "setting",
+            T.CODE,
+            "where",
+            codes=HEALTH_SETTINGS,
+            synonyms=(
+                ("a&e", "emergency_department"),
+                ("a_&_e", "emergency_department"),
+                ("ae", "emergency_department"),
+                ("gum", "sexual_health_clinic"),
+            ),
+        ),
+        Field(
+            "event_code",
+            T.CODE,
+            "what the attendance was for",
+            required=True,
+            codes=HEALTH_EVENT_CODES,
+        ),
+        Field("notes", T.TEXT, "clinical summary"),
+    ),
+    subject="person_id",
+    when="attended_at",
+)
 
-EDUCATION_EVENTS = Kind("education_events", "Absence, exclusion or missing education.", (
-    _id("event"),
-    _person(),
-    Field("school", T.TEXT, "school name or URN"),
-    Field("event_type", T.CODE, "what happened", required=True, codes=EDUCATION_EVENT_TYPES,
-          synonyms=(("fixed_term_exclusion", "suspension"), ("cme", "child_missing_education"))),
-    Field("start_date", T.DATE, "first day", required=True),
-    Field("end_date", T.DATE, "last day"),
-    Field("sessions_missed", T.INTEGER, "half-day sessions missed"),
-    Field("notes", T.TEXT, "details"),
-), subject="person_id", when="start_date")
+EDUCATION_EVENTS = Kind(
+    "education_events",
+    "Absence, exclusion or missing education.",
+    (
+        _id("event"),
+        _person(),
+        Field("school", T.TEXT, "school name or URN"),
+        Field(
+            "event_type",
+            T.CODE,
+            "what happened",
+            required=True,
+            codes=EDUCATION_EVENT_TYPES,
+            synonyms=(("fixed_term_exclusion", "suspension"), ("cme", "child_missing_education")),
+        ),
+        Field("start_date", T.DATE, "first day", required=True),
+        Field("end_date", T.DATE, "last day"),
+        Field("sessions_missed", T.INTEGER, "half-day sessions missed"),
+        Field("notes", T.TEXT, "details"),
+    ),
+    subject="person_id",
+    when="start_date",
+)
 
-PLACEMENTS = Kind("placements", "A looked-after child's placement.", (
-    _id("placement"),
-    _person(what="the looked-after child"),
-    Field("placement_type", T.CODE, "kind of placement", codes=PLACEMENT_TYPES),
-    Field("care_home_id", T.TEXT, "the children's home (its `care_homes` id), if any"),
-    Field("start_date", T.DATE, "placement start", required=True),
-    Field("end_date", T.DATE, "placement end"),
-    Field("placing_council", T.CODE, "council that placed the child", codes=COUNCIL_AREAS),
-), subject="person_id", when="start_date")
+PLACEMENTS = Kind(
+    "placements",
+    "A looked-after child's placement.",
+    (
+        _id("placement"),
+        _person(what="the looked-after child"),
+        Field("placement_type", T.CODE, "kind of placement", codes=PLACEMENT_TYPES),
+        Field("care_home_id", T.TEXT, "the children's home (its `care_homes` id), if any"),
+        Field("start_date", T.DATE, "placement start", required=True),
+        Field("end_date", T.DATE, "placement end"),
+        Field("placing_council", T.CODE, "council that placed the child", codes=COUNCIL_AREAS),
+    ),
+    subject="person_id",
+    when="start_date",
+)
 
-CARE_HOMES = Kind("care_homes", "A children's home.", (
-    _id("home"),
-    Field("name", T.TEXT, "name of the home", required=True),
-    Field("address", T.TEXT, "street address"),
-    Field("town", T.TEXT, "town"),
-    Field("postcode", T.POSTCODE, "postcode"),
-    Field("council_area", T.CODE, "council area it is in", codes=COUNCIL_AREAS),
-    Field("provider", T.TEXT, "who runs it"),
-))
+CARE_HOMES = Kind(
+    "care_homes",
+    "A children's home.",
+    (
+        _id("home"),
+        Field("name", T.TEXT, "name of the home", required=True),
+        Field("address", T.TEXT, "street address"),
+        Field("town", T.TEXT, "town"),
+        Field("postcode", T.POSTCODE, "postcode"),
+        Field("council_area", T.CODE, "council area it is in", codes=COUNCIL_AREAS),
+        Field("provider", T.TEXT, "who runs it"),
+    ),
+)
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    PEOPLE, MISSING_EPISODES, INCIDENTS, INVOLVEMENTS, SIGHTINGS, INTELLIGENCE, CONTACTS,
-    HEALTH_EVENTS, EDUCATION_EVENTS, PLACEMENTS, CARE_HOMES,
-)}
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        PEOPLE,
+        MISSING_EPISODES,
+        INCIDENTS,
+        INVOLVEMENTS,
+        SIGHTINGS,
+        INTELLIGENCE,
+        CONTACTS,
+        HEALTH_EVENTS,
+        EDUCATION_EVENTS,
+        PLACEMENTS,
+        CARE_HOMES,
+    )
+}
 
 
 def kind(name: str) -> Kind:

@@ -14,8 +14,20 @@ import re
 from phonenumbers import PhoneMetadata
 
 _GB = PhoneMetadata.metadata_for_region("GB")
-_TYPES = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number",
-          "voip", "pager", "uan", "voicemail")
+if _GB is None or _GB.general_desc is None or not _GB.general_desc.national_number_pattern:
+    raise ImportError("phonenumbers has no GB metadata")
+_TYPES = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
 
 
 def _types_pattern() -> re.Pattern[str]:
@@ -27,7 +39,7 @@ def _types_pattern() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-_GENERAL = re.compile(_GB.general_desc.national_number_pattern)
+_GENERAL = re.compile(str(_GB.general_desc.national_number_pattern))
 _ANY_TYPE = _types_pattern()
 _SEPARATORS = re.compile(r"[\s\-.()]")
 _UK_DIALLED = re.compile(r"(?:\+44|0044)0?(\d{9,10})|0(\d{9,10})")

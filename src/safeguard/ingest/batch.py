@@ -24,14 +24,25 @@ WORKERS = 2
 
 
 def _duplicate(source: DeliverySource) -> DeliveryReport:
-    return DeliveryReport(str(source.path), source.manifest.agency, source.checksum,
-                          Outcome.ALREADY_INGESTED,
-                          "the same delivery appears earlier in this run; nothing changed")
+    return DeliveryReport(
+        str(source.path),
+        source.manifest.agency,
+        source.checksum,
+        Outcome.ALREADY_INGESTED,
+        "the same delivery appears earlier in this run; nothing changed",
+    )
 
 
-def ingest_all(paths: list[Path], store: DeliveryStore, landing: Path, *,
-               chunk_rows: int = 50_000, progress: Progress | None = None,
-               waiting: Waiting | None = None, parallel: bool = True) -> Iterator[DeliveryReport]:
+def ingest_all(
+    paths: list[Path],
+    store: DeliveryStore,
+    landing: Path,
+    *,
+    chunk_rows: int = 50_000,
+    progress: Progress | None = None,
+    waiting: Waiting | None = None,
+    parallel: bool = True,
+) -> Iterator[DeliveryReport]:
     """Ingest each path in order, yielding its report as soon as it is known."""
     sources: list[DeliverySource] = []
     seen: set[str] = set()
@@ -55,8 +66,9 @@ def ingest_all(paths: list[Path], store: DeliveryStore, landing: Path, *,
 
         def submit(i: int) -> None:
             source = sources[i]
-            futures[i] = pool.submit(prepare, source, landing,
-                                     store.landed_dirs(source.manifest.agency), chunk_rows)
+            futures[i] = pool.submit(
+                prepare, source, landing, store.landed_dirs(source.manifest.agency), chunk_rows
+            )
 
         for i, source in enumerate(sources):
             if i not in futures:

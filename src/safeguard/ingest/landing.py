@@ -30,8 +30,10 @@ DATA_COLUMN = "_data"
 def compact_json(struct: str) -> str:
     """DuckDB SQL for a row as JSON without its null fields (quotes inside values are escaped,
     so the pattern can only meet a key)."""
-    return (f"""regexp_replace(regexp_replace(to_json({{{struct}}}), '"[a-z_]+":null,?', '', 'g'),"""
-            " ',}$', '}')")
+    return (
+        f"""regexp_replace(regexp_replace(to_json({{{struct}}}), '"[a-z_]+":null,?', '', 'g'),"""
+        " ',}$', '}')"
+    )
 
 
 def delivery_dir(landing: Path, agency: str, extract_date: str, checksum: str) -> Path:
@@ -105,14 +107,19 @@ def _sql_path(path: Path) -> str:
 
 
 def _ref_fields(kind: Kind) -> list[tuple[str, str, bool]]:
-    return [(f.name, f.ref_kind or "", f.type is FieldType.REFS)
-            for f in kind.fields if f.type in (FieldType.REF, FieldType.REFS)]
+    return [
+        (f.name, f.ref_kind or "", f.type is FieldType.REFS)
+        for f in kind.fields
+        if f.type in (FieldType.REF, FieldType.REFS)
+    ]
 
 
 class DeliveryChecks:
     """Whole-delivery checks in DuckDB: repeated record ids and references that do not resolve."""
 
-    def __init__(self, files: Sequence[StagedFile], earlier: Sequence[Path], temp_dir: Path) -> None:
+    def __init__(
+        self, files: Sequence[StagedFile], earlier: Sequence[Path], temp_dir: Path
+    ) -> None:
         self.files = files
         self.earlier = earlier
         self.db = duckdb.connect()
@@ -131,24 +138,36 @@ class DeliveryChecks:
         for kind in {f.kind.name for f in self.files}:
             tables = self._tables(kind)
             union = " UNION ALL ".join(
-                f"SELECT {t[1:]} AS f, {ROW_COLUMN} AS r, record_id FROM {t}" for t in tables)
+                f"SELECT {t[1:]} AS f, {ROW_COLUMN} AS r, record_id FROM {t}" for t in tables
+            )
             rows = self.db.execute(f"""
                 SELECT f, r, record_id, first_value(r) OVER w, first_value(f) OVER w FROM ({union})
                 WINDOW w AS (PARTITION BY record_id ORDER BY f, r)
                 QUALIFY row_number() OVER w > 1""").fetchall()
             for f, r, record_id, first_row, first_file in rows:
                 where = f"row {first_row}" + (
-                    "" if first_file == f else f" of {self.files[first_file].name}")
-                out.setdefault(f, []).append({"row": r, "problems": [{
-                    "field": "record_id", "value": record_id,
-                    "reason": f"record id repeated in this delivery (first at {where})"}]})
+                    "" if first_file == f else f" of {self.files[first_file].name}"
+                )
+                out.setdefault(f, []).append(
+                    {
+                        "row": r,
+                        "problems": [
+                            {
+                                "field": "record_id",
+                                "value": record_id,
+                                "reason": f"record id repeated in this delivery (first at {where})",
+                            }
+                        ],
+                    }
+                )
         return out
 
     def drop(self, index: int, rows: Iterable[int]) -> None:
         rows = list(rows)
         if rows:
-            self.db.execute(f"DELETE FROM f{index} WHERE {ROW_COLUMN} IN (SELECT unnest(?))",
-                            [rows])
+            self.db.execute(
+                f"DELETE FROM f{index} WHERE {ROW_COLUMN} IN (SELECT unnest(?))", [rows]
+            )
 
     def _known_ids(self, kind: str) -> str:
         parts = [f"SELECT record_id FROM {t}" for t in self._tables(kind)]
@@ -159,32 +178,44 @@ class DeliveryChecks:
         return " UNION ".join(parts) if parts else "SELECT NULL::VARCHAR AS record_id WHERE false"
 
     def dangling(self, index: int) -> list[dict[str, object]]:
-        """Rows of file `index` naming a record that is in neither this delivery nor earlier ones."""
+        """Rows of file `index` naming a record in neither this delivery nor an earlier one."""
         kind = self.files[index].kind
         found: dict[int, list[dict[str, object]]] = {}
         for name, ref_kind, is_list in _ref_fields(kind):
             item = "v" if is_list else name
-            source = (f"(SELECT {ROW_COLUMN}, unnest({name}) AS v FROM f{index})" if is_list
-                      else f"f{index}")
+            source = (
+                f"(SELECT {ROW_COLUMN}, unnest({name}) AS v FROM f{index})"
+                if is_list
+                else f"f{index}"
+            )
             rows = self.db.execute(f"""
                 SELECT {ROW_COLUMN}, {item} FROM {source}
                 WHERE {item} IS NOT NULL AND {item} NOT IN ({self._known_ids(ref_kind)})
                 ORDER BY {ROW_COLUMN}""").fetchall()
             what = "a person" if ref_kind == "people" else f"a record of kind {ref_kind}"
             for row, value in rows:
-                found.setdefault(row, []).append({"field": name, "value": value, "reason": (
-                    f"reference to {what} not in this delivery or an earlier one "
-                    f"({ref_kind} record {value!r})")})
+                found.setdefault(row, []).append(
+                    {
+                        "field": name,
+                        "value": value,
+                        "reason": (
+                            f"reference to {what} not in this delivery or an earlier one "
+                            f"({ref_kind} record {value!r})"
+                        ),
+                    }
+                )
         return [{"row": r, "problems": p} for r, p in sorted(found.items())]
 
     def ordered_refs(self) -> list[int]:
         """File indexes with referenced kinds first, so quarantined targets cascade correctly."""
         order = {name: i for i, name in enumerate(KINDS)}
-        return sorted(range(len(self.files)), key=lambda i: (
-            bool(_ref_fields(self.files[i].kind)), order[self.files[i].kind.name]))
+        return sorted(
+            range(len(self.files)),
+            key=lambda i: (bool(_ref_fields(self.files[i].kind)), order[self.files[i].kind.name]),
+        )
 
     def write(self, index: int, target: Path) -> int:
-        """Write file `index`'s surviving rows to `target`, with the row as compact JSON (what the hub
+        """Write file `index`'s surviving rows to `target`, with the row as compact JSON (what hub
         stores) and its hash (to tell a changed record from an unchanged one); return the count."""
         kind = self.files[index].kind
         struct = ", ".join(f"'{f.name}': {f.name}" for f in kind.fields)

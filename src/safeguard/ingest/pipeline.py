@@ -1,4 +1,5 @@
-"""Ingest one delivery: open, validate in chunks, check as a whole, land, then load in one transaction.
+"""Ingest one delivery: open, validate in chunks, check as a whole, land, then load in one
+transaction.
 
 The hub's database is reached only through the `DeliveryStore` port, so this module runs without
 Django; `safeguard.hub.deliveries.store` is the adapter the CLI uses.
@@ -51,24 +52,42 @@ class DeliveryStore(Protocol):
 
     def landed_dirs(self, agency: str) -> list[Path]: ...
 
-    def reject(self, source: DeliverySource, reports: Sequence[FileReport], message: str) -> None:
-        ...
+    def reject(
+        self, source: DeliverySource, reports: Sequence[FileReport], message: str
+    ) -> None: ...
 
-    def load(self, source: DeliverySource, landed: Path, files: Sequence[LandedFile],
-             progress: Progress | None) -> int: ...
+    def load(
+        self,
+        source: DeliverySource,
+        landed: Path,
+        files: Sequence[LandedFile],
+        progress: Progress | None,
+    ) -> int: ...
 
 
 def _unknown_kind(f: DeliveredFile) -> str:
-    return (f"{f.name}: the file name does not say which record kind it holds; name it after a "
-            f"kind ({', '.join(k + '.csv' for k in KINDS)}) or map it in the manifest's `files`")
+    return (
+        f"{f.name}: the file name does not say which record kind it holds; name it after a "
+        f"kind ({', '.join(k + '.csv' for k in KINDS)}) or map it in the manifest's `files`"
+    )
 
 
-def _stage_file(source: DeliverySource, f: DeliveredFile, staged: StagedFile, staging: Staging,
-                report: FileReport, chunk_rows: int, progress: Progress | None) -> None:
+def _stage_file(
+    source: DeliverySource,
+    f: DeliveredFile,
+    staged: StagedFile,
+    staging: Staging,
+    report: FileReport,
+    chunk_rows: int,
+    progress: Progress | None,
+) -> None:
     validator = Validator(staged.kind)
     with source.open(f.name) as stream:
-        chunks = (read_jsonl(stream, chunk_rows, jsonl_schema(staged.kind)) if f.suffix == ".jsonl"
-                  else READERS[f.suffix](stream, chunk_rows))
+        chunks = (
+            read_jsonl(stream, chunk_rows, jsonl_schema(staged.kind))
+            if f.suffix == ".jsonl"
+            else READERS[f.suffix](stream, chunk_rows)
+        )
         for number, chunk in enumerate(chunks):
             if number == 0:
                 present = set(chunk.columns)
@@ -89,8 +108,9 @@ def _stage_file(source: DeliverySource, f: DeliveredFile, staged: StagedFile, st
     staged.close(validator.schema)
 
 
-def _check_whole(staged: list[StagedFile], reports: list[FileReport], staging: Staging,
-                 earlier: list[Path]) -> list[str]:
+def _check_whole(
+    staged: list[StagedFile], reports: list[FileReport], staging: Staging, earlier: list[Path]
+) -> list[str]:
     """Quarantine repeated ids and dangling references; write final Parquet; return its paths."""
     checks = DeliveryChecks(staged, earlier, staging.root)
     try:
@@ -134,15 +154,24 @@ def check(path: Path, store: DeliveryStore) -> DeliverySource | DeliveryReport:
         return DeliveryReport(str(path), None, None, Outcome.REJECTED, str(exc))
     known = store.loaded(source.checksum)
     if known is not None:
-        return DeliveryReport(str(path), source.manifest.agency, source.checksum,
-                              Outcome.ALREADY_INGESTED,
-                              f"already ingested as delivery {known.id} on {known.received_at}; "
-                              "nothing changed", delivery_id=known.id)
+        return DeliveryReport(
+            str(path),
+            source.manifest.agency,
+            source.checksum,
+            Outcome.ALREADY_INGESTED,
+            f"already ingested as delivery {known.id} on {known.received_at}; nothing changed",
+            delivery_id=known.id,
+        )
     return source
 
 
-def prepare(source: DeliverySource, landing: Path, earlier: list[Path], chunk_rows: int = 50_000,
-            progress: Progress | None = None) -> Prepared:
+def prepare(
+    source: DeliverySource,
+    landing: Path,
+    earlier: list[Path],
+    chunk_rows: int = 50_000,
+    progress: Progress | None = None,
+) -> Prepared:
     """Validate, check and land a delivery. Needs no database, so it can run in another process;
     `earlier` are the landing folders of the agency's loaded deliveries, for references."""
     reports = [FileReport(path=f.name, kind=f.kind) for f in source.files]
@@ -181,20 +210,33 @@ def prepare(source: DeliverySource, landing: Path, earlier: list[Path], chunk_ro
     return Prepared(source, reports, target, files)
 
 
-def finish(prepared: Prepared, store: DeliveryStore,
-           progress: Progress | None = None) -> DeliveryReport:
+def finish(
+    prepared: Prepared, store: DeliveryStore, progress: Progress | None = None
+) -> DeliveryReport:
     """Load a prepared delivery in one transaction, or record its rejection."""
     source, reports = prepared.source, prepared.reports
     if prepared.landed is None or prepared.files is None:
         return _reject(store, source, reports, prepared.message)
     delivery_id = store.load(source, prepared.landed, prepared.files, progress)
-    return DeliveryReport(str(source.path), source.manifest.agency, source.checksum,
-                          Outcome.LOADED, _loaded_message(reports), delivery_id=delivery_id,
-                          files=reports)
+    return DeliveryReport(
+        str(source.path),
+        source.manifest.agency,
+        source.checksum,
+        Outcome.LOADED,
+        _loaded_message(reports),
+        delivery_id=delivery_id,
+        files=reports,
+    )
 
 
-def ingest(path: Path, store: DeliveryStore, landing: Path, *, chunk_rows: int = 50_000,
-           progress: Progress | None = None) -> DeliveryReport:
+def ingest(
+    path: Path,
+    store: DeliveryStore,
+    landing: Path,
+    *,
+    chunk_rows: int = 50_000,
+    progress: Progress | None = None,
+) -> DeliveryReport:
     """Ingest the delivery at `path` exactly once; see docs/ingest.md for the guarantees."""
     opened = check(path, store)
     if isinstance(opened, DeliveryReport):
@@ -203,16 +245,25 @@ def ingest(path: Path, store: DeliveryStore, landing: Path, *, chunk_rows: int =
     return finish(prepare(opened, landing, earlier, chunk_rows, progress), store, progress)
 
 
-def _reject(store: DeliveryStore, source: DeliverySource, reports: list[FileReport],
-            message: str) -> DeliveryReport:
+def _reject(
+    store: DeliveryStore, source: DeliverySource, reports: list[FileReport], message: str
+) -> DeliveryReport:
     bad = [r.error for r in reports if r.error]
-    message = message or (f"delivery rejected, nothing loaded: {len(bad)} file(s) could not be "
-                          "read: " + "; ".join(str(b) for b in bad))
+    message = message or (
+        f"delivery rejected, nothing loaded: {len(bad)} file(s) could not be "
+        "read: " + "; ".join(str(b) for b in bad)
+    )
     for r in reports:  # nothing of a rejected delivery is taken in, so none of it is counted
         r.read = r.accepted = r.quarantined = 0
     store.reject(source, reports, message)
-    return DeliveryReport(str(source.path), source.manifest.agency, source.checksum,
-                          Outcome.REJECTED, message, files=reports)
+    return DeliveryReport(
+        str(source.path),
+        source.manifest.agency,
+        source.checksum,
+        Outcome.REJECTED,
+        message,
+        files=reports,
+    )
 
 
 def _loaded_message(reports: list[FileReport]) -> str:
@@ -229,9 +280,18 @@ def _write_manifest(root: Path, source: DeliverySource, reports: list[FileReport
         "manifest": source.manifest.to_json(),
         "checksum": source.checksum,
         "source": str(source.path),
-        "files": [{"name": f.name, "kind": f.kind, "sha256": f.sha256, "bytes": f.size,
-                   "read": r.read, "accepted": r.accepted, "quarantined": r.quarantined}
-                  for f, r in zip(source.files, reports, strict=True)],
+        "files": [
+            {
+                "name": f.name,
+                "kind": f.kind,
+                "sha256": f.sha256,
+                "bytes": f.size,
+                "read": r.read,
+                "accepted": r.accepted,
+                "quarantined": r.quarantined,
+            }
+            for f, r in zip(source.files, reports, strict=True)
+        ],
         "ignored": list(source.ignored),
         "quarantine": QUARANTINE_FILE,
     }

@@ -14,9 +14,9 @@ import io
 import json
 import re
 import sys
-from functools import lru_cache
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import IO, Any
 
 import pyarrow as pa
@@ -119,8 +119,13 @@ def read_csv(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
             buffer.append(values)
             numbers.append(row)
         elif values and (len(values) > 1 or values[0].strip()):
-            bad.append(BadRow(row, f"row has {len(values)} values but the header has {width} "
-                                   "columns", ",".join(values)))
+            bad.append(
+                BadRow(
+                    row,
+                    f"row has {len(values)} values but the header has {width} columns",
+                    ",".join(values),
+                )
+            )
         # else: a blank line is not a row
         if len(buffer) + len(bad) >= chunk_rows:
             yield chunk()
@@ -181,8 +186,9 @@ def _records_to_chunks(
         keys: dict[str, None] = {}
         for _, rec in pending:
             keys.update(dict.fromkeys(rec))
-        columns: dict[str, list[str | None]] = {k: [_cell(r.get(k)) for _, r in pending]
-                                                 for k in keys}
+        columns: dict[str, list[str | None]] = {
+            k: [_cell(r.get(k)) for _, r in pending] for k in keys
+        }
         return Chunk(columns, [n for n, _ in pending], list(bad))
 
     for number, item in records:
@@ -228,8 +234,12 @@ def _jsonl_block(block: list[bytes], first: int, schema: pa.Schema | None) -> Ch
     if schema is None or any(not line.strip() for line in block):
         return None
     try:
-        table = pa_json.read_json(io.BytesIO(b"".join(block)), parse_options=pa_json.ParseOptions(
-            explicit_schema=schema, unexpected_field_behavior="infer"))
+        table = pa_json.read_json(
+            io.BytesIO(b"".join(block)),
+            parse_options=pa_json.ParseOptions(
+                explicit_schema=schema, unexpected_field_behavior="infer"
+            ),
+        )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if table.num_rows != len(block):
@@ -243,8 +253,9 @@ def _jsonl_block(block: list[bytes], first: int, schema: pa.Schema | None) -> Ch
     return Chunk(columns, list(range(first, first + len(block))))
 
 
-def read_jsonl(stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = None
-               ) -> Iterator[Chunk]:
+def read_jsonl(
+    stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = None
+) -> Iterator[Chunk]:
     """Stream JSON Lines: one object per line; row N is line N (there is no header).
 
     Blocks of plain lines are parsed by Arrow against `schema` (text fields as strings, list
@@ -259,8 +270,11 @@ def read_jsonl(stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = No
         except UnicodeDecodeError:
             raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
         fast = _jsonl_block(block, first, schema)
-        yield fast if fast is not None else next(_records_to_chunks(
-            _jsonl_objects(text, first), len(block) + 1))
+        yield (
+            fast
+            if fast is not None
+            else next(_records_to_chunks(_jsonl_objects(text, first), len(block) + 1))
+        )
 
     for raw in stream:
         line = raw.removeprefix(b"\xef\xbb\xbf") if first == 1 and not block else raw

@@ -65,10 +65,20 @@ class DeliveryReport:
 def summary(reports: list[DeliveryReport]) -> dict[str, Any]:
     """The `--json` document: every file with its counts, totals, and each delivery's outcome."""
     files = [
-        {"path": f.path, "kind": f.kind, "read": f.read, "accepted": f.accepted,
-         "quarantined": f.quarantined, "new": f.new, "updated": f.updated,
-         "unchanged": f.unchanged, "error": f.error, "delivery": r.path}
-        for r in reports for f in r.files
+        {
+            "path": f.path,
+            "kind": f.kind,
+            "read": f.read,
+            "accepted": f.accepted,
+            "quarantined": f.quarantined,
+            "new": f.new,
+            "updated": f.updated,
+            "unchanged": f.unchanged,
+            "error": f.error,
+            "delivery": r.path,
+        }
+        for r in reports
+        for f in r.files
     ]
     return {
         "files": files,

@@ -58,7 +58,10 @@ class DeliverySource:
             with (self.path / name).open("rb") as stream:
                 yield stream
         else:
-            with zipfile.ZipFile(self.path) as archive, archive.open(_zip_names(archive)[name]) as s:
+            with (
+                zipfile.ZipFile(self.path) as archive,
+                archive.open(_zip_names(archive)[name]) as s,
+            ):
                 yield s
 
 
@@ -72,22 +75,29 @@ def _sha256(stream: IO[bytes]) -> tuple[str, int]:
 
 def _zip_names(archive: zipfile.ZipFile) -> dict[str, str]:
     """Member names keyed by their base name, so a zip of a folder works as well as a flat zip."""
-    return {PurePosixPath(n).name: n for n in archive.namelist()
-            if not n.endswith("/") and not PurePosixPath(n).name.startswith(".")
-            and "__MACOSX" not in n}
+    return {
+        PurePosixPath(n).name: n
+        for n in archive.namelist()
+        if not n.endswith("/") and not PurePosixPath(n).name.startswith(".") and "__MACOSX" not in n
+    }
 
 
 def _listing(path: Path) -> dict[str, bytes | Path]:
     if path.is_dir():
-        return {p.name: p for p in sorted(path.iterdir())
-                if p.is_file() and not p.name.startswith(".")}
+        return {
+            p.name: p for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith(".")
+        }
     try:
         with zipfile.ZipFile(path) as archive:
             names = _zip_names(archive)
-            return {name: archive.read(member) if name == MANIFEST_NAME else path
-                    for name, member in sorted(names.items())}
+            return {
+                name: archive.read(member) if name == MANIFEST_NAME else path
+                for name, member in sorted(names.items())
+            }
     except zipfile.BadZipFile:
-        raise NotADelivery(f"{path}: not a delivery (a folder or a .zip with {MANIFEST_NAME})")
+        raise NotADelivery(
+            f"{path}: not a delivery (a folder or a .zip with {MANIFEST_NAME})"
+        ) from None
 
 
 def open_delivery(path: Path) -> DeliverySource:

@@ -47,10 +47,20 @@ ROW_COLUMN, ISSUES_COLUMN = "_row", "_issues"
 
 #: Layouts parsed in bulk by Arrow before the per-value rules run. A value is taken only when
 #: printing the parsed date in the same layout gives back exactly the delivered text, so the fast
-#: path accepts nothing the rule in `safeguard.contract.values` would refuse (a property test checks).
+#: path accepts nothing the rule in `safeguard.contract.values` would refuse (a property test
+#: checks).
 _BULK_LAYOUTS: dict[FieldType, tuple[tuple[str, ...], str]] = {
-    T.DATETIME: (("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-                  "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S"), "%Y-%m-%dT%H:%M:%S"),
+    T.DATETIME: (
+        (
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%d/%m/%Y %H:%M",
+            "%d/%m/%Y %H:%M:%S",
+        ),
+        "%Y-%m-%dT%H:%M:%S",
+    ),
     T.DATE: (("%Y-%m-%d", "%d/%m/%Y"), "%Y-%m-%d"),
     T.PARTIAL_DATE: (("%Y-%m-%d", "%d/%m/%Y"), "%Y-%m-%d"),
 }
@@ -62,10 +72,14 @@ def bulk_temporal(kind: FieldType, values: pa.Array) -> pa.Array:
     out = pa.nulls(len(values), pa.string())
     for layout in layouts:
         parsed = pc.strptime(values, format=layout, unit="s", error_is_null=True)
-        exact = pc.and_(pc.equal(pc.strftime(parsed, format=layout), values),
-                        pc.greater_equal(pc.year(parsed), 1900))
+        exact = pc.and_(
+            pc.equal(pc.strftime(parsed, format=layout), values),
+            pc.greater_equal(pc.year(parsed), 1900),
+        )
         out = pc.if_else(pc.fill_null(exact, False), pc.strftime(parsed, format=canonical), out)
     return out
+
+
 CACHE_LIMIT = 200_000
 
 
@@ -109,8 +123,9 @@ def normaliser(f: Field) -> Normaliser:
 
 def jsonl_schema(kind: Kind) -> pa.Schema:
     """How Arrow should read a kind's JSON Lines: every field as text, list fields as lists."""
-    return pa.schema([pa.field(f.name, pa.list_(pa.string()) if f.is_list else pa.string())
-                      for f in kind.fields])
+    return pa.schema(
+        [pa.field(f.name, pa.list_(pa.string()) if f.is_list else pa.string()) for f in kind.fields]
+    )
 
 
 @dataclass
@@ -123,9 +138,12 @@ class Validated:
 
 def arrow_schema(kind: Kind) -> pa.Schema:
     """The landing schema of a kind: its fields (lists as lists), row number and issues."""
-    cols = [pa.field(f.name, pa.list_(pa.string()) if f.is_list else pa.string())
-            for f in kind.fields]
-    return pa.schema([*cols, pa.field(ROW_COLUMN, pa.int64()), pa.field(ISSUES_COLUMN, pa.string())])
+    cols = [
+        pa.field(f.name, pa.list_(pa.string()) if f.is_list else pa.string()) for f in kind.fields
+    ]
+    return pa.schema(
+        [*cols, pa.field(ROW_COLUMN, pa.int64()), pa.field(ISSUES_COLUMN, pa.string())]
+    )
 
 
 Problems = list[list[dict[str, str]] | None]
@@ -146,16 +164,20 @@ class Validator:
     def __init__(self, kind: Kind) -> None:
         self.kind = kind
         self.schema = arrow_schema(kind)
-        self._rules = {f.name: (_each(normaliser(f)) if f.is_list else normaliser(f))
-                       for f in kind.fields}
+        self._rules = {
+            f.name: (_each(normaliser(f)) if f.is_list else normaliser(f)) for f in kind.fields
+        }
         self._cache: dict[str, dict[str, Any]] = {f.name: {} for f in kind.fields}
 
     def _answers(self, f: Field, distinct: pa.Array) -> list[Any]:
         cache, rule = self._cache[f.name], self._rules[f.name]
         if len(cache) > CACHE_LIMIT:
             cache.clear()
-        fast = (bulk_temporal(f.type, distinct).to_pylist() if f.type in _BULK_LAYOUTS
-                else [None] * len(distinct))
+        fast = (
+            bulk_temporal(f.type, distinct).to_pylist()
+            if f.type in _BULK_LAYOUTS
+            else [None] * len(distinct)
+        )
         out: list[Any] = []
         for raw, quick in zip(distinct.to_pylist(), fast, strict=True):
             if quick is not None:
@@ -173,24 +195,32 @@ class Validator:
         if f.required:
             for i in np.flatnonzero(blank.to_numpy(zero_copy_only=False)):
                 value = raw[int(i)].as_py() or ""
-                _add(problems, int(i), {"field": f.name, "value": value,
-                                        "reason": f"missing {f.name} (required)"})
+                _add(
+                    problems,
+                    int(i),
+                    {"field": f.name, "value": value, "reason": f"missing {f.name} (required)"},
+                )
         text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
         if self._rules[f.name] is _text:
             return text
         distinct = pc.unique(text).drop_null()
         answers = self._answers(f, distinct)
         index = pc.index_in(text, value_set=distinct)
-        values = pa.array([(a[0] or None) if f.is_list else a[0] for a in answers],
-                          type=self.schema.field(f.name).type)
+        values = pa.array(
+            [(a[0] or None) if f.is_list else a[0] for a in answers],
+            type=self.schema.field(f.name).type,
+        )
         failed = [i for i, a in enumerate(answers) if a[1] is not None]
         if failed:
             bad = pc.is_in(index, value_set=pa.array(failed, pa.int32()))
             target = issues if f.keeps_invalid and not f.required else problems
             for i in np.flatnonzero(pc.fill_null(bad, False).to_numpy(zero_copy_only=False)):
                 answer = answers[index[int(i)].as_py()]
-                _add(target, int(i), {"field": f.name, "value": text[int(i)].as_py(),
-                                      "reason": answer[1]})
+                _add(
+                    target,
+                    int(i),
+                    {"field": f.name, "value": text[int(i)].as_py(), "reason": answer[1]},
+                )
         return values.take(index)
 
     def validate(self, chunk: Chunk) -> Validated:
@@ -206,8 +236,11 @@ class Validator:
             column = pa.array(raw if raw is not None else [None] * n, type=pa.string())
             arrays.append(self._column(f, column, problems, issues))
         arrays.append(pa.array(chunk.rows, type=pa.int64()))
-        arrays.append(pa.array([json.dumps(i) if i else None for i in issues], type=pa.string())
-                      if any(issues) else pa.nulls(n, pa.string()))
+        arrays.append(
+            pa.array([json.dumps(i) if i else None for i in issues], type=pa.string())
+            if any(issues)
+            else pa.nulls(n, pa.string())
+        )
         table = pa.Table.from_arrays(arrays, schema=self.schema)
         rejected = [i for i, p in enumerate(problems) if p is not None]
         if rejected:
@@ -217,15 +250,23 @@ class Validator:
         return Validated(table, self._quarantine(chunk, problems, rejected))
 
     @staticmethod
-    def _quarantine(chunk: Chunk, problems: Problems, rejected: list[int]) -> list[dict[str, object]]:
+    def _quarantine(
+        chunk: Chunk, problems: Problems, rejected: list[int]
+    ) -> list[dict[str, object]]:
         out: list[dict[str, object]] = [
-            {"row": chunk.rows[i], "problems": problems[i],
-             "raw": {k: v[i] for k, v in chunk.columns.items() if v[i] not in (None, "")}}
+            {
+                "row": chunk.rows[i],
+                "problems": problems[i],
+                "raw": {k: v[i] for k, v in chunk.columns.items() if v[i] not in (None, "")},
+            }
             for i in rejected
         ]
         out += [
-            {"row": b.row, "problems": [{"field": "", "value": b.raw[:500], "reason": b.reason}],
-             "raw": {"_line": b.raw}}
+            {
+                "row": b.row,
+                "problems": [{"field": "", "value": b.raw[:500], "reason": b.reason}],
+                "raw": {"_line": b.raw},
+            }
             for b in chunk.bad
         ]
         return out

@@ -45,8 +45,11 @@ class Delivery(models.Model):
     class Meta:
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["checksum"], condition=models.Q(status="loaded"),
-                                    name="one_loaded_delivery_per_checksum"),
+            models.UniqueConstraint(
+                fields=["checksum"],
+                condition=models.Q(status="loaded"),
+                name="one_loaded_delivery_per_checksum",
+            ),
         ]
 
 
@@ -69,8 +72,11 @@ class DeliveryFile(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(rows_read=models.F("rows_accepted") + models.F("rows_quarantined")),
-                name="file_counts_reconcile"),
+                condition=models.Q(
+                    rows_read=models.F("rows_accepted") + models.F("rows_quarantined")
+                ),
+                name="file_counts_reconcile",
+            ),
         ]
 
 
@@ -85,10 +91,12 @@ class SourceRecord(models.Model):
     is_current = models.BooleanField()
     # Bulk loads are the hot path, so the table keeps one index (the unique key below); lookups by
     # delivery or by subject come with the pages that need them.
-    delivery = models.ForeignKey(Delivery, on_delete=models.PROTECT, related_name="records",
-                                 db_index=False)
-    superseded_by = models.ForeignKey(Delivery, null=True, on_delete=models.PROTECT,
-                                      related_name="superseded", db_index=False)
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.PROTECT, related_name="records", db_index=False
+    )
+    superseded_by = models.ForeignKey(
+        Delivery, null=True, on_delete=models.PROTECT, related_name="superseded", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     subject_id = models.CharField(max_length=128, blank=True)
     occurred_at = models.CharField(max_length=19, blank=True)
@@ -98,8 +106,9 @@ class SourceRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency", "kind", "record_id", "version"],
-                                    name="one_row_per_record_version"),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "record_id", "version"], name="one_row_per_record_version"
+            ),
         ]
 
 

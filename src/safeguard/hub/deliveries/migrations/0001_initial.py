@@ -6,112 +6,209 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=63, unique=True)),
-                ('name', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=63, unique=True)),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
+                "verbose_name_plural": "agencies",
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('checksum', models.CharField(db_index=True, max_length=64)),
-                ('status', models.CharField(choices=[('loaded', 'Loaded'), ('rejected', 'Rejected')], max_length=16)),
-                ('extract_date', models.DateField()),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('contract_version', models.CharField(max_length=16)),
-                ('source_path', models.TextField()),
-                ('landing_path', models.TextField(blank=True)),
-                ('manifest', models.JSONField()),
-                ('message', models.TextField(blank=True)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('rows_accepted', models.PositiveIntegerField(default=0)),
-                ('rows_quarantined', models.PositiveIntegerField(default=0)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='deliveries.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("checksum", models.CharField(db_index=True, max_length=64)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("loaded", "Loaded"), ("rejected", "Rejected")], max_length=16
+                    ),
+                ),
+                ("extract_date", models.DateField()),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("contract_version", models.CharField(max_length=16)),
+                ("source_path", models.TextField()),
+                ("landing_path", models.TextField(blank=True)),
+                ("manifest", models.JSONField()),
+                ("message", models.TextField(blank=True)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("rows_accepted", models.PositiveIntegerField(default=0)),
+                ("rows_quarantined", models.PositiveIntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="deliveries.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
+                "verbose_name_plural": "deliveries",
             },
         ),
         migrations.CreateModel(
-            name='DeliveryFile',
+            name="DeliveryFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255)),
-                ('kind', models.CharField(blank=True, max_length=32)),
-                ('sha256', models.CharField(max_length=64)),
-                ('parquet', models.TextField(blank=True)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('rows_accepted', models.PositiveIntegerField(default=0)),
-                ('rows_quarantined', models.PositiveIntegerField(default=0)),
-                ('rows_new', models.PositiveIntegerField(default=0)),
-                ('rows_updated', models.PositiveIntegerField(default=0)),
-                ('rows_unchanged', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='deliveries.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255)),
+                ("kind", models.CharField(blank=True, max_length=32)),
+                ("sha256", models.CharField(max_length=64)),
+                ("parquet", models.TextField(blank=True)),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("rows_accepted", models.PositiveIntegerField(default=0)),
+                ("rows_quarantined", models.PositiveIntegerField(default=0)),
+                ("rows_new", models.PositiveIntegerField(default=0)),
+                ("rows_updated", models.PositiveIntegerField(default=0)),
+                ("rows_unchanged", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="deliveries.delivery",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QuarantinedRow',
+            name="QuarantinedRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField()),
-                ('field', models.CharField(blank=True, max_length=64)),
-                ('value', models.TextField(blank=True)),
-                ('reason', models.TextField()),
-                ('problems', models.JSONField()),
-                ('raw', models.JSONField()),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarantine', to='deliveries.delivery')),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quarantine', to='deliveries.deliveryfile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField()),
+                ("field", models.CharField(blank=True, max_length=64)),
+                ("value", models.TextField(blank=True)),
+                ("reason", models.TextField()),
+                ("problems", models.JSONField()),
+                ("raw", models.JSONField()),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarantine",
+                        to="deliveries.delivery",
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quarantine",
+                        to="deliveries.deliveryfile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['delivery_id', 'file_id', 'row_number'],
+                "ordering": ["delivery_id", "file_id", "row_number"],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32)),
-                ('record_id', models.CharField(max_length=128)),
-                ('version', models.PositiveIntegerField()),
-                ('is_current', models.BooleanField()),
-                ('row_number', models.PositiveIntegerField()),
-                ('subject_id', models.CharField(blank=True, max_length=128)),
-                ('occurred_at', models.CharField(blank=True, max_length=19)),
-                ('row_hash', models.CharField(max_length=32)),
-                ('data', models.JSONField()),
-                ('issues', models.JSONField(null=True)),
-                ('agency', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='deliveries.agency')),
-                ('delivery', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='deliveries.delivery')),
-                ('superseded_by', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded', to='deliveries.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32)),
+                ("record_id", models.CharField(max_length=128)),
+                ("version", models.PositiveIntegerField()),
+                ("is_current", models.BooleanField()),
+                ("row_number", models.PositiveIntegerField()),
+                ("subject_id", models.CharField(blank=True, max_length=128)),
+                ("occurred_at", models.CharField(blank=True, max_length=19)),
+                ("row_hash", models.CharField(max_length=32)),
+                ("data", models.JSONField()),
+                ("issues", models.JSONField(null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="deliveries.agency",
+                    ),
+                ),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="deliveries.delivery",
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded",
+                        to="deliveries.delivery",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'loaded')), fields=('checksum',), name='one_loaded_delivery_per_checksum'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "loaded")),
+                fields=("checksum",),
+                name="one_loaded_delivery_per_checksum",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deliveryfile',
-            constraint=models.CheckConstraint(condition=models.Q(('rows_read', django.db.models.expressions.CombinedExpression(models.F('rows_accepted'), '+', models.F('rows_quarantined')))), name='file_counts_reconcile'),
+            model_name="deliveryfile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "rows_read",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("rows_accepted"), "+", models.F("rows_quarantined")
+                        ),
+                    )
+                ),
+                name="file_counts_reconcile",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcerecord',
-            constraint=models.UniqueConstraint(fields=('agency', 'kind', 'record_id', 'version'), name='one_row_per_record_version'),
+            model_name="sourcerecord",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "kind", "record_id", "version"), name="one_row_per_record_version"
+            ),
         ),
     ]
