@@ -60,7 +60,12 @@ def ingest(paths: list[Path], env: dict[str, str]) -> dict[str, float]:
     seconds, peak_mb, result = run(cmd, env)
     if result.returncode not in (0, 1):
         raise SystemExit(f"ingest failed ({result.returncode}): {result.stdout}\n{result.stderr}")
-    totals = json.loads(result.stdout)["totals"]
+    try:
+        totals = json.loads(result.stdout)["totals"]
+    except json.JSONDecodeError:
+        raise SystemExit(
+            f"ingest printed no JSON:\n{result.stdout[:2000]}\n{result.stderr[-2000:]}"
+        )
     return {
         "rows": totals["read"],
         "accepted": totals["accepted"],
@@ -117,7 +122,7 @@ def main() -> None:
     results: dict[str, object] = {"children": args.children}
     try:
         # memory stays flat as the file grows
-        for rows in (200_000, 1_000_000):
+        for rows in (250_000, 1_000_000, 2_000_000):
             folder = people_file(work / f"flat-{rows}", rows)
             results[f"one_file_{rows}_rows"] = ingest([folder], fresh_env(work / f"d{rows}", None))
         partnership = work / "partnership"

@@ -38,7 +38,7 @@ def _database() -> dict[str, Any]:
         "NAME": str(_s.sqlite_path),
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-262144; "
+            "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000; PRAGMA cache_size=-65536; "
             "PRAGMA temp_store=MEMORY;",
             "transaction_mode": "IMMEDIATE",
         },

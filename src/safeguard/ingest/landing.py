@@ -24,6 +24,8 @@ from safeguard.ingest.validate import ROW_COLUMN
 
 QUARANTINE_FILE = "quarantine.jsonl"
 HASH_COLUMN = "_hash"
+#: DuckDB's memory for the whole-delivery checks; beyond it, DuckDB spills to the staging folder.
+MEMORY_LIMIT = "512MB"
 DATA_COLUMN = "_data"
 
 
@@ -124,10 +126,13 @@ class DeliveryChecks:
         self.earlier = earlier
         self.db = duckdb.connect()
         self.db.execute(f"SET temp_directory = {_sql_path(temp_dir)}")
-        self.db.execute("SET preserve_insertion_order = false")
-        self.db.execute("SET memory_limit = '1GB'")
+        self.db.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        # rows quarantined by these checks; each file is read through a view that leaves them out,
+        # so the staged Parquet is streamed, never copied into memory
+        self.db.execute("CREATE TABLE dropped (f INTEGER, r BIGINT)")
         for i, f in enumerate(files):
-            self.db.execute(f"CREATE TABLE f{i} AS SELECT * FROM read_parquet({_sql_path(f.path)})")
+            self.db.execute(f"""CREATE VIEW f{i} AS SELECT * FROM read_parquet({_sql_path(f.path)})
+                WHERE {ROW_COLUMN} NOT IN (SELECT r FROM dropped WHERE f = {i})""")
 
     def _tables(self, kind: str) -> list[str]:
         return [f"f{i}" for i, f in enumerate(self.files) if f.kind.name == kind]
@@ -141,9 +146,11 @@ class DeliveryChecks:
                 f"SELECT {t[1:]} AS f, {ROW_COLUMN} AS r, record_id FROM {t}" for t in tables
             )
             rows = self.db.execute(f"""
-                SELECT f, r, record_id, first_value(r) OVER w, first_value(f) OVER w FROM ({union})
-                WINDOW w AS (PARTITION BY record_id ORDER BY f, r)
-                QUALIFY row_number() OVER w > 1""").fetchall()
+                WITH u AS ({union}),
+                first AS (SELECT record_id, arg_min(f, (f, r)) AS ff, arg_min(r, (f, r)) AS fr
+                          FROM u GROUP BY record_id HAVING count(*) > 1)
+                SELECT u.f, u.r, u.record_id, first.fr, first.ff FROM u JOIN first USING (record_id)
+                WHERE (u.f, u.r) <> (first.ff, first.fr) ORDER BY u.f, u.r""").fetchall()
             for f, r, record_id, first_row, first_file in rows:
                 where = f"row {first_row}" + (
                     "" if first_file == f else f" of {self.files[first_file].name}"
@@ -165,9 +172,7 @@ class DeliveryChecks:
     def drop(self, index: int, rows: Iterable[int]) -> None:
         rows = list(rows)
         if rows:
-            self.db.execute(
-                f"DELETE FROM f{index} WHERE {ROW_COLUMN} IN (SELECT unnest(?))", [rows]
-            )
+            self.db.execute(f"INSERT INTO dropped SELECT {index}, unnest(?)", [rows])
 
     def _known_ids(self, kind: str) -> str:
         parts = [f"SELECT record_id FROM {t}" for t in self._tables(kind)]
@@ -222,7 +227,7 @@ class DeliveryChecks:
         target.parent.mkdir(parents=True, exist_ok=True)
         self.db.execute(f"""COPY (SELECT *, {compact_json(struct)} AS {DATA_COLUMN},
             md5({DATA_COLUMN}) AS {HASH_COLUMN}
-            FROM f{index} ORDER BY {ROW_COLUMN}) TO {_sql_path(target)}
+            FROM f{index}) TO {_sql_path(target)}
             (FORMAT parquet, COMPRESSION zstd)""")
         return int(self.db.execute(f"SELECT count(*) FROM f{index}").fetchone()[0])  # type: ignore[index]
 

@@ -80,7 +80,7 @@ def bulk_temporal(kind: FieldType, values: pa.Array) -> pa.Array:
     return out
 
 
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 100_000
 
 
 def _text(raw: str) -> Checked:
