@@ -65,7 +65,7 @@ def ingest(paths: list[Path], env: dict[str, str]) -> dict[str, float]:
     except json.JSONDecodeError:
         raise SystemExit(
             f"ingest printed no JSON:\n{result.stdout[:2000]}\n{result.stderr[-2000:]}"
-        )
+        ) from None
     return {
         "rows": totals["read"],
         "accepted": totals["accepted"],
