@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import typer
@@ -69,7 +70,8 @@ def ingest(
     from safeguard.settings import get_settings
 
     settings = get_settings()
-    console = Console(stderr=as_json)
+    # piped output (make demo, CI logs) gets a width that fits the table, not the default 80
+    console = Console(stderr=as_json, width=None if sys.stdout.isatty() else 110)
     reports = []
     with Progress(
         SpinnerColumn(),
