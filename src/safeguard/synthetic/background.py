@@ -38,7 +38,19 @@ HEALTH_RATES = (
         "sexual_health",
     ),
     ("pregnancy_test", "sexual_health_clinic", 0.01, (14, 18), GIRLS_ONLY, 0.3, "pregnancy"),
+    # routine attendances for illness (most children's A&E visits are not injuries), and
+    # children referred by their GP to a paediatric assessment unit
+    ("illness", "emergency_department", 0.12, (0, 5), 1.0, 0.1, ""),
+    ("illness", "emergency_department", 0.03, (5, 18), 1.0, 0.1, ""),
+    ("gp_referral", "other", 0.02, (0, 18), 1.0, 0.1, ""),
 )
+#: Adults' routine attendances: (event code, setting, yearly rate)
+ADULT_HEALTH_RATES = (
+    ("illness", "emergency_department", 0.03),
+    ("gp_referral", "other", 0.01),
+)
+#: Contract event codes of the routine attendances (their notes say what they were).
+EVENT_CODES = {"illness": "other", "gp_referral": "other"}
 HEALTH_NOTES = {
     "injury": (
         "Fall from bicycle, wrist sprain",
@@ -65,6 +77,20 @@ HEALTH_NOTES = {
     ),
     "emergency_contraception": ("EHC given", "Emergency contraception supplied"),
     "pregnancy_test": ("Pregnancy test negative", "Pregnancy test, counselled"),
+    "illness": (
+        "Fever, observed and discharged with advice",
+        "Breathing difficulty, nebulised and discharged",
+        "Abdominal pain, discharged",
+        "Vomiting and diarrhoea, rehydrated",
+        "Rash, reviewed and discharged",
+        "Chest pain, ECG normal, discharged",
+    ),
+    "gp_referral": (
+        "Referred by GP to assessment unit, discharged with follow-up",
+        "GP referral with persistent cough, chest X-ray clear",
+        "GP referral for suspected appendicitis, admitted",
+        "Referred by GP, infection, antibiotics started",
+    ),
     "other": ("Routine attendance",),
 }
 #: (event type, yearly rate, vulnerability weight, signal)
@@ -75,6 +101,8 @@ EDUCATION_RATES = (
     ("permanent_exclusion", 0.0008, 0.6, "exclusion"),
     ("child_missing_education", 0.002, 0.5, "missing_education"),
     ("part_time_timetable", 0.004, 0.5, ""),
+    # absences the school authorised but logs for the DSL (long illness, repeated appointments)
+    ("authorised_absence", 0.06, 0.2, ""),
 )
 EDUCATION_NOTES = {
     "absence": "Unauthorised absence",
@@ -83,7 +111,10 @@ EDUCATION_NOTES = {
     "permanent_exclusion": "Permanently excluded",
     "child_missing_education": "Not on roll at any school; whereabouts being checked",
     "part_time_timetable": "Reduced timetable agreed with parent",
+    "authorised_absence": "Authorised absence: illness, parent informed school",
 }
+#: Contract event types of the kinds that are not contract codes themselves.
+EDUCATION_TYPES = {"authorised_absence": "absence"}
 
 
 def _weighted(pop: Population, who: Ints, weight: float) -> Array:
@@ -117,6 +148,9 @@ def health_events(rng: np.random.Generator, pop: Population, period: Period) -> 
     da = pop["domestic_abuse_at_home"][adults] & (pop["sex"][adults] == "female")
     who, day = occurrences(rng, pop, adults, np.where(da, 0.3, 0.1), period)
     parts.append((who, day, "injury", "emergency_department", ""))
+    for code, setting, rate in ADULT_HEALTH_RATES:
+        who, day = occurrences(rng, pop, adults, rate, period)
+        parts.append((who, day, code, setting, ""))
     codes = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
     return batch(
         "health_events",
@@ -124,7 +158,7 @@ def health_events(rng: np.random.Generator, pop: Population, period: Period) -> 
         signal=np.concatenate([np.full(len(p[0]), p[4]) for p in parts]),
         attended_at=at_time(rng, np.concatenate([p[1] for p in parts]), 15, 5),
         setting=np.concatenate([np.full(len(p[0]), p[3]) for p in parts]),
-        event_code=codes,
+        event_code=np.array([EVENT_CODES.get(c, c) for c in codes.tolist()], dtype=str),
         notes=_notes(rng, HEALTH_NOTES, codes),
     )
 
@@ -140,14 +174,16 @@ def education_events(
             rng, pop, kids, rate * _weighted(pop, kids, vul_w), period, (5, 16.9)
         )
         parts.append((who, day, kind, signal))
+    kinds = np.concatenate([np.full(len(p[0]), p[2]) for p in parts])
     return education_batch(
         rng,
         pop,
         gaz,
         np.concatenate([p[0] for p in parts]),
         school_day(np.concatenate([p[1] for p in parts])),
-        np.concatenate([np.full(len(p[0]), p[2]) for p in parts]),
+        np.array([EDUCATION_TYPES.get(k, k) for k in kinds.tolist()], dtype=str),
         np.concatenate([np.full(len(p[0]), p[3]) for p in parts]),
+        notes=np.array([EDUCATION_NOTES[k] for k in kinds.tolist()], dtype=str),
     )
 
 

@@ -8,6 +8,8 @@ incidents with children present.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from safeguard.synthetic.missing import friends
@@ -19,6 +21,11 @@ from safeguard.synthetic.timeline import at_time, occurrences, pick
 from safeguard.synthetic.types import Array, Ints
 
 POLICE, PROBATION = "cheshire-police", "probation"
+#: Yearly rates of everyday incidents: a parent as victim, caller or driver; a child aged 5-17
+#: as victim (weighted a little towards vulnerable children).
+PUBLIC_ADULT_RATE, CHILD_VICTIM_RATE = 0.02, 0.015
+#: Yearly rates of community intelligence on parents and on young people aged 12-17.
+COMMUNITY_INTEL_RATE, YOUTH_INTEL_RATE = 0.008, 0.01
 CHILD_INCIDENTS = (
     ("assault", 0.25, "victim"),
     ("theft", 0.15, "suspect"),
@@ -50,6 +57,53 @@ INTEL_TEXT = (
     "Subject contactable on {phone}; believed to owe money to local dealers.",
 )
 SIGNALS = {"criminal_exploitation": "criminal_exploitation", "drugs": "drugs_or_alcohol"}
+#: Everyday incidents in which a parent (or other adult) is the victim or calls the police:
+#: (type, weight, the adult's role, share at their home address, summary). Their partner is
+#: often a witness.
+PUBLIC_INCIDENTS = (
+    ("theft", 0.24, "victim", 1.0, "Burglary at home address; items taken while occupants out."),
+    ("theft", 0.16, "victim", 0.7, "Vehicle broken into overnight; property taken."),
+    ("assault", 0.12, "victim", 0.0, "Assaulted in town centre by unknown male."),
+    (
+        "anti_social_behaviour",
+        0.16,
+        "reporting_person",
+        0.6,
+        "Caller reports youths causing noise.",
+    ),
+    ("public_order", 0.07, "victim", 0.8, "Threats made during dispute with a neighbour."),
+    (
+        "concern_for_welfare",
+        0.08,
+        "reporting_person",
+        0.8,
+        "Caller concerned for elderly neighbour.",
+    ),
+    ("other", 0.12, "driver", 0.0, "Road traffic collision, damage only; details exchanged."),
+    ("other", 0.05, "reporting_person", 0.0, "Lost property reported."),
+)
+#: Incidents in which a child aged 5-17 is the victim, usually reported by a parent: (type,
+#: weight, share at their home address, summary).
+CHILD_VICTIM_INCIDENTS = (
+    ("theft", 0.35, 0.1, "Mobile phone or bicycle stolen from young person."),
+    ("assault", 0.25, 0.0, "Young person assaulted by peers on way home from school."),
+    ("anti_social_behaviour", 0.1, 0.2, "Young person targeted by group in the street."),
+    ("public_order", 0.1, 0.0, "Young person threatened by another pupil."),
+    ("other", 0.2, 0.0, "Young person knocked from bicycle by car; minor injuries."),
+)
+#: Intelligence from the community on adults and young people with no criminal record.
+COMMUNITY_INTEL = (
+    "Neighbours report subject driving while disqualified near {loc}.",
+    "Subject believed to be growing cannabis at home address.",
+    "Subject believed to be selling counterfeit goods online.",
+    "Subject involved in ongoing dispute with neighbours; threats reported near {loc}.",
+)
+YOUTH_INTEL = (
+    "Young person reported to be part of a group causing anti-social behaviour at {loc}.",
+    "Young person believed to carry a knife; unconfirmed report from a member of the public.",
+    "Young person seen regularly with a group of peers at {loc} after dark.",
+    "Young person believed to be vandalising property near {loc}.",
+)
 
 
 def _grades(rng: np.random.Generator, n: int) -> dict[str, Array]:
@@ -112,6 +166,80 @@ def incidents(
         np.full(len(who), -1),
         "witness",
     )
+    _public(rng, ledger, pop, gaz, period)
+
+
+def _public(
+    rng: np.random.Generator, ledger: Ledger, pop: Population, gaz: Gazetteer, period: Period
+) -> None:
+    """Everyday incidents of the general population: parents as victims, callers and drivers,
+    their partners as witnesses; children as victims of theft and assault, reported by a parent.
+    """
+    parents = np.flatnonzero(pop["role"] == "parent")
+    who, day = occurrences(rng, pop, parents, PUBLIC_ADULT_RATE, period)
+    pick_ = rng.choice(len(PUBLIC_INCIDENTS), len(who), p=_weights(PUBLIC_INCIDENTS))
+    partner = _other_parent(pop, who)
+    other = np.where(rng.random(len(who)) < 0.35, partner, -1)
+    _add(
+        rng,
+        ledger,
+        pop,
+        gaz,
+        who,
+        day,
+        np.array([PUBLIC_INCIDENTS[i][0] for i in pick_.tolist()], dtype=str),
+        np.array([PUBLIC_INCIDENTS[i][2] for i in pick_.tolist()], dtype=str),
+        other,
+        "witness",
+        summary=np.array([PUBLIC_INCIDENTS[i][4] for i in pick_.tolist()], dtype=str),
+        home=rng.random(len(who)) < np.array([r[3] for r in PUBLIC_INCIDENTS])[pick_],
+    )
+    kids = np.flatnonzero(pop["is_child"])
+    vul = pop["vulnerability"][kids]
+    who, day = occurrences(
+        rng,
+        pop,
+        kids,
+        CHILD_VICTIM_RATE * np.exp(0.3 * vul) / np.exp(0.3 * vul).mean(),
+        period,
+        (5, 18),
+    )
+    pick_ = rng.choice(len(CHILD_VICTIM_INCIDENTS), len(who), p=_weights(CHILD_VICTIM_INCIDENTS))
+    parent = np.where(rng.random(len(who)) < 0.5, pop["parent1"][who], pop["parent2"][who])
+    parent = np.where(parent >= 0, parent, pop["parent1"][who])
+    other = np.where(rng.random(len(who)) < 0.75, parent, -1)
+    _add(
+        rng,
+        ledger,
+        pop,
+        gaz,
+        who,
+        day,
+        np.array([CHILD_VICTIM_INCIDENTS[i][0] for i in pick_.tolist()], dtype=str),
+        np.full(len(who), "victim"),
+        other,
+        "reporting_person",
+        summary=np.array([CHILD_VICTIM_INCIDENTS[i][3] for i in pick_.tolist()], dtype=str),
+        home=rng.random(len(who)) < np.array([r[2] for r in CHILD_VICTIM_INCIDENTS])[pick_],
+    )
+
+
+def _weights(table: tuple[tuple[Any, ...], ...]) -> Array:
+    w = np.array([row[1] for row in table], dtype=float)
+    return np.asarray(w / w.sum())
+
+
+def _other_parent(pop: Population, parents: Ints) -> Ints:
+    """Each parent's partner in the household (-1 for a lone parent)."""
+    hh = pop["household"]
+    mums = np.flatnonzero((pop["role"] == "parent") & (pop["sex"] == "female"))
+    mum_of = np.full(int(hh.max()) + 2, -1, dtype=np.int64)
+    mum_of[hh[mums]] = mums
+    dad_of = _partner(pop, mums)
+    dad_by_hh = np.full(int(hh.max()) + 2, -1, dtype=np.int64)
+    dad_by_hh[hh[mums]] = dad_of
+    female = pop["sex"][parents] == "female"
+    return np.where(female, dad_by_hh[hh[parents]], mum_of[hh[parents]])
 
 
 def _peer(rng: np.random.Generator, pop: Population, who: Ints) -> Ints:
@@ -138,10 +266,16 @@ def _add(
     other: Ints,
     other_role: str,
     child_witness: bool = False,
+    summary: Array | None = None,
+    home: Array | None = None,
 ) -> None:
+    """Incidents of `kind` about `who`, with their involvements; `summary` and `home` (whether it
+    happened at the subject's address) default to the kind's summary and 30% at home."""
     n = len(who)
     keys = ledger.keys(POLICE, "incidents", n)
     at_home = (kind == "domestic_abuse") | (rng.random(n) < 0.3)
+    if home is not None:
+        at_home = home
     place = rng.integers(0, len(gaz.place), n)
     crime = np.isin(
         kind, ["assault", "theft", "drugs", "online_offence", "criminal_exploitation"]
@@ -165,7 +299,9 @@ def _add(
                 "crime_reference": np.where(crime, ref, ""),
                 "location": np.where(at_home, pop["address"][who], gaz.place[place]),
                 "postcode": np.where(at_home, pop["postcode"][who], gaz.place_postcode[place]),
-                "summary": np.array([SUMMARIES[k] for k in kind.tolist()], dtype=str),
+                "summary": summary
+                if summary is not None
+                else np.array([SUMMARIES[k] for k in kind.tolist()], dtype=str),
             },
             who,
             keys=keys,
@@ -273,3 +409,45 @@ def intelligence(
                 **grades(rng, n),
             ),
         )
+    _community_intelligence(rng, ledger, pop, gaz, period)
+
+
+def _community_intelligence(
+    rng: np.random.Generator, ledger: Ledger, pop: Population, gaz: Gazetteer, period: Period
+) -> None:
+    """Police intelligence from the public on parents and young people with no record."""
+    parents = np.flatnonzero(pop["role"] == "parent")
+    kids = np.flatnonzero(pop["is_child"])
+    adult_who, adult_day = occurrences(rng, pop, parents, COMMUNITY_INTEL_RATE, period)
+    youth_who, youth_day = occurrences(rng, pop, kids, YOUTH_INTEL_RATE, period, (12, 18))
+    who = np.concatenate([adult_who, youth_who])
+    day = np.concatenate([adult_day, youth_day])
+    n, n_adult = len(who), len(adult_who)
+    texts = np.array(COMMUNITY_INTEL + YOUTH_INTEL, dtype=str)
+    template = np.where(
+        np.arange(n) < n_adult,
+        rng.integers(0, len(COMMUNITY_INTEL), n),
+        len(COMMUNITY_INTEL) + rng.integers(0, len(YOUTH_INTEL), n),
+    )
+    place = rng.integers(0, len(gaz.place), n)
+    has_loc = np.char.find(texts[template], "{loc}") >= 0
+    text = np.array(
+        [
+            t.format(loc=gaz.place[p])
+            for t, p in zip(texts[template].tolist(), place.tolist(), strict=True)
+        ],
+        dtype=str,
+    )
+    ledger.add(
+        POLICE,
+        batch(
+            "intelligence",
+            who,
+            refs={"person_ids": [(int(w),) for w in who.tolist()]},
+            reported_at=at_time(rng, day),
+            text=text,
+            locations=np.where(has_loc, gaz.place[place], ""),
+            postcodes=np.where(has_loc, gaz.place_postcode[place], ""),
+            **grades(rng, n),
+        ),
+    )

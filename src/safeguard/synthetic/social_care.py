@@ -17,7 +17,7 @@ from safeguard.synthetic.population import Population
 from safeguard.synthetic.records import Batch, batch
 from safeguard.synthetic.timeline import at_time, occurrences, pick
 
-CONTACT_RATE = 0.13
+CONTACT_RATE = 0.16
 REFERRERS = (
     ("school", 0.30, "Designated safeguarding lead"),
     ("police", 0.28, "Police officer"),
