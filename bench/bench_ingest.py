@@ -107,7 +107,7 @@ def people_file(folder: Path, rows: int) -> Path:
                     f"Smith{i % 997}",
                     f"20{i % 10:02d}-0{1 + i % 9}-1{i % 9}",
                     f"CW{1 + i % 12} {i % 10}AB",
-                    f"0791{i % 10**7:07d}",
+                    f"077{4 + i % 2}{i % 10**7:07d}",
                 ]
             )
     return folder
