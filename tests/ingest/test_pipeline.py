@@ -243,3 +243,14 @@ def test_zip_jsonl_and_xlsx_deliveries(write_delivery, tmp_path) -> None:
     assert current("people")["N2"].data["nhs_number"] == "9434765919"
     assert current("care_homes")["H1"].data["council_area"] == "halton"
     assert run(archive, tmp_path).outcome is Outcome.ALREADY_INGESTED
+
+
+def test_columns_outside_the_contract_are_reported_not_kept(write_delivery, tmp_path) -> None:
+    report = run(
+        write_delivery(files={"people.csv": "record_id,surname,shoe_size\nP1,Lee,5\n"}), tmp_path
+    )
+    assert report.outcome is Outcome.LOADED
+    (f,) = report.files
+    assert f.warnings == ["columns not in the contract, ignored: ['shoe_size']"]
+    assert summary([report])["files"][0]["warnings"] == f.warnings
+    assert "shoe_size" not in current("people")["P1"].data

@@ -75,6 +75,7 @@ def summary(reports: list[DeliveryReport]) -> dict[str, Any]:
             "updated": f.updated,
             "unchanged": f.unchanged,
             "error": f.error,
+            "warnings": f.warnings,
             "delivery": r.path,
         }
         for r in reports
