@@ -15,6 +15,7 @@ class FieldType(StrEnum):
 
     TEXT = "text"
     NAME = "name"
+    NAMES = "names"
     CODE = "code"
     CODES = "codes"
     BOOL = "bool"
@@ -26,6 +27,7 @@ class FieldType(StrEnum):
     UPN = "upn"
     PNC_ID = "pnc_id"
     POSTCODE = "postcode"
+    POSTCODES = "postcodes"
     PHONE = "phone"
     PHONES = "phones"
     EMAIL = "email"
@@ -43,6 +45,7 @@ IDENTIFIER_TYPES = frozenset(
         FieldType.UPN,
         FieldType.PNC_ID,
         FieldType.POSTCODE,
+        FieldType.POSTCODES,
         FieldType.PHONE,
         FieldType.PHONES,
         FieldType.EMAIL,
@@ -52,12 +55,22 @@ IDENTIFIER_TYPES = frozenset(
 )
 
 #: Types that hold several values, separated by ``;`` in CSV/XLSX or given as a JSON array.
-LIST_TYPES = frozenset({FieldType.CODES, FieldType.PHONES, FieldType.VRMS, FieldType.REFS})
+LIST_TYPES = frozenset(
+    {
+        FieldType.NAMES,
+        FieldType.CODES,
+        FieldType.POSTCODES,
+        FieldType.PHONES,
+        FieldType.VRMS,
+        FieldType.REFS,
+    }
+)
 
 #: How each type is written in a delivery, for the documentation.
 TYPE_FORMATS: dict[FieldType, str] = {
     FieldType.TEXT: "free text",
     FieldType.NAME: "a name as recorded",
+    FieldType.NAMES: "names separated by `;`",
     FieldType.CODE: "one code from the list",
     FieldType.CODES: "codes from the list, separated by `;`",
     FieldType.BOOL: "`Y`/`N` (also `yes`/`no`, `true`/`false`, `1`/`0`)",
@@ -74,6 +87,7 @@ TYPE_FORMATS: dict[FieldType, str] = {
     FieldType.UPN: "13 characters: check letter, 11 digits, digit or letter",
     FieldType.PNC_ID: "`YY/NNNNNNN` + check letter (PNC ID)",
     FieldType.POSTCODE: "UK postcode, any case and spacing",
+    FieldType.POSTCODES: "postcodes separated by `;`",
     FieldType.PHONE: "UK or international phone number; stored as E.164",
     FieldType.PHONES: "phone numbers separated by `;`",
     FieldType.EMAIL: "email address",

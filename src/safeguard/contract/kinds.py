@@ -171,7 +171,7 @@ PEOPLE = Kind(
         _id("person"),
         Field("forenames", T.NAME, "given names, in the order used"),
         Field("surname", T.NAME, "family name (hyphenated and double-barrelled as recorded)"),
-        Field("other_names", T.NAME, "aliases, nicknames and previous names, separated by `;`"),
+        Field("other_names", T.NAMES, "aliases, nicknames and previous names"),
         Field("date_of_birth", T.PARTIAL_DATE, "date of birth, full or partial"),
         Field("sex", T.CODE, "sex as recorded", codes=SEX_CODES, synonyms=SEX_SYNONYMS),
         Field("ethnicity", T.CODE, "ethnic group (ONS broad groups)", codes=ETHNICITY_CODES),
@@ -321,7 +321,7 @@ INTELLIGENCE = Kind(
         Field("vehicles", T.VRMS, "vehicles the report mentions"),
         Field("phones", T.PHONES, "phones the report mentions"),
         Field("locations", T.TEXT, "places the report mentions, separated by `;`"),
-        Field("postcodes", T.TEXT, "postcodes the report mentions, separated by `;`"),
+        Field("postcodes", T.POSTCODES, "postcodes the report mentions"),
     ),
     when="reported_at",
 )

@@ -27,6 +27,7 @@ Normaliser = Callable[[str], Checked]
 
 _SCALAR: dict[FieldType, Normaliser] = {
     T.NAME: identifiers.name,
+    T.NAMES: identifiers.name,
     T.BOOL: values.boolean,
     T.INTEGER: values.integer,
     T.DATE: values.date,
@@ -36,6 +37,7 @@ _SCALAR: dict[FieldType, Normaliser] = {
     T.UPN: identifiers.upn,
     T.PNC_ID: identifiers.pnc_id,
     T.POSTCODE: identifiers.postcode,
+    T.POSTCODES: identifiers.postcode,
     T.PHONE: identifiers.phone,
     T.PHONES: identifiers.phone,
     T.EMAIL: identifiers.email,

@@ -35,7 +35,7 @@ def write_csv(path: Path, columns: dict[str, Strs]) -> None:
 def write_jsonl(path: Path, kind: str, columns: dict[str, Strs]) -> None:
     """One JSON object per line; empty values left out, list fields as JSON arrays."""
     spec = KINDS[kind]
-    lists = {f.name for f in spec.fields if f.is_list or f.name == "other_names"}
+    lists = {f.name for f in spec.fields if f.is_list}
     names = list(columns)
     values = [columns[n].tolist() for n in names]
     with path.open("w", encoding="utf-8", newline="\n") as out:
