@@ -1,0 +1,95 @@
+"""Explain a link: for a pair of records, each comparison's level and match weight.
+
+A pair's match weight is the prior's weight plus one weight per comparison (log2 of the level's
+Bayes factor, plus any term-frequency adjustment), so the parts add up to the pair's score.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from splink import Linker
+
+
+@dataclass(frozen=True)
+class ComparisonWeight:
+    """One comparison's part in a pair's score."""
+
+    comparison: str
+    level: str
+    gamma: int
+    match_weight: float
+    tf_adjustment_weight: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why two records scored as they did: prior, comparisons, total and probability."""
+
+    unique_id_l: str
+    unique_id_r: str
+    prior_weight: float
+    comparisons: list[ComparisonWeight]
+    match_weight: float
+    match_probability: float
+
+
+def level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """{comparison: {gamma: label}} from a saved model: the null level is -1, the others count
+    down to 0 (the last, "else" level)."""
+    labels: dict[str, dict[int, str]] = {}
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        values = {}
+        gamma = sum(1 for lv in levels if not lv.get("is_null_level")) - 1
+        for lv in levels:
+            label = lv.get("label_for_charts") or lv["sql_condition"]
+            if lv.get("is_null_level"):
+                values[-1] = label
+            else:
+                values[gamma] = label
+                gamma -= 1
+        labels[comparison["output_column_name"]] = values
+    return labels
+
+
+def _number(value: Any) -> float:
+    return 0.0 if value is None else float(value)
+
+
+def explain_row(row: dict[str, Any], model: dict[str, Any]) -> Explanation:
+    """Explain one scored pair (a row of `Prediction.pairs`, or of Splink's prediction with
+    intermediate columns) under `model` (the saved model dictionary). Splink names the parts
+    `gamma_<comparison>` (level), `mw_<comparison>` and `mw_tf_adj_<comparison>` (weights)."""
+    parts = []
+    for name, levels in level_labels(model).items():
+        gamma = int(row[f"gamma_{name}"])
+        tf = _number(row.get(f"mw_tf_adj_{name}"))
+        weight = _number(row[f"mw_{name}"]) + tf
+        parts.append(ComparisonWeight(name, levels.get(gamma, str(gamma)), gamma, weight, tf))
+    prior = model["probability_two_random_records_match"]
+    return Explanation(
+        unique_id_l=str(row["unique_id_l"]),
+        unique_id_r=str(row["unique_id_r"]),
+        prior_weight=math.log2(prior / (1 - prior)),
+        comparisons=parts,
+        match_weight=float(row["match_weight"]),
+        match_probability=float(row["match_probability"]),
+    )
+
+
+def explain_pair(linker: Linker, people: pa.Table, left: str, right: str) -> Explanation:
+    """Score and explain any two records of `people` by unique id, blocked together or not."""
+    records = []
+    for uid in (left, right):
+        found = people.filter(pc.equal(people["unique_id"], uid)).to_pylist()
+        if not found:
+            raise KeyError(f"no record {uid!r}")
+        records.append(found[0])
+    scored = linker.inference.score_pair(records[0], records[1]).as_record_list()
+    model = linker.misc.save_model_to_json()
+    return explain_row(scored[0], model)

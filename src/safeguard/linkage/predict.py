@@ -1,0 +1,86 @@
+"""Score candidate pairs and cluster them into people.
+
+Pairs at or above the lower threshold are kept with their match weights and per-comparison
+intermediate columns (for explanations); clusters join records through pairs at or above the
+upper threshold (connected components). Between the two thresholds a pair is for human review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from splink import Linker
+from splink.internals.splink_dataframe import SplinkDataFrame
+
+from safeguard.linkage.config import LinkageConfig
+
+LINK = "link"
+REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Scored pairs (`unique_id_l`, `unique_id_r`, `match_weight`, `match_probability`,
+    `decision`, and `gamma_`/`bf_` columns per comparison) and clusters (`unique_id`,
+    `cluster_id`) for every record, linked or not."""
+
+    pairs: pa.Table
+    clusters: pa.Table
+
+
+def predict(linker: Linker, config: LinkageConfig | None = None) -> Prediction:
+    """Score all blocked pairs, keep those at or above `lower`, cluster at `upper`."""
+    config = config or LinkageConfig()
+    scored = linker.inference.predict(threshold_match_probability=config.lower)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        scored, threshold_match_probability=config.upper
+    )
+    pairs = decide(_arrow(scored), config.upper)
+    clusters = _arrow(clustered).select(["unique_id", "cluster_id"])
+    return Prediction(pairs, clusters)
+
+
+def decide(pairs: pa.Table, upper: float) -> pa.Table:
+    """Add the `decision` column: `link` at or above `upper`, else `review`."""
+    return _result(
+        "select *, case when match_probability >= $upper then 'link' else 'review' end "
+        "as decision from pairs order by match_weight desc, unique_id_l, unique_id_r",
+        {"pairs": pairs, "upper": upper},
+    )
+
+
+def review_pairs(prediction: Prediction) -> pa.Table:
+    """Pairs for human review whose records the automatic links have not already joined."""
+    return _result(
+        """
+        select p.* from pairs p
+        join clusters l on l.unique_id = p.unique_id_l
+        join clusters r on r.unique_id = p.unique_id_r
+        where p.decision = 'review' and l.cluster_id <> r.cluster_id
+        """,
+        {"pairs": prediction.pairs, "clusters": prediction.clusters},
+    )
+
+
+def _arrow(frame: SplinkDataFrame) -> pa.Table:
+    return frame.as_pyarrow_table()  # type: ignore[no-untyped-call]
+
+
+def _result(sql: str, inputs: dict[str, Any]) -> pa.Table:
+    """Run `sql` over Arrow tables (registered by name) and scalar parameters ($name)."""
+    con = duckdb.connect()
+    try:
+        params = {}
+        for name, value in inputs.items():
+            if isinstance(value, pa.Table):
+                con.register(name, value)
+            else:
+                params[name] = value
+        relation = con.sql(sql, params=params or None)
+        assert relation is not None
+        return relation.to_arrow_table()
+    finally:
+        con.close()
