@@ -32,6 +32,18 @@ class Settings(BaseSettings):
         gt=0,
         description="Rows read, validated and loaded at a time; bounds ingest memory.",
     )
+    link_upper: float = Field(
+        default=0.99,
+        gt=0,
+        lt=1,
+        description="Linkage: records link automatically at or above this match probability.",
+    )
+    link_lower: float = Field(
+        default=0.5,
+        gt=0,
+        lt=1,
+        description="Linkage: pairs from here up to the upper threshold go to human review.",
+    )
     demo: bool = Field(
         default=False, description="Demo mode: allows the built-in development secret key."
     )
@@ -46,6 +58,10 @@ class Settings(BaseSettings):
     @property
     def landing_dir(self) -> Path:
         return self.data_dir / "landing"
+
+    @property
+    def linkage_dir(self) -> Path:
+        return self.data_dir / "linkage"
 
 
 @lru_cache(maxsize=1)

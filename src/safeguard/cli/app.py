@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from safeguard.cli import contract, ingest, quarantine, synth
+from safeguard.cli import contract, evaluate, ingest, link, quarantine, synth
 
 app = typer.Typer(
     name="safeguard",
@@ -17,6 +17,8 @@ app.command("synth")(synth.synth)
 app.command("ingest")(ingest.ingest)
 app.add_typer(quarantine.app, name="quarantine")
 app.command("contract")(contract.contract)
+app.command("link")(link.link)
+app.add_typer(evaluate.app, name="evaluate")
 
 
 def main() -> None:

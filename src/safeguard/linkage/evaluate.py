@@ -10,6 +10,7 @@ cluster sizes and cluster-by-person overlap counts, never by listing pairs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -130,6 +131,27 @@ def error_records(errors: pa.Table, people: pa.Table) -> pa.Table:
         return con.sql(
             "select e.error, e.parts, p.* from (select error, parts, unnest(unique_ids) as "
             "unique_id from errors) e join people p using (unique_id) order by e.parts desc"
+        ).to_arrow_table()
+    finally:
+        con.close()
+
+
+def truth_from(folder: Path) -> pa.Table:
+    """The synthetic partnership's truth for people records (`truth/records.csv`) as a table of
+    `unique_id` (`agency:record_id`, as linkage names records) and `person_id`."""
+    path = (
+        folder / "records.csv"
+        if (folder / "records.csv").exists()
+        else (folder / "truth" / "records.csv")
+    )
+    if not path.exists():
+        raise FileNotFoundError(f"{folder}: no truth/records.csv (made by `safeguard synth`)")
+    con = duckdb.connect()
+    try:
+        return con.sql(
+            "select agency || ':' || record_id as unique_id, person_id "
+            "from read_csv($path, all_varchar = true) where kind = 'people'",
+            params={"path": str(path)},
         ).to_arrow_table()
     finally:
         con.close()

@@ -32,6 +32,7 @@ from safeguard.ingest.pipeline import KnownDelivery, LandedFile, Progress
 from safeguard.ingest.report import FileReport
 from safeguard.ingest.source import DeliverySource
 from safeguard.ingest.validate import ISSUES_COLUMN, ROW_COLUMN
+from safeguard.linkage.records import PeopleFile
 
 BATCH = 20_000
 STAGE = "ingest_stage"
@@ -289,3 +290,14 @@ class DjangoDeliveryStore:
         f.report.updated = updated
         f.report.new = inserted - updated
         f.report.unchanged = staged - inserted
+
+
+def landed_people_files() -> list[PeopleFile]:
+    """Every loaded delivery's landed people file, in delivery order (later versions win)."""
+    files = DeliveryFile.objects.filter(
+        kind="people", delivery__status=Delivery.Status.LOADED
+    ).select_related("delivery__agency")
+    return [
+        PeopleFile(f.delivery.agency.code, f.delivery_id, Path(f.delivery.landing_path) / f.parquet)
+        for f in files.order_by("delivery_id", "pk")
+    ]

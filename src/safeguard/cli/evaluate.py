@@ -1,0 +1,73 @@
+"""`safeguard evaluate`: measure the hub's results against the synthetic ground truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Measure results against the synthetic truth.", no_args_is_help=True)
+
+
+@app.command("linkage")
+def linkage(
+    truth: Path = typer.Option(
+        ..., "--truth", help="The partnership's truth/ folder (or its parent)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    errors: int = typer.Option(10, "--errors", min=0, help="How many of the worst errors to list."),
+) -> None:
+    """Pairwise precision, recall and F1 and B-cubed scores of the last `safeguard link` run."""
+    from safeguard.linkage.evaluate import score, truth_from, worst_errors
+    from safeguard.linkage.run import CLUSTERS_FILE
+    from safeguard.settings import get_settings
+
+    clusters_path = get_settings().linkage_dir / CLUSTERS_FILE
+    if not clusters_path.exists():
+        typer.echo("no linkage results yet: run `safeguard link` first", err=True)
+        raise typer.Exit(2)
+    try:
+        gold = truth_from(truth)
+    except FileNotFoundError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    import pyarrow.parquet as pq
+
+    clusters = pq.read_table(clusters_path)
+    s = score(clusters, gold)
+    worst = worst_errors(clusters, gold, errors).to_pylist()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "records": s.records,
+                    "pairwise": {
+                        "precision": s.precision,
+                        "recall": s.recall,
+                        "f1": s.f1,
+                        "true_pairs": s.true_pairs,
+                        "predicted_pairs": s.predicted_pairs,
+                        "correct_pairs": s.correct_pairs,
+                    },
+                    "bcubed": {"precision": s.bcubed_precision, "recall": s.bcubed_recall},
+                    "worst_errors": worst,
+                },
+                indent=2,
+            )
+        )
+        return
+    console = Console()
+    console.print(
+        f"{s.records:,} records: pairwise precision {s.precision:.4f}, recall "
+        f"{s.recall:.4f}, F1 {s.f1:.4f}; B-cubed precision {s.bcubed_precision:.4f}, "
+        f"recall {s.bcubed_recall:.4f}"
+    )
+    table = Table(title="Worst errors")
+    for column in ("error", "records", "parts", "records involved"):
+        table.add_column(column)
+    for e in worst:
+        table.add_row(e["error"], str(e["records"]), str(e["parts"]), ", ".join(e["unique_ids"]))
+    console.print(table)
