@@ -22,7 +22,7 @@ from safeguard.ingest.landing import (
     delivery_dir,
     staged_name,
 )
-from safeguard.ingest.reader import READERS, FileError, read_jsonl
+from safeguard.ingest.reader import FileError, read
 from safeguard.ingest.report import DeliveryReport, FileReport, Outcome
 from safeguard.ingest.source import DeliveredFile, DeliverySource, NotADelivery, open_delivery
 from safeguard.ingest.validate import Validator, jsonl_schema
@@ -83,11 +83,7 @@ def _stage_file(
 ) -> None:
     validator = Validator(staged.kind)
     with source.open(f.name) as stream:
-        chunks = (
-            read_jsonl(stream, chunk_rows, jsonl_schema(staged.kind))
-            if f.suffix == ".jsonl"
-            else READERS[f.suffix](stream, chunk_rows)
-        )
+        chunks = read(f.suffix, stream, chunk_rows, jsonl_schema(staged.kind))
         for number, chunk in enumerate(chunks):
             if number == 0:
                 present = set(chunk.columns)

@@ -71,10 +71,6 @@ def _header(names: list[str]) -> list[str]:
     return keys
 
 
-def _empty(keys: list[str]) -> dict[str, list[str | None]]:
-    return {k: [] for k in keys if k}
-
-
 def _decoded(stream: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
 
@@ -320,4 +316,13 @@ def read_xlsx(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
         book.close()
 
 
-READERS = {".csv": read_csv, ".jsonl": read_jsonl, ".xlsx": read_xlsx}
+def read(
+    suffix: str, stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = None
+) -> Iterator[Chunk]:
+    """Stream a delivered file by its suffix (`.csv`, `.jsonl`, `.xlsx`); `schema` (text fields as
+    strings, list fields as lists) lets JSON Lines take Arrow's fast path."""
+    if suffix == ".jsonl":
+        return read_jsonl(stream, chunk_rows, schema)
+    if suffix == ".xlsx":
+        return read_xlsx(stream, chunk_rows)
+    return read_csv(stream, chunk_rows)
