@@ -38,10 +38,7 @@ def synth(
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
-        counts = result.get("records_total") or result.get("total_records")
         console.print(
-            f"Wrote the synthetic partnership to {out} "
-            f"({children:,} children, {years} years, seed {seed}"
-            + (f", {counts:,} records" if counts else "")
-            + ")"
+            f"Wrote the synthetic partnership to {out} ({children:,} children, {years} years, "
+            f"seed {seed}, {result['total_records']:,} records)"
         )
