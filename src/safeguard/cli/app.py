@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from safeguard.cli import contract, evaluate, ingest, link, quarantine, synth
+from safeguard.cli import contract, evaluate, ingest, link, link_files, quarantine, synth
 
 app = typer.Typer(
     name="safeguard",
@@ -18,6 +18,7 @@ app.command("ingest")(ingest.ingest)
 app.add_typer(quarantine.app, name="quarantine")
 app.command("contract")(contract.contract)
 app.command("link")(link.link)
+app.command("link-files")(link_files.link_files)
 app.add_typer(evaluate.app, name="evaluate")
 
 

@@ -1,0 +1,68 @@
+"""`safeguard link-files`: deduplicate one CSV file of people or link two, outside the hub."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+
+SHOWN = 20  # left-out rows listed one by one; the rest are counted
+
+
+def link_files(
+    files: list[Path] = typer.Argument(
+        ..., help="One CSV file to deduplicate, or two to link (UTF-8, with a header row)."
+    ),
+    id_column: str = typer.Option(
+        ..., "--id", help="The column holding each record's id (written to the outputs)."
+    ),
+    mapping: list[str] | None = typer.Option(
+        None,
+        "--map",
+        help="SOURCE_COLUMN=field: read a column as a people field (repeat for each column). "
+        "Columns already named as fields need none.",
+    ),
+    out: Path = typer.Option(..., "--out", help="Folder for pairs.csv and clusters.csv."),
+    upper: float = typer.Option(
+        0.99, "--upper", help="Cluster records joined by pairs at or above this probability."
+    ),
+    lower: float = typer.Option(
+        0.5, "--lower", help="Keep pairs in pairs.csv at or above this probability."
+    ),
+) -> None:
+    """Deduplicate one file of person records or link two, with a model trained on them.
+
+    Writes pairs.csv (id_l, id_r, match_probability) and clusters.csv (id, cluster_id); rows that
+    fail validation are listed and left out. Exit code 2: an input that cannot be used (nothing
+    is written).
+    """
+    from pydantic import ValidationError
+
+    from safeguard.linkage.config import LinkageConfig
+    from safeguard.linkage.files import LinkFilesError, link_files, parse_mapping
+
+    try:
+        config = LinkageConfig(upper=upper, lower=lower)
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        typer.echo(f"error: thresholds: {problems}", err=True)
+        raise typer.Exit(2) from None
+    # Splink's training notes (levels too rare to train on a small file) are not for the user
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    try:
+        result = link_files(files, id_column, out, parse_mapping(mapping or []), config)
+    except LinkFilesError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for item in result.left_out[:SHOWN]:
+        typer.echo(f"left out: {item}", err=True)
+    if len(result.left_out) > SHOWN:
+        typer.echo(f"left out: ... and {len(result.left_out) - SHOWN:,} more rows", err=True)
+    typer.echo(
+        f"Read {result.records:,} records from {len(files)} file(s), left out "
+        f"{len(result.left_out):,}; {result.pairs:,} pairs at probability >= {config.lower}, "
+        f"{result.clusters:,} clusters at >= {config.upper}, in {result.seconds} s. "
+        f"Written to {out}.",
+        err=True,
+    )
