@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from safeguard.linkage.config import LinkageConfig
+
 
 class Settings(BaseSettings):
     """Settings read from `SAFEGUARD_*` environment variables (and `DATABASE_URL`)."""
@@ -32,14 +34,15 @@ class Settings(BaseSettings):
         gt=0,
         description="Rows read, validated and loaded at a time; bounds ingest memory.",
     )
+    # defaults and bounds are the linkage configuration's own, so the two cannot drift apart
     link_upper: float = Field(
-        default=0.99,
+        default=LinkageConfig.model_fields["upper"].default,
         gt=0,
         lt=1,
         description="Linkage: records link automatically at or above this match probability.",
     )
     link_lower: float = Field(
-        default=0.5,
+        default=LinkageConfig.model_fields["lower"].default,
         gt=0,
         lt=1,
         description="Linkage: pairs from here up to the upper threshold go to human review.",
