@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     def linkage_dir(self) -> Path:
         return self.data_dir / "linkage"
 
+    def linkage_config(self) -> LinkageConfig:
+        """The linkage thresholds these settings ask for (validated together)."""
+        return LinkageConfig(upper=self.link_upper, lower=self.link_lower)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -37,15 +37,30 @@ def _land(partnership: Path, landing: Path) -> list[PeopleFile]:
     return files
 
 
+@dataclass
+class Landed:
+    files: list[PeopleFile]
+    truth: pa.Table
+
+
 @pytest.fixture(scope="session")
-def linked(tmp_path_factory: pytest.TempPathFactory) -> Linked:
+def landed(tmp_path_factory: pytest.TempPathFactory) -> Landed:
+    """The people files of a 1,000-child partnership, landed once for the session."""
     root = tmp_path_factory.mktemp("linkage")
     generate(root / "p", children=1000, seed=7)
-    people = people_frame(_land(root / "p", root / "landing"))
+    files = _land(root / "p", root / "landing")
     truth = duckdb.sql(
         f"select agency || ':' || record_id as unique_id, person_id "
         f"from read_csv('{root / 'p' / 'truth' / 'records.csv'}') where kind = 'people'"
     ).to_arrow_table()
+    return Landed(files, truth)
+
+
+@pytest.fixture(scope="session")
+def linked(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Linked:
+    root = tmp_path_factory.mktemp("linked")
+    people = people_frame(landed.files)
+    truth = landed.truth
     linker, report = model.train(people)
     model.save(linker, report, root / "model")
     return Linked(people, truth, root / "model", predict.predict(linker), report)

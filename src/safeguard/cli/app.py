@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from safeguard.cli import contract, evaluate, ingest, link, link_files, quarantine, synth
+from safeguard.cli import (
+    contract,
+    evaluate,
+    explain,
+    ingest,
+    link,
+    link_files,
+    people,
+    quarantine,
+    review,
+    synth,
+)
 
 app = typer.Typer(
     name="safeguard",
@@ -19,6 +30,9 @@ app.add_typer(quarantine.app, name="quarantine")
 app.command("contract")(contract.contract)
 app.command("link")(link.link)
 app.command("link-files")(link_files.link_files)
+app.add_typer(review.app, name="review")
+app.command("explain")(explain.explain)
+app.add_typer(people.app, name="people")
 app.add_typer(evaluate.app, name="evaluate")
 
 

@@ -1,4 +1,4 @@
-"""`safeguard link`: link every ingested person record into people."""
+"""`safeguard link`: link every ingested person record into people with stable ids."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ from dataclasses import asdict
 import typer
 from rich.console import Console
 
+REFUSALS_SHOWN = 10
+
 
 def link(
     retrain: bool = typer.Option(
-        False, "--retrain", help="Train a new model even if one is saved."
+        False, "--retrain", help="Train a new model even if one is saved (links everything)."
+    ),
+    full: bool = typer.Option(
+        False, "--full", help="Score every record again, not only new and changed ones."
     ),
     backend: str = typer.Option(
         "duckdb", "--backend", help="Where Splink runs: duckdb (the Spark backend is to come)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
 ) -> None:
-    """Link all ingested person records (Splink on DuckDB): train once without labels, reuse
-    the model, link above the upper threshold, list pairs between the thresholds for review."""
+    """Link all ingested person records (Splink on DuckDB) into people: train once without
+    labels and reuse the model; score only new and changed records after the first run; link
+    above the upper threshold and through "same person" decisions, never against a "different
+    people" decision; keep each person's id; list pairs between the thresholds for review."""
     if backend != "duckdb":
         typer.echo(f"backend {backend!r} is not available yet; use duckdb", err=True)
         raise typer.Exit(2)
@@ -28,8 +35,7 @@ def link(
 
     open_store()
     from safeguard.hub.deliveries.store import landed_people_files
-    from safeguard.linkage.config import LinkageConfig
-    from safeguard.linkage.run import link as run
+    from safeguard.hub.people.store import link_people
     from safeguard.settings import get_settings
 
     settings = get_settings()
@@ -37,20 +43,35 @@ def link(
     if not files:
         typer.echo("no people records ingested yet: run `safeguard ingest` first", err=True)
         raise typer.Exit(2)
-    config = LinkageConfig(upper=settings.link_upper, lower=settings.link_lower)
     console = Console(stderr=True)
     # Splink's training notes (levels too rare to train) are kept in training.json, not printed
     logging.getLogger("splink").setLevel(logging.ERROR)
     with console.status("linking person records", spinner="dots"):
-        summary = run(files, settings.linkage_dir, config, retrain=retrain)
+        result, run = link_people(
+            files, settings.linkage_dir, settings.linkage_config(), retrain=retrain, full=full
+        )
+    summary = result.summary
     if as_json:
-        typer.echo(json.dumps(asdict(summary), indent=2))
+        out = {**asdict(summary), "run": run.pk, "refusals": [str(r) for r in result.refusals]}
+        typer.echo(json.dumps(out, indent=2))
         return
+    scored = (
+        "no new or changed records"
+        if summary.mode == "unchanged"
+        else f"scored {summary.scored_records:,} new or changed records"
+        if summary.mode == "incremental"
+        else f"scored all records ({'trained a new model' if summary.trained else 'saved model'})"
+    )
     console.print(
         f"Linked {summary.records:,} person records from {len(files)} deliveries into "
-        f"{summary.people:,} people in {summary.seconds} s "
-        f"({'trained a new model' if summary.trained else 'reused the saved model'}): "
-        f"{summary.linked_pairs:,} pairs linked at probability >= {summary.upper}, "
-        f"{summary.review_pairs:,} pairs for review (>= {summary.lower}). "
-        f"Written to {settings.linkage_dir}."
+        f"{summary.people:,} people in {summary.seconds} s ({scored}): "
+        f"{summary.linked_pairs:,} pairs at probability >= {summary.upper}; "
+        f"{summary.new_people:,} new people, {summary.retired_people:,} merged into others, "
+        f"{summary.events:,} records changed person; "
+        f"{summary.review_pairs:,} pairs await review (`safeguard review list`). "
+        f"Run {run.pk}, written to {settings.linkage_dir}."
     )
+    for refusal in result.refusals[:REFUSALS_SHOWN]:
+        console.print(f"[yellow]{refusal}[/yellow]", highlight=False)
+    if len(result.refusals) > REFUSALS_SHOWN:
+        console.print(f"... and {len(result.refusals) - REFUSALS_SHOWN:,} more refused links")

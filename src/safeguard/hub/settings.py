@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "safeguard.hub.deliveries",
+    "safeguard.hub.people",
 ]
 MIDDLEWARE: list[str] = []
 ROOT_URLCONF = "safeguard.hub.urls"

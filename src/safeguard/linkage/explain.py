@@ -6,12 +6,15 @@ Bayes factor, plus any term-frequency adjustment), so the parts add up to the pa
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from splink import Linker
 
 
@@ -93,3 +96,47 @@ def explain_pair(linker: Linker, people: pa.Table, left: str, right: str) -> Exp
     scored = linker.inference.score_pair(records[0], records[1]).as_record_list()
     model = linker.misc.save_model_to_json()
     return explain_row(scored[0], model)
+
+
+#: The prepared columns shown beside an explanation, in the order a person reads a record.
+SHOWN = (
+    "agency",
+    "record_id",
+    "forename1",
+    "forenames_other",
+    "surname",
+    "dob",
+    "dob_year",
+    "sex",
+    "nhs_number",
+    "upn",
+    "pnc_id",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+)
+
+
+def explain_saved(folder: Path, left: str, right: str) -> tuple[Explanation, list[dict[str, Any]]]:
+    """Explain two records of the last linkage run in `folder` (its model, records and pairs):
+    the stored scores when the pair was scored, else the pair scored now. Also returns the two
+    records' prepared values (`SHOWN`). Raises KeyError for a record not in the run."""
+    records = pq.read_table(folder / "records.parquet")
+    shown = []
+    for uid in (left, right):
+        found = records.filter(pc.equal(records["unique_id"], uid))
+        if found.num_rows == 0:
+            raise KeyError(f"no record {uid!r} in the last linkage run")
+        shown.append({"unique_id": uid, **{c: found[c][0].as_py() for c in SHOWN}})
+    model = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    a, b = sorted((left, right))
+    pairs = pq.read_table(
+        folder / "pairs.parquet",
+        filters=[("unique_id_l", "=", a), ("unique_id_r", "=", b)],
+    )
+    if pairs.num_rows:
+        return explain_row(pairs.to_pylist()[0], model), shown
+    from safeguard.linkage.model import linker_for
+
+    return explain_pair(linker_for(records, model), records, a, b), shown

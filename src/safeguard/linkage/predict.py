@@ -12,6 +12,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -41,6 +42,57 @@ def predict(linker: Linker, config: LinkageConfig | None = None) -> Prediction:
     pairs = decide(_arrow(scored), config.upper)
     clusters = _arrow(clustered).select(["unique_id", "cluster_id"])
     return Prediction(pairs, clusters)
+
+
+def predict_new(linker: Linker, records: pa.Table, new: pa.Array, lower: float) -> pa.Table:
+    """Score only pairs that involve a record in `new` (unique ids): each new record against
+    the others (Splink's `predict_between`) and against each other (`predict_within`), with
+    term frequencies from all `records`. Pairs are returned with `unique_id_l < unique_id_r`, as
+    a full prediction gives them, and with the same columns."""
+    for column in tf_columns(linker.misc.save_model_to_json()):
+        linker.table_management.compute_tf_table(column)
+    is_new = pc.is_in(records["unique_id"], value_set=new)
+    tables = linker.table_management
+    existing = tables.register_table(records.filter(pc.invert(is_new)), "existing", overwrite=True)
+    arriving = tables.register_table(records.filter(is_new), "arriving", overwrite=True)
+    inference = linker.inference
+    between = inference.predict_between(
+        existing, arriving, threshold_match_probability=lower, warning_mode="never"
+    )
+    within = inference.predict_within(
+        arriving, threshold_match_probability=lower, warning_mode="never"
+    )
+    scored = pa.concat_tables([_arrow(between), _arrow(within)], promote_options="default")
+    return _result(_ordered(scored.column_names), {"pairs": scored})
+
+
+def _ordered(columns: list[str]) -> str:
+    """SQL giving `pairs` with each pair's `_l` and `_r` columns swapped where the left id is
+    the larger, so pairs have one order."""
+
+    def other(name: str) -> str:
+        for this, that in (("_l", "_r"), ("_r", "_l")):
+            if name.endswith(this) and name[: -len(this)] + that in columns:
+                return name[: -len(this)] + that
+        return name
+
+    swapped = ", ".join(f'"{other(c)}" as "{c}"' for c in columns)
+    kept = ", ".join(f'"{c}"' for c in columns)
+    return (
+        f"select {kept} from pairs where unique_id_l < unique_id_r "  # noqa: S608
+        f"union all select {swapped} from pairs where unique_id_l > unique_id_r"
+    )
+
+
+def tf_columns(model: dict[str, Any]) -> list[str]:
+    """The columns the saved model adjusts for term frequency."""
+    found = {
+        level["tf_adjustment_column"]
+        for comparison in model["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
+    return sorted(found)
 
 
 def decide(pairs: pa.Table, upper: float) -> pa.Table:

@@ -15,8 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 NICKNAMES = "nicknames.txt"
+HASH = "_hash"
+"""The landed row's hash column; a record whose hash changed is linked again (incremental)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ latest as (
 base as (
     select
         agency || ':' || record_id as unique_id,
-        agency, record_id,
+        agency, record_id, {{record_hash}} as record_hash,
         {_TOKENS.format("forenames")} as fore_tokens,
         list_filter(flatten(list_transform(coalesce(other_names, []),
             lambda o: {_TOKENS.format("o")})), lambda x: x <> '') as other_tokens,
@@ -84,7 +87,7 @@ groups as (
     group by b.unique_id
 )
 select
-    b.unique_id, b.agency, b.record_id,
+    b.unique_id, b.agency, b.record_id, b.record_hash,
     b.fore_tokens[1] as forename1,
     nullif(array_to_string(b.fore_tokens[2:], ' '), '') as forenames_other,
     g.forename_groups,
@@ -130,7 +133,9 @@ def people_frame(files: list[PeopleFile]) -> pa.Table:
         nicknames = pa.table({"name": [p[0] for p in pairs], "grp": [p[1] for p in pairs]})
         con.register("files", files_table)
         con.register("nicknames", nicknames)
-        return con.sql(_SELECT, params={"paths": paths}).to_arrow_table()
+        hashed = all(HASH in pq.read_schema(p).names for p in paths)
+        sql = _SELECT.replace("{record_hash}", HASH if hashed else "null::varchar")
+        return con.sql(sql, params={"paths": paths}).to_arrow_table()
     finally:
         con.close()
 

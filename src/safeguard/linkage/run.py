@@ -1,24 +1,35 @@
-"""One linkage run: prepare the people records, train or reuse the model, score, cluster, write.
+"""One linkage run: score the people records (all of them, or only what is new), then resolve
+the scored pairs and the practitioners' decisions into people with stable ids.
 
 Outputs go to one folder (`$SAFEGUARD_DATA_DIR/linkage/` from the CLI): `model.json` and
 `training.json` (the model and how it was trained), `records.parquet` (the prepared records),
 `pairs.parquet` (scored pairs at or above the lower threshold, with a `link` or `review`
-decision and each comparison's weight), `clusters.parquet` (`unique_id`, `cluster_id`) and
-`summary.json`.
+decision and each comparison's weight), `clusters.parquet` (`unique_id`, `cluster_id`, the
+cluster id being the stable person id) and `summary.json`.
+
+Scoring is incremental when a model and an earlier run's records and pairs are there: only
+records that are new, or whose landed row changed, are scored (against every record and each
+other), old pairs touching a changed record are replaced, and everything else is kept. Resolving
+always starts from all the pairs, so the people never depend on the order deliveries came in.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Literal
 
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from safeguard.linkage import model
+from safeguard.linkage import identity, model
 from safeguard.linkage.config import LinkageConfig
-from safeguard.linkage.predict import LINK, REVIEW, predict, review_pairs
+from safeguard.linkage.predict import decide, predict, predict_new
 from safeguard.linkage.records import PeopleFile, people_frame
 
 RECORDS_FILE, PAIRS_FILE, CLUSTERS_FILE, SUMMARY_FILE = (
@@ -27,20 +38,192 @@ RECORDS_FILE, PAIRS_FILE, CLUSTERS_FILE, SUMMARY_FILE = (
     "clusters.parquet",
     "summary.json",
 )
+Mode = Literal["full", "incremental", "unchanged", "decision"]
+
+
+class NotLinkedYet(RuntimeError):
+    """Resolving or explaining needs an earlier linkage run's outputs."""
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What scoring did: how many records, how many of them were (re)scored, pairs kept."""
+
+    mode: Mode
+    records: int
+    scored_records: int
+    pairs: int
+    trained: bool
+    seconds: float
 
 
 @dataclass(frozen=True)
 class RunSummary:
     """What a linkage run found."""
 
+    mode: Mode
     records: int
+    scored_records: int
     people: int
+    new_people: int
+    retired_people: int
     linked_pairs: int
     review_pairs: int
+    refused_links: int
+    events: int
     trained: bool
     seconds: float
     upper: float
     lower: float
+
+
+@dataclass(frozen=True)
+class Result:
+    """A run's summary, each record's person and what changed (for the hub to record)."""
+
+    summary: RunSummary
+    assignment: identity.Assignment
+    refusals: list[identity.Refusal] = field(default_factory=list)
+
+
+def score(
+    files: list[PeopleFile],
+    folder: Path,
+    config: LinkageConfig | None = None,
+    retrain: bool = False,
+    full: bool = False,
+) -> Scoring:
+    """Prepare the records of `files` and score pairs into `folder`. Trains only when no model
+    is saved (or `retrain`); scores only new and changed records unless `full`, `retrain` or
+    no earlier run."""
+    config = config or LinkageConfig()
+    start = time.perf_counter()
+    frame = people_frame(files)
+    folder.mkdir(parents=True, exist_ok=True)
+    trained = retrain or not (folder / model.MODEL_FILE).exists()
+    earlier = (folder / RECORDS_FILE).exists() and (folder / PAIRS_FILE).exists()
+    if trained:
+        linker, report = model.train(frame, config)
+        model.save(linker, report, folder)
+    if trained or full or not earlier:
+        if not trained:
+            linker = model.load(frame, folder)
+        pairs = predict(linker, config).pairs
+        mode: Mode = "full"
+        scored = frame.num_rows
+    else:
+        changed = _changed(frame, pq.read_table(folder / RECORDS_FILE))
+        scored = len(changed)
+        if not scored:
+            return Scoring("unchanged", frame.num_rows, 0, _count(folder), False, _since(start))
+        old = pq.read_table(folder / PAIRS_FILE)
+        new = decide(
+            predict_new(model.load(frame, folder), frame, changed, config.lower), config.upper
+        )
+        kept = old.filter(
+            pc.invert(
+                pc.or_(
+                    pc.is_in(old["unique_id_l"], value_set=changed),
+                    pc.is_in(old["unique_id_r"], value_set=changed),
+                )
+            )
+        )
+        pairs = pa.concat_tables([kept, new.select(kept.column_names).cast(kept.schema)])
+        mode = "incremental"
+    pq.write_table(frame, folder / RECORDS_FILE)
+    pq.write_table(pairs, folder / PAIRS_FILE)
+    return Scoring(mode, frame.num_rows, scored, pairs.num_rows, trained, _since(start))
+
+
+def _since(start: float) -> float:
+    return round(time.perf_counter() - start, 1)
+
+
+def _count(folder: Path) -> int:
+    return int(pq.read_metadata(folder / PAIRS_FILE).num_rows)
+
+
+def _changed(frame: pa.Table, before: pa.Table) -> pa.Array:
+    """Unique ids of records that are new or whose landed row changed since `before`."""
+    con = duckdb.connect()
+    try:
+        con.register("now", frame.select(["unique_id", "record_hash"]))
+        con.register("before", before.select(["unique_id", "record_hash"]))
+        found = con.sql(
+            "select unique_id from now anti join before "
+            "on now.unique_id = before.unique_id "
+            "and now.record_hash is not distinct from before.record_hash"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    return found["unique_id"].combine_chunks()
+
+
+def resolve(
+    folder: Path,
+    decisions: Sequence[identity.Decision],
+    previous: pa.Table,
+    next_person: int,
+    config: LinkageConfig | None = None,
+) -> tuple[identity.Assignment, list[identity.Refusal], int]:
+    """Cluster the scored pairs in `folder` under `decisions` and give each cluster a stable
+    person id (`previous`: each record's person so far); writes `clusters.parquet`. Returns the
+    assignment, the links refused and how many pairs await review."""
+    config = config or LinkageConfig()
+    if not (folder / PAIRS_FILE).exists():
+        raise NotLinkedYet(f"no linkage run in {folder}: run `safeguard link` first")
+    records = pq.read_table(folder / RECORDS_FILE, columns=["unique_id"])
+    pairs = pq.read_table(
+        folder / PAIRS_FILE, columns=["unique_id_l", "unique_id_r", "match_probability"]
+    )
+    clustering = identity.cluster(
+        records["unique_id"].combine_chunks(), pairs, decisions, config.upper
+    )
+    assignment = identity.assign(clustering, previous, next_person, pairs, decisions)
+    people = assignment.people.rename_columns(["unique_id", "cluster_id"])
+    pq.write_table(people, folder / CLUSTERS_FILE)
+    review = len(review_pairs(pairs, assignment.people, decisions, config))
+    return assignment, clustering.refusals, review
+
+
+def review_pairs(
+    pairs: pa.Table,
+    people: pa.Table,
+    decisions: Sequence[identity.Decision],
+    config: LinkageConfig,
+) -> list[dict[str, object]]:
+    """Pairs between the thresholds whose records are different people and that nobody has
+    decided on yet, most likely first: the review queue."""
+    decided = pa.table(
+        {
+            "a": pa.array([min(d.left, d.right) for d in decisions], pa.string()),
+            "b": pa.array([max(d.left, d.right) for d in decisions], pa.string()),
+        }
+    )
+    con = duckdb.connect()
+    try:
+        for name, table in (("pairs", pairs), ("people", people), ("decided", decided)):
+            con.register(name, table)
+        return [
+            dict(zip(("unique_id_l", "unique_id_r", "match_probability"), row, strict=True))
+            for row in con.execute(
+                """
+                select p.unique_id_l, p.unique_id_r, p.match_probability
+                from pairs p
+                join people l on l.unique_id = p.unique_id_l
+                join people r on r.unique_id = p.unique_id_r
+                where p.match_probability >= $lower and p.match_probability < $upper
+                  and l.person_id <> r.person_id
+                  and not exists (select 1 from decided d
+                      where d.a = least(p.unique_id_l, p.unique_id_r)
+                        and d.b = greatest(p.unique_id_l, p.unique_id_r))
+                order by p.match_probability desc, p.unique_id_l, p.unique_id_r
+                """,
+                {"lower": config.lower, "upper": config.upper},
+            ).fetchall()
+        ]
+    finally:
+        con.close()
 
 
 def link(
@@ -48,33 +231,69 @@ def link(
     folder: Path,
     config: LinkageConfig | None = None,
     retrain: bool = False,
-) -> RunSummary:
-    """Link every current people record in `files`; train only when no model is saved (or
-    `retrain`), so later runs reuse the model and its training report."""
+    full: bool = False,
+    decisions: Sequence[identity.Decision] = (),
+    previous: pa.Table | None = None,
+    next_person: int = 1,
+) -> Result:
+    """Score (see `score`) and resolve (see `resolve`): link every current people record in
+    `files` into people, honouring `decisions` and keeping the ids in `previous`."""
     config = config or LinkageConfig()
     start = time.perf_counter()
-    frame = people_frame(files)
-    folder.mkdir(parents=True, exist_ok=True)
-    trained = retrain or not (folder / model.MODEL_FILE).exists()
-    if trained:
-        linker, report = model.train(frame, config)
-        model.save(linker, report, folder)
-    else:
-        linker = model.load(frame, folder)
-    prediction = predict(linker, config)
-    pq.write_table(frame, folder / RECORDS_FILE)
-    pq.write_table(prediction.pairs, folder / PAIRS_FILE)
-    pq.write_table(prediction.clusters, folder / CLUSTERS_FILE)
-    decisions = prediction.pairs.column("decision").to_pylist()
+    scoring = score(files, folder, config, retrain=retrain, full=full)
+    return _resolved(folder, scoring, decisions, previous, next_person, config, start)
+
+
+def relink(
+    folder: Path,
+    decisions: Sequence[identity.Decision],
+    previous: pa.Table,
+    next_person: int,
+    config: LinkageConfig | None = None,
+) -> Result:
+    """Resolve the last run's scored pairs again (no scoring), after a decision changed."""
+    config = config or LinkageConfig()
+    start = time.perf_counter()
+    if not (folder / PAIRS_FILE).exists():
+        raise NotLinkedYet(f"no linkage run in {folder}: run `safeguard link` first")
+    records = pq.read_metadata(folder / RECORDS_FILE).num_rows
+    scoring = Scoring("decision", records, 0, _count(folder), False, 0.0)
+    return _resolved(folder, scoring, decisions, previous, next_person, config, start)
+
+
+def _resolved(
+    folder: Path,
+    scoring: Scoring,
+    decisions: Sequence[identity.Decision],
+    previous: pa.Table | None,
+    next_person: int,
+    config: LinkageConfig,
+    start: float,
+) -> Result:
+    previous = previous if previous is not None else empty_people()
+    assignment, refusals, review = resolve(folder, decisions, previous, next_person, config)
+    pairs = pq.read_table(folder / PAIRS_FILE, columns=["match_probability"])
+    linked = pc.sum(pc.greater_equal(pairs["match_probability"], config.upper)).as_py() or 0
     summary = RunSummary(
-        records=frame.num_rows,
-        people=len(set(prediction.clusters.column("cluster_id").to_pylist())),
-        linked_pairs=decisions.count(LINK),
-        review_pairs=review_pairs(prediction).num_rows if REVIEW in decisions else 0,
-        trained=trained,
-        seconds=round(time.perf_counter() - start, 1),
+        mode=scoring.mode,
+        records=scoring.records,
+        scored_records=scoring.scored_records,
+        people=len(pc.unique(assignment.people["person_id"])),
+        new_people=len(assignment.new_people),
+        retired_people=len(assignment.retired),
+        linked_pairs=int(linked),
+        review_pairs=review,
+        refused_links=len(refusals),
+        events=len(assignment.events),
+        trained=scoring.trained,
+        seconds=_since(start),
         upper=config.upper,
         lower=config.lower,
     )
     (folder / SUMMARY_FILE).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
-    return summary
+    return Result(summary, assignment, refusals)
+
+
+def empty_people() -> pa.Table:
+    """No earlier people: the first run."""
+    return pa.table({"unique_id": pa.array([], pa.string()), "person_id": pa.array([], pa.int64())})

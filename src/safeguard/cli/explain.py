@@ -1,0 +1,59 @@
+"""`safeguard explain`: why the model scores two records as it does."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def explain(
+    left: str = typer.Argument(..., help="One record (agency:record_id)."),
+    right: str = typer.Argument(..., help="The other record."),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
+    """Each comparison's level and match weight for two records of the last linkage run: the
+    prior plus the comparisons' weights add up to the pair's match weight."""
+    from safeguard.linkage.explain import explain_saved
+    from safeguard.settings import get_settings
+
+    folder = get_settings().linkage_dir
+    if not (folder / "pairs.parquet").exists():
+        typer.echo("no linkage run yet: run `safeguard link` first", err=True)
+        raise typer.Exit(2)
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    try:
+        explanation, records = explain_saved(folder, left, right)
+    except KeyError as exc:
+        typer.echo(str(exc.args[0]), err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps({**asdict(explanation), "records": records}, indent=2))
+        return
+    console = Console()
+    side = Table(title="The records", title_justify="left")
+    side.add_column("field")
+    side.add_column(records[0]["unique_id"])
+    side.add_column(records[1]["unique_id"])
+    for key in records[0]:
+        if key == "unique_id":
+            continue
+        a, b = records[0][key], records[1][key]
+        if a is not None or b is not None:
+            side.add_row(key, "" if a is None else str(a), "" if b is None else str(b))
+    console.print(side)
+    weights = Table(
+        title="Why (match weights, log2 of how much likelier a match)", title_justify="left"
+    )
+    for column in ("comparison", "level", "weight"):
+        weights.add_column(column)
+    weights.add_row("prior", "two records picked at random", f"{explanation.prior_weight:+.2f}")
+    for part in explanation.comparisons:
+        weights.add_row(part.comparison, part.level, f"{part.match_weight:+.2f}")
+    weights.add_row("total", "", f"{explanation.match_weight:+.2f}")
+    console.print(weights)
+    console.print(f"Match probability {explanation.match_probability:.4f}.")

@@ -1,0 +1,45 @@
+"""`safeguard people`: a person's linked records and the history of their identity."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+app = typer.Typer(help="Show linked people.", no_args_is_help=True)
+
+
+@app.command("show")
+def show(
+    person: int = typer.Argument(..., help="The person's id (P123 is 123)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """A person's records now, and every merge, split and move that touched them, with why."""
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from safeguard.hub.people.store import history
+
+    try:
+        found = history(person)
+    except KeyError as exc:
+        typer.echo(str(exc.args[0]), err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(found, indent=2))
+        return
+    state = (
+        f"merged into P{found['merged_into']}"
+        if found["merged_into"]
+        else "retired"
+        if found["retired"]
+        else f"{len(found['records'])} records"
+    )
+    typer.echo(f"P{person}: {state}")
+    for uid in found["records"]:
+        typer.echo(f"  {uid}")
+    for e in found["events"]:
+        typer.echo(
+            f"run {e['run']} {e['at'][:19]} {e['kind']}: {', '.join(e['records'])} "
+            f"P{e['other']} -> P{e['person']}: {e['reason']}"
+        )

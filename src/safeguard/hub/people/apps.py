@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "safeguard.hub.people"
+    label = "people"
+    verbose_name = "People: linked identities, link decisions and their history"

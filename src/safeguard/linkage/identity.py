@@ -1,0 +1,369 @@
+"""From scored pairs to people: clustering under human decisions, and stable person ids.
+
+Two steps, both pure (no database, no Django):
+
+`cluster` joins records through pairs at or above the upper threshold and through every
+"same person" decision (must-link), never through a pair someone decided are different people
+(cannot-link). When the links would still put two such records in one person (A-B and B-C
+link, but A and C were decided different), the links are added strongest first and any link that
+would join the two is refused; each refusal is reported with the decision that blocked it.
+
+`assign` gives every cluster a person id. A cluster keeps the id of the earlier person most of
+its records belonged to, so a person keeps their id across re-runs as records join them; a
+cluster with no earlier person gets a new id. Records that change person are reported as
+events with their reason: `merged` (a person's records all joined another person, whose id they
+now share), `split` (some of a person's records now form a new person) or `moved` (records left
+one existing person for another).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import igraph
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+EventKind = Literal["merged", "split", "moved"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A person's decision on two records: the same person (`same`) or different people."""
+
+    left: str
+    right: str
+    same: bool
+    reason: str
+    by: str
+    id: int | None = None
+
+    def describe(self) -> str:
+        verdict = "the same person" if self.same else "different people"
+        ref = f"decision {self.id}" if self.id is not None else "a decision"
+        return f"{ref} by {self.by}: {self.left} and {self.right} are {verdict} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A link not made because it would join records decided to be different people.
+
+    `probability` is the model's for that pair, or None when the link was a "same person"
+    decision (two decisions then contradict each other)."""
+
+    left: str
+    right: str
+    probability: float | None
+    blocked_by: Decision
+
+    def __str__(self) -> str:
+        link = (
+            f"a confirmed link {self.left} = {self.right}"
+            if self.probability is None
+            else f"the link {self.left} = {self.right} (probability {self.probability:.4f})"
+        )
+        return f"refused {link}: it would join what {self.blocked_by.describe()}"
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """`clusters` (`unique_id`, `cluster` int) for every record, and the links refused."""
+
+    clusters: pa.Table
+    refusals: list[Refusal] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Records that changed person in one run, and why."""
+
+    kind: EventKind
+    person: int
+    """The person the records now belong to (for `merged`, the surviving person)."""
+    other: int
+    """The person they left (for `merged`, the person merged away)."""
+    records: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Each record's person (`unique_id`, `person_id`), new and retired ids, and the events."""
+
+    people: pa.Table
+    new_people: list[int]
+    retired: list[int]
+    events: list[Event]
+
+
+def _index(ids: pa.Array, values: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Positions of `values` in `ids` (-1 where absent)."""
+    found = pc.index_in(values, value_set=ids)
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _known(decisions: Iterable[Decision], position: dict[str, int]) -> list[Decision]:
+    return [d for d in decisions if d.left in position and d.right in position]
+
+
+def cluster(
+    ids: pa.Array, pairs: pa.Table, decisions: Sequence[Decision], upper: float
+) -> Clustering:
+    """Cluster the records `ids` through `pairs` (`unique_id_l`, `unique_id_r`,
+    `match_probability`) at or above `upper`, honouring `decisions`.
+
+    Decisions about records not in `ids` are ignored (the records may come back later)."""
+    n = len(ids)
+    strong = pairs.filter(pc.greater_equal(pairs["match_probability"], upper))
+    left = _index(ids, strong["unique_id_l"])
+    right = _index(ids, strong["unique_id_r"])
+    probability = strong["match_probability"].to_numpy()
+    keep = (left >= 0) & (right >= 0)
+    names = sorted({name for d in decisions for name in (d.left, d.right)})
+    found = _index(ids, pa.array(names, pa.string()))
+    position = {name: int(i) for name, i in zip(names, found, strict=True) if i >= 0}
+    known = _known(decisions, position)
+    apart = {frozenset((position[d.left], position[d.right])): d for d in known if not d.same}
+    if apart:
+        keys = np.minimum(left, right) * n + np.maximum(left, right)
+        barred = [min(pair) * n + max(pair) for pair in apart]
+        keep &= ~np.isin(keys, barred)
+    left, right, probability = left[keep], right[keep], probability[keep]
+    together = [(position[d.left], position[d.right]) for d in known if d.same]
+    edges = np.concatenate(
+        [np.array(together, dtype=np.int64).reshape(-1, 2), np.column_stack([left, right])]
+    )
+    graph = igraph.Graph(n=n, edges=edges.tolist(), directed=False)
+    membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
+    refusals: list[Refusal] = []
+    conflicted = {int(membership[a]) for a, b in apart if membership[a] == membership[b]}
+    if conflicted:
+        weights = np.concatenate([np.full(len(together), np.inf), probability])
+        membership, refusals = _resolve(ids, edges, weights, membership, conflicted, apart)
+    table = pa.table({"unique_id": ids, "cluster": pa.array(membership, pa.int64())})
+    return Clustering(table, refusals)
+
+
+def _resolve(
+    ids: pa.Array,
+    edges: np.ndarray,
+    weights: np.ndarray,
+    membership: np.ndarray,
+    conflicted: set[int],
+    apart: dict[frozenset[int], Decision],
+) -> tuple[np.ndarray, list[Refusal]]:
+    """Re-cluster the components that hold records decided apart: add their links strongest
+    first (decisions before model links), refusing any that would join records decided apart."""
+    membership = membership.copy()
+    next_cluster = int(membership.max()) + 1
+    refusals = []
+    in_conflict = np.isin(membership[edges[:, 0]], list(conflicted))
+    chosen = np.flatnonzero(in_conflict)
+    labels = ids.to_pylist()
+    order = sorted(chosen, key=lambda i: (-weights[i], labels[edges[i, 0]], labels[edges[i, 1]]))
+    root: dict[int, int] = {}
+    forbid: dict[int, dict[int, Decision]] = {}
+    for pair, decision in apart.items():
+        a, b = tuple(pair)
+        if int(membership[a]) in conflicted:
+            forbid.setdefault(a, {})[b] = decision
+            forbid.setdefault(b, {})[a] = decision
+
+    def find(x: int) -> int:
+        while root.get(x, x) != x:
+            x = root[x]
+        return x
+
+    for i in order:
+        a, b = find(int(edges[i, 0])), find(int(edges[i, 1]))
+        if a == b:
+            continue
+        blocked = forbid.get(a, {}).get(b)
+        if blocked is not None:
+            weight = float(weights[i])
+            refusals.append(
+                Refusal(
+                    labels[edges[i, 0]],
+                    labels[edges[i, 1]],
+                    None if np.isinf(weight) else weight,
+                    blocked,
+                )
+            )
+            continue
+        root[b] = a
+        merged = forbid.pop(a, {})
+        for other, decision in forbid.pop(b, {}).items():
+            merged.setdefault(other, decision)
+        for other, decision in merged.items():
+            others = forbid.setdefault(other, {})
+            others.pop(b, None)
+            others[a] = decision
+        if merged:
+            forbid[a] = merged
+    groups: dict[int, int] = {}
+    for node in np.flatnonzero(np.isin(membership, list(conflicted))):
+        top = find(int(node))
+        if top not in groups:
+            groups[top] = next_cluster
+            next_cluster += 1
+        membership[node] = groups[top]
+    return membership, refusals
+
+
+_OVERLAP = """
+select c.cluster, p.person_id, count(*) as n, min(c.unique_id) as first
+from clusters c join previous p using (unique_id)
+group by all
+order by n desc, p.person_id, c.cluster
+"""
+
+_FIRSTS = "select cluster, min(unique_id) as first from clusters group by all order by first"
+
+
+def assign(
+    clustering: Clustering,
+    previous: pa.Table,
+    next_person: int,
+    pairs: pa.Table,
+    decisions: Sequence[Decision] = (),
+) -> Assignment:
+    """Give every cluster a person id: the earlier person (`previous`: `unique_id`,
+    `person_id`) most of its records belonged to, if no larger share of another cluster has
+    claimed that person; otherwise a new id from `next_person` up. `pairs` and `decisions`
+    supply the reasons for records that changed person."""
+    clusters = clustering.clusters
+    con = duckdb.connect()
+    try:
+        con.register("clusters", clusters)
+        con.register("previous", previous.select(["unique_id", "person_id"]))
+        overlaps = con.sql(_OVERLAP).fetchall()
+        firsts = con.sql(_FIRSTS).fetchall()
+    finally:
+        con.close()
+    person_of: dict[int, int] = {}
+    taken: set[int] = set()
+    for cluster_key, person, _, _ in overlaps:
+        if cluster_key not in person_of and person not in taken:
+            person_of[cluster_key] = person
+            taken.add(person)
+    new_people = []
+    for cluster_key, _ in firsts:
+        if cluster_key not in person_of:
+            person_of[cluster_key] = next_person
+            new_people.append(next_person)
+            next_person += 1
+    keys = clusters["cluster"].to_numpy()
+    lookup = np.zeros(int(keys.max()) + 1 if len(keys) else 0, dtype=np.int64)
+    for cluster_key, person in person_of.items():
+        lookup[cluster_key] = person
+    people = pa.table(
+        {"unique_id": clusters["unique_id"], "person_id": pa.array(lookup[keys], pa.int64())}
+    )
+    before = set(previous["person_id"].to_pylist())
+    retired = sorted(before - taken)
+    events = _events(people, previous, set(retired), set(new_people), pairs, decisions)
+    return Assignment(people, new_people, retired, events)
+
+
+_MOVES = """
+select p.person_id as before, n.person_id as after, list(unique_id order by unique_id) as records
+from previous p join people n using (unique_id)
+where p.person_id <> n.person_id
+group by all
+order by after, before
+"""
+
+
+def _events(
+    people: pa.Table,
+    previous: pa.Table,
+    retired: set[int],
+    new: set[int],
+    pairs: pa.Table,
+    decisions: Sequence[Decision],
+) -> list[Event]:
+    con = duckdb.connect()
+    try:
+        con.register("people", people)
+        con.register("previous", previous.select(["unique_id", "person_id"]))
+        moves = con.sql(_MOVES).fetchall()
+    finally:
+        con.close()
+    if not moves:
+        return []
+    moved = {uid for _, _, records in moves for uid in records}
+    touching = pairs.filter(
+        pc.or_(
+            pc.is_in(pairs["unique_id_l"], value_set=pa.array(list(moved))),
+            pc.is_in(pairs["unique_id_r"], value_set=pa.array(list(moved))),
+        )
+    ).select(["unique_id_l", "unique_id_r", "match_probability"])
+    strength = {
+        frozenset((row["unique_id_l"], row["unique_id_r"])): row["match_probability"]
+        for row in touching.to_pylist()
+    }
+    decided = {frozenset((d.left, d.right)): d for d in decisions}
+    members: dict[int, set[str]] = {}
+    for uid, person in zip(
+        people["unique_id"].to_pylist(), people["person_id"].to_pylist(), strict=True
+    ):
+        members.setdefault(person, set()).add(uid)
+    was: dict[int, set[str]] = {}
+    for uid, person in zip(
+        previous["unique_id"].to_pylist(), previous["person_id"].to_pylist(), strict=True
+    ):
+        was.setdefault(person, set()).add(uid)
+    events = []
+    for before, after, records in moves:
+        group = set(records)
+        if before in retired:
+            kind: EventKind = "merged"
+            reason = _why_joined(group, members[after] - group, strength, decided)
+        else:
+            kind = "split" if after in new else "moved"
+            reason = _why_parted(group, was[before] - group, strength, decided)
+        events.append(Event(kind, after, before, tuple(records), reason))
+    return events
+
+
+def _why_joined(
+    moved: set[str],
+    rest: set[str],
+    strength: dict[frozenset[str], float],
+    decided: dict[frozenset[str], Decision],
+) -> str:
+    """Why `moved` joined `rest`: a "same person" decision, else the strongest link."""
+    for a in sorted(moved):
+        for b in sorted(rest):
+            decision = decided.get(frozenset((a, b)))
+            if decision is not None and decision.same:
+                return decision.describe()
+    best = max(
+        ((strength.get(frozenset((a, b)), 0.0), min(a, b), max(a, b)) for a in moved for b in rest),
+        default=(0.0, "", ""),
+    )
+    if best[0] > 0:
+        return f"linked by {best[1]} = {best[2]} at probability {best[0]:.4f}"
+    return "linked through other records of the same person"
+
+
+def _why_parted(
+    moved: set[str],
+    rest: set[str],
+    strength: dict[frozenset[str], float],
+    decided: dict[frozenset[str], Decision],
+) -> str:
+    """Why `moved` left `rest`: a "different people" decision, else the model's weaker link."""
+    for a in sorted(moved):
+        for b in sorted(rest):
+            decision = decided.get(frozenset((a, b)))
+            if decision is not None and not decision.same:
+                return decision.describe()
+    best = max((strength.get(frozenset((a, b)), 0.0) for a in moved for b in rest), default=0.0)
+    if best > 0:
+        return f"the model no longer links them: strongest pair probability {best:.4f}"
+    return "the model no longer links them: no scored pair between them"
