@@ -32,10 +32,22 @@ class Prediction:
     clusters: pa.Table
 
 
-def predict(linker: Linker, config: LinkageConfig | None = None) -> Prediction:
-    """Score all blocked pairs, keep those at or above `lower`, cluster at `upper`."""
+def score(linker: Linker, config: LinkageConfig | None = None) -> pa.Table:
+    """Score all blocked pairs and keep those at or above `lower`, with their `decision`."""
     config = config or LinkageConfig()
-    scored = linker.inference.predict(threshold_match_probability=config.lower)
+    return decide(_arrow(_scored(linker, config)), config.upper)
+
+
+def _scored(linker: Linker, config: LinkageConfig) -> SplinkDataFrame:
+    # levels too rare to train keep their defaults; training.json lists them
+    return linker.inference.predict(threshold_match_probability=config.lower, warning_mode="never")
+
+
+def predict(linker: Linker, config: LinkageConfig | None = None) -> Prediction:
+    """Score all blocked pairs, keep those at or above `lower`, cluster at `upper` (Splink's
+    connected components, without decisions; the hub's people come from `identity`)."""
+    config = config or LinkageConfig()
+    scored = _scored(linker, config)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         scored, threshold_match_probability=config.upper
     )

@@ -29,7 +29,8 @@ import pyarrow.parquet as pq
 
 from safeguard.linkage import identity, model
 from safeguard.linkage.config import LinkageConfig
-from safeguard.linkage.predict import decide, predict, predict_new
+from safeguard.linkage.predict import decide, predict_new
+from safeguard.linkage.predict import score as score_all
 from safeguard.linkage.records import PeopleFile, people_frame
 
 RECORDS_FILE, PAIRS_FILE, CLUSTERS_FILE, SUMMARY_FILE = (
@@ -108,7 +109,7 @@ def score(
     if trained or full or not earlier:
         if not trained:
             linker = model.load(frame, folder)
-        pairs = predict(linker, config).pairs
+        pairs = score_all(linker, config)
         mode: Mode = "full"
         scored = frame.num_rows
     else:
