@@ -48,8 +48,14 @@ format: install
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: install
+# The benchmarks' own dependencies (the baselines they compare against), on top of the dev ones.
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_febrl.py
 
 clean:
 	rm -rf $(DEMO) safeguard-data .pytest_cache .mypy_cache .ruff_cache

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from safeguard.cli.link_files import link_files as link_files_command
 from safeguard.linkage import evaluate
-from safeguard.linkage.files import LinkFilesError, link_files, parse_mapping
+from safeguard.linkage.files import LinkFilesError, link_files, parse_mapping, read_source
 from safeguard.synthetic import generate
 
 
@@ -100,16 +100,19 @@ def test_dedupe_one_file_finds_the_people(partnership: Partnership, tmp_path: Pa
     assert code == 0, err
     total = len(police) + len(schools)
     # rows: header 1, then the police and school records, then the three bad rows
-    assert f"row {total + 2}: missing id (record_id)" in err
-    assert f"row {total + 3}: date_of_birth:" in err
-    assert f"row {total + 4}: id {police[1][0]!r} already on row 3" in err
-    assert f"Read {total + 3:,} records from 1 file(s), left out 3;" in err
+    assert f"left out: both.csv row {total + 2}: missing id (record_id)" in err
+    assert f"blanked: both.csv row {total + 3}: date_of_birth '31/02/2010': not a date" in err
+    assert f"left out: both.csv row {total + 4}: id {police[1][0]!r} already on row 3" in err
+    assert f"Read {total + 3:,} records from 1 file(s), left out 2, blanked " in err
     pairs = _rows(tmp_path / "out" / "pairs.csv")
     assert pairs and list(pairs[0]) == ["id_l", "id_r", "match_probability"]
     assert all(0.5 <= float(p["match_probability"]) <= 1 for p in pairs)
     clusters = tmp_path / "out" / "clusters.csv"
     assert list(_rows(clusters)[0]) == ["id", "cluster_id"]
-    scores = _score(clusters, partnership.truth)
+    # the row with the impossible date is linked on its other values, to its own record
+    cluster = {r["id"]: r["cluster_id"] for r in _rows(clusters)}
+    assert cluster["BAD-1"] == cluster[police[0][0]]
+    scores = _score(clusters, partnership.truth)  # BAD-1 is not in the truth: not scored
     assert scores.records == total
     assert scores.f1 >= 0.95, scores
 
@@ -181,9 +184,57 @@ def test_parse_mapping() -> None:
         "given_name": "forenames",
         "d_o_b": "date_of_birth",
     }
-    for bad in (["x"], ["a=forenames", "b=forenames"], ["a=forenames", "a=surname"]):
+    assert parse_mapping(["first=forenames", "middle=forenames", "ssn=identifier"]) == {
+        "first": "forenames",
+        "middle": "forenames",
+        "ssn": "identifier",
+    }
+    for bad in (["x"], ["a=date_of_birth", "b=date_of_birth"], ["a=forenames", "a=surname"]):
         with pytest.raises(LinkFilesError):
             parse_mapping(bad)
+
+
+def test_values_that_fail_are_blanked_and_foreign_postcodes_kept(tmp_path: Path) -> None:
+    header = ["rec", "first", "middle", "family", "dob", "number", "street", "postcode", "ssn"]
+    rows = [
+        ["r1", "Amy", "Jo", "Smith", "19560409", "7", "Wallaby Place", "2119", "180-4974"],
+        ["r2", "Ben", "", "Jones", "19561309", "12", "Pridham Street", "3165 ", "6089216"],
+        ["r3", "", "", "", "", "", "", "", ""],
+    ]
+    path = _write(tmp_path / "people.csv", header, rows)
+    mapping = parse_mapping(
+        [
+            "first=forenames",
+            "middle=forenames",
+            "family=surname",
+            "dob=date_of_birth",
+            "number=address",
+            "street=address",
+            "ssn=identifier",
+        ]
+    )
+    source = read_source(path, "a", "rec", mapping)
+    assert not source.left_out
+    assert [str(b) for b in source.blanked] == [
+        "people.csv row 3: dob '19561309': not a date (use YYYY-MM-DD, YYYY-MM or YYYY)"
+    ]
+    table = source.table.to_pydict()
+    assert table["forenames"] == ["Amy Jo", "Ben", None]
+    assert table["address"] == ["7 Wallaby Place", "12 Pridham Street", None]
+    assert table["date_of_birth"] == ["1956-04-09", None, None]
+    assert table["postcode"] == ["2119", "3165", None]
+    assert table["identifier"] == ["1804974", "6089216", None]
+
+
+def test_an_identifier_is_carried_to_the_model(tmp_path: Path) -> None:
+    header = ["rec", "forenames", "surname", "date_of_birth", "client_no"]
+    rows = [[f"r{i}", f"name{i % 7}", f"family{i % 11}", "2001-02-03", f"C-{i}"] for i in range(40)]
+    rows.append(["copy", "name0", "family0", "2001-02-03", "c 0"])
+    path = _write(tmp_path / "people.csv", header, rows)
+    result = link_files([path], "rec", tmp_path / "out", parse_mapping(["client_no=identifier"]))
+    # the model compares it, or says it does not
+    assert result.notes in ([], ["identifier was read but the model does not compare it"])
+    assert len(_rows(result.clusters_path)) == 41
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,9 @@ def link_files(
     mapping: list[str] | None = typer.Option(
         None,
         "--map",
-        help="SOURCE_COLUMN=field: read a column as a people field (repeat for each column). "
-        "Columns already named as fields need none.",
+        help="SOURCE_COLUMN=field: read a column as a people field or as `identifier` (repeat "
+        "for each column; several columns onto forenames, surname, other_names, address or town "
+        "are joined in order). Columns already named as fields need none.",
     ),
     out: Path = typer.Option(..., "--out", help="Folder for pairs.csv and clusters.csv."),
     upper: float = typer.Option(
@@ -33,9 +34,9 @@ def link_files(
 ) -> None:
     """Deduplicate one file of person records or link two, with a model trained on them.
 
-    Writes pairs.csv (id_l, id_r, match_probability) and clusters.csv (id, cluster_id); rows that
-    fail validation are listed and left out. Exit code 2: an input that cannot be used (nothing
-    is written).
+    Writes pairs.csv (id_l, id_r, match_probability) and clusters.csv (id, cluster_id). Rows
+    without a usable id are listed and left out; values that fail their check are listed and
+    blanked. Exit code 2: an input that cannot be used (nothing is written).
     """
     from pydantic import ValidationError
 
@@ -59,9 +60,16 @@ def link_files(
         typer.echo(f"left out: {item}", err=True)
     if len(result.left_out) > SHOWN:
         typer.echo(f"left out: ... and {len(result.left_out) - SHOWN:,} more rows", err=True)
+    for blank in result.blanked[:SHOWN]:
+        typer.echo(f"blanked: {blank}", err=True)
+    if len(result.blanked) > SHOWN:
+        typer.echo(f"blanked: ... and {len(result.blanked) - SHOWN:,} more values", err=True)
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
     typer.echo(
         f"Read {result.records:,} records from {len(files)} file(s), left out "
-        f"{len(result.left_out):,}; {result.pairs:,} pairs at probability >= {config.lower}, "
+        f"{len(result.left_out):,}, blanked {len(result.blanked):,} values; "
+        f"{result.pairs:,} pairs at probability >= {config.lower}, "
         f"{result.clusters:,} clusters at >= {config.upper}, in {result.seconds} s. "
         f"Written to {out}.",
         err=True,
