@@ -54,6 +54,7 @@ def _review_confirm_then_reject(cli, cli_env, linked):
     assert [r["unique_id"] for r in why["records"]] == [left, right]
 
     # confirm the pair: the two people become one, keeping the older id, with the reason
+    ids_before = {uid: _people(cli, cli_env, uid)["person"] for uid in (left, right)}
     people_before = json.loads(cli(cli_env, "link", "--json").stdout)["people"]
     same = cli(
         cli_env, "review", "decide", left, right, "--same", "--reason", "same GP", "--by", "ann"
@@ -72,6 +73,8 @@ def _review_confirm_then_reject(cli, cli_env, linked):
     )
     assert different.returncode == 0, different.stderr
     assert "split" in different.stdout and "twins" in different.stdout
+    # undoing the merge gives both people their ids back
+    assert {uid: _people(cli, cli_env, uid)["person"] for uid in (left, right)} == ids_before
 
 
 def _person_with(cli, cli_env, people, at_least):

@@ -157,3 +157,23 @@ def test_records_moving_between_existing_people_are_reported() -> None:
     (event,) = result.events
     assert (event.kind, event.person, event.other, event.records) == ("moved", 2, 1, ("c",))
     assert "0.6000" in event.reason
+
+
+def test_undoing_a_merge_gives_the_merged_persons_id_back() -> None:
+    pairs = _pairs(("a", "b", 0.995), ("b", "c", 0.999))
+    decision = _different("a", "b")
+    clustering = cluster(_ids("a", "b", "c"), pairs, [decision], UPPER)
+    former = _previous({"a": 9})  # a was merged away from person 9, now retired
+    result = assign(clustering, _previous({"a": 1, "b": 1, "c": 1}), 10, pairs, [decision], former)
+    people = dict(zip(*result.people.to_pydict().values(), strict=True))
+    assert people == {"a": 9, "b": 1, "c": 1}
+    assert result.revived == [9] and result.new_people == []
+    (event,) = result.events
+    assert (event.kind, event.person, event.other) == ("split", 9, 1)
+
+
+def test_a_retired_id_is_not_revived_while_another_person_holds_it() -> None:
+    clustering = cluster(_ids("a", "b"), _pairs(), [], UPPER)
+    result = assign(clustering, _previous({"a": 9, "b": 9}), 10, _pairs(), [], _previous({"b": 9}))
+    assert sorted(result.people["person_id"].to_pylist()) == [9, 10]
+    assert result.revived == [] and result.new_people == [10]

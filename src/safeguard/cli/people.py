@@ -11,20 +11,32 @@ app = typer.Typer(help="Show linked people.", no_args_is_help=True)
 
 @app.command("show")
 def show(
-    person: int = typer.Argument(..., help="The person's id (P123 is 123)."),
+    person: str = typer.Argument(
+        ..., help="The person's id (123 or P123), or one of their records (agency:record_id)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """A person's records now, and every merge, split and move that touched them, with why."""
     from safeguard.cli.hub import open_store
 
     open_store()
-    from safeguard.hub.people.store import history
+    from safeguard.hub.people.store import history, person_of
 
     try:
-        found = history(person)
+        if ":" in person:
+            pid = person_of(person.strip())
+            if pid is None:
+                raise KeyError(f"no linked record {person}")
+        else:
+            pid = int(person.strip().removeprefix("P").removeprefix("p"))
+        found = history(pid)
+    except ValueError:
+        typer.echo(f"{person!r} is neither a person id nor a record (agency:record_id)", err=True)
+        raise typer.Exit(2) from None
     except KeyError as exc:
         typer.echo(str(exc.args[0]), err=True)
         raise typer.Exit(2) from None
+    person = f"{pid}"
     if as_json:
         typer.echo(json.dumps(found, indent=2))
         return

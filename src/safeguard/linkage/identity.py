@@ -10,7 +10,8 @@ would join the two is refused; each refusal is reported with the decision that b
 
 `assign` gives every cluster a person id. A cluster keeps the id of the earlier person most of
 its records belonged to, so a person keeps their id across re-runs as records join them; a
-cluster with no earlier person gets a new id. Records that change person are reported as
+cluster of records split off a merge takes back the id of the person they were merged away
+from; any other cluster gets a new id. Records that change person are reported as
 events with their reason: `merged` (a person's records all joined another person, whose id they
 now share), `split` (some of a person's records now form a new person) or `moved` (records left
 one existing person for another).
@@ -98,6 +99,8 @@ class Assignment:
     new_people: list[int]
     retired: list[int]
     events: list[Event]
+    revived: list[int] = field(default_factory=list)
+    """Retired people given back their id: records merged away from them were split off."""
 
 
 def _index(ids: pa.Array, values: pa.ChunkedArray | pa.Array) -> np.ndarray:
@@ -230,11 +233,14 @@ def assign(
     next_person: int,
     pairs: pa.Table,
     decisions: Sequence[Decision] = (),
+    former: pa.Table | None = None,
 ) -> Assignment:
     """Give every cluster a person id: the earlier person (`previous`: `unique_id`,
     `person_id`) most of its records belonged to, if no larger share of another cluster has
-    claimed that person; otherwise a new id from `next_person` up. `pairs` and `decisions`
-    supply the reasons for records that changed person."""
+    claimed that person. Otherwise, the retired person its records were merged away from
+    (`former`: `unique_id`, `person_id`), so undoing a wrong merge gives the id back; otherwise
+    a new id from `next_person` up. `pairs` and `decisions` supply the reasons for records that
+    changed person."""
     clusters = clustering.clusters
     con = duckdb.connect()
     try:
@@ -242,6 +248,11 @@ def assign(
         con.register("previous", previous.select(["unique_id", "person_id"]))
         overlaps = con.sql(_OVERLAP).fetchall()
         firsts = con.sql(_FIRSTS).fetchall()
+        if former is not None and former.num_rows:
+            con.register("previous", former.select(["unique_id", "person_id"]))
+            former_overlaps = con.sql(_OVERLAP).fetchall()
+        else:
+            former_overlaps = []
     finally:
         con.close()
     person_of: dict[int, int] = {}
@@ -250,6 +261,13 @@ def assign(
         if cluster_key not in person_of and person not in taken:
             person_of[cluster_key] = person
             taken.add(person)
+    current = set(previous["person_id"].to_pylist())
+    revived = []
+    for cluster_key, person, _, _ in former_overlaps:
+        if cluster_key not in person_of and person not in taken and person not in current:
+            person_of[cluster_key] = person
+            taken.add(person)
+            revived.append(person)
     new_people = []
     for cluster_key, _ in firsts:
         if cluster_key not in person_of:
@@ -263,10 +281,9 @@ def assign(
     people = pa.table(
         {"unique_id": clusters["unique_id"], "person_id": pa.array(lookup[keys], pa.int64())}
     )
-    before = set(previous["person_id"].to_pylist())
-    retired = sorted(before - taken)
-    events = _events(people, previous, set(retired), set(new_people), pairs, decisions)
-    return Assignment(people, new_people, retired, events)
+    retired = sorted(current - taken)
+    events = _events(people, previous, set(retired), {*new_people, *revived}, pairs, decisions)
+    return Assignment(people, new_people, retired, events, sorted(revived))
 
 
 _MOVES = """

@@ -166,9 +166,11 @@ def resolve(
     previous: pa.Table,
     next_person: int,
     config: LinkageConfig | None = None,
+    former: pa.Table | None = None,
 ) -> tuple[identity.Assignment, list[identity.Refusal], int]:
     """Cluster the scored pairs in `folder` under `decisions` and give each cluster a stable
-    person id (`previous`: each record's person so far); writes `clusters.parquet`. Returns the
+    person id (`previous`: each record's person so far; `former`: the retired person each
+    record was last merged away from); writes `clusters.parquet`. Returns the
     assignment, the links refused and how many pairs await review."""
     config = config or LinkageConfig()
     if not (folder / PAIRS_FILE).exists():
@@ -180,7 +182,7 @@ def resolve(
     clustering = identity.cluster(
         records["unique_id"].combine_chunks(), pairs, decisions, config.upper
     )
-    assignment = identity.assign(clustering, previous, next_person, pairs, decisions)
+    assignment = identity.assign(clustering, previous, next_person, pairs, decisions, former)
     people = assignment.people.rename_columns(["unique_id", "cluster_id"])
     pq.write_table(people, folder / CLUSTERS_FILE)
     review = len(review_pairs(pairs, assignment.people, decisions, config))
@@ -236,13 +238,14 @@ def link(
     decisions: Sequence[identity.Decision] = (),
     previous: pa.Table | None = None,
     next_person: int = 1,
+    former: pa.Table | None = None,
 ) -> Result:
     """Score (see `score`) and resolve (see `resolve`): link every current people record in
     `files` into people, honouring `decisions` and keeping the ids in `previous`."""
     config = config or LinkageConfig()
     start = time.perf_counter()
     scoring = score(files, folder, config, retrain=retrain, full=full)
-    return _resolved(folder, scoring, decisions, previous, next_person, config, start)
+    return _resolved(folder, scoring, decisions, previous, next_person, config, start, former)
 
 
 def relink(
@@ -251,6 +254,7 @@ def relink(
     previous: pa.Table,
     next_person: int,
     config: LinkageConfig | None = None,
+    former: pa.Table | None = None,
 ) -> Result:
     """Resolve the last run's scored pairs again (no scoring), after a decision changed."""
     config = config or LinkageConfig()
@@ -259,7 +263,7 @@ def relink(
         raise NotLinkedYet(f"no linkage run in {folder}: run `safeguard link` first")
     records = pq.read_metadata(folder / RECORDS_FILE).num_rows
     scoring = Scoring("decision", records, 0, _count(folder), False, 0.0)
-    return _resolved(folder, scoring, decisions, previous, next_person, config, start)
+    return _resolved(folder, scoring, decisions, previous, next_person, config, start, former)
 
 
 def _resolved(
@@ -270,9 +274,10 @@ def _resolved(
     next_person: int,
     config: LinkageConfig,
     start: float,
+    former: pa.Table | None,
 ) -> Result:
     previous = previous if previous is not None else empty_people()
-    assignment, refusals, review = resolve(folder, decisions, previous, next_person, config)
+    assignment, refusals, review = resolve(folder, decisions, previous, next_person, config, former)
     pairs = pq.read_table(folder / PAIRS_FILE, columns=["match_probability"])
     linked = pc.sum(pc.greater_equal(pairs["match_probability"], config.upper)).as_py() or 0
     summary = RunSummary(

@@ -60,6 +60,25 @@ def current_people() -> pa.Table:
     )
 
 
+def former_people() -> pa.Table:
+    """For each record ever merged away from a person, that (now retired) person: the last
+    merge wins. Linkage gives the id back if the records are split off again."""
+    last: dict[str, int] = {}
+    for other, records in (
+        IdentityEvent.objects.filter(kind=IdentityEvent.Kind.MERGED)
+        .order_by("pk")
+        .values_list("other_id", "records")
+    ):
+        for uid in records:
+            last[uid] = other
+    return pa.table(
+        {
+            "unique_id": pa.array(list(last), pa.string()),
+            "person_id": pa.array(list(last.values()), pa.int64()),
+        }
+    )
+
+
 def next_person_id() -> int:
     """The next unused person id (ids are never reused, retired people included)."""
     top = Person.objects.aggregate(top=Max("pk"))["top"]
@@ -99,6 +118,7 @@ def record_run(
     Person.objects.bulk_create(
         (Person(pk=pid, created_run=run) for pid in assignment.new_people), batch_size=BATCH
     )
+    Person.objects.filter(pk__in=assignment.revived).update(retired_run=None, merged_into=None)
     merged_into = {e.other: e.person for e in assignment.events if e.kind == "merged"}
     for pid in assignment.retired:
         Person.objects.filter(pk=pid).update(retired_run=run, merged_into=merged_into.get(pid))
@@ -168,7 +188,7 @@ def relink_people(folder: Path, config: LinkageConfig) -> tuple[run.Result, Link
     """Resolve the last run's pairs again under the current decisions, and record it."""
     started = timezone.now()
     previous = current_people()
-    result = run.relink(folder, decisions(), previous, next_person_id(), config)
+    result = run.relink(folder, decisions(), previous, next_person_id(), config, former_people())
     return result, record_run(result.summary, started, result.assignment, previous, result.refusals)
 
 
