@@ -28,4 +28,12 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert scores["records"] == run["records"]
     assert scores["pairwise"]["f1"] >= 0.95
     assert scores["bcubed"]["precision"] >= 0.95 and scores["bcubed"]["recall"] >= 0.95
-    assert cli(cli_env, "link", "--backend", "spark").returncode == 2
+    unknown = cli(cli_env, "link", "--backend", "nope")
+    assert unknown.returncode == 2 and "unknown linkage backend 'nope'" in unknown.stderr
+
+    # the same model on Spark gives the same people, who keep their ids
+    spark = cli(cli_env, "link", "--backend", "spark", "--json")
+    assert spark.returncode == 0, spark.stderr
+    on_spark = json.loads(spark.stdout)
+    assert on_spark["mode"] == "full" and on_spark["trained"] is False
+    assert on_spark["people"] == run["people"] and on_spark["events"] == 0

@@ -20,7 +20,10 @@ def link(
         False, "--full", help="Score every record again, not only new and changed ones."
     ),
     backend: str = typer.Option(
-        "duckdb", "--backend", help="Where Splink runs: duckdb (the Spark backend is to come)."
+        "duckdb",
+        "--backend",
+        help="Where Splink runs: duckdb (embedded) or spark (PySpark; local mode unless a "
+        "cluster session is configured). Spark scores every record on each run.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the run's summary as JSON."),
 ) -> None:
@@ -28,8 +31,15 @@ def link(
     labels and reuse the model; score only new and changed records after the first run; link
     above the upper threshold and through "same person" decisions, never against a "different
     people" decision; keep each person's id; list pairs between the thresholds for review."""
-    if backend != "duckdb":
-        typer.echo(f"backend {backend!r} is not available yet; use duckdb", err=True)
+    from safeguard.linkage.backend import BackendError, backend_name, spark_available
+
+    try:
+        chosen = backend_name(backend)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    if chosen == "spark" and (missing := spark_available()) is not None:
+        typer.echo(f"the Spark backend cannot start here: {missing}", err=True)
         raise typer.Exit(2)
     from safeguard.cli.hub import open_store
 
@@ -46,10 +56,19 @@ def link(
     console = Console(stderr=True)
     # Splink's training notes (levels too rare to train) are kept in training.json, not printed
     logging.getLogger("splink").setLevel(logging.ERROR)
-    with console.status("linking person records", spinner="dots"):
-        result, run = link_people(
-            files, settings.linkage_dir, settings.linkage_config(), retrain=retrain, full=full
-        )
+    try:
+        with console.status(f"linking person records on {chosen}", spinner="dots"):
+            result, run = link_people(
+                files,
+                settings.linkage_dir,
+                settings.linkage_config(),
+                retrain=retrain,
+                full=full,
+                backend=chosen,
+            )
+    except BackendError as exc:
+        typer.echo(f"the Spark backend failed: {exc}", err=True)
+        raise typer.Exit(2) from None
     summary = result.summary
     if as_json:
         out = {**asdict(summary), "run": run.pk, "refusals": [str(r) for r in result.refusals]}

@@ -32,9 +32,17 @@ class LinkageConfig(BaseModel):
     u_max_pairs: float = Field(
         default=5e6, gt=0, description="Random pairs sampled to estimate u probabilities."
     )
+    train_max_records: int = Field(
+        default=300_000,
+        gt=1000,
+        description="Train on a random sample of at most this many records (seeded); the "
+        "model then scores all of them. The prior, u and m are proportions among pairs, which "
+        "a random sample of records keeps, so a larger set gives the same model more slowly.",
+    )
     seed: int = Field(
         default=42,
-        description="Seed for the u sampling: the same data and seed give the same model.",
+        description="Seed for the training sample and the u sampling: the same data and seed "
+        "give the same model.",
     )
     prior_recall: float = Field(
         default=0.7,

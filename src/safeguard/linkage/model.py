@@ -10,18 +10,28 @@ from __future__ import annotations
 import json
 import logging
 import time
+import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
-from splink import DuckDBAPI, Linker, block_on
+from splink import Linker, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.database_api import DatabaseAPI
 
 from safeguard.linkage import settings as model_settings
+from safeguard.linkage.backend import DEFAULT_BACKEND, Backend, db_api, dialect, for_dialect
 from safeguard.linkage.config import LinkageConfig
 
+IDENTIFIER = "identifier"  # an extra identifier column (link-files); compared when present
 MODEL_FILE = "model.json"
+#: Single-column comparisons left out when no record has the column (never evidence; each
+#: costs a pass of u sampling and a column in every EM round and prediction).
+_OPTIONAL = ("nhs_number", "upn", "pnc_id", "phone", "email", "sex")
+#: u samples up to this many pairs are taken in one chunk (link-files' small files).
+U_ONE_CHUNK = 1e6
 REPORT_FILE = "training.json"
 _PRIOR_RULES: list[str | BlockingRuleCreator] = [
     block_on("nhs_number"),
@@ -38,38 +48,90 @@ class TrainingReport:
     seconds: float
     probability_two_random_records_match: float
     em_blocks: list[str]
+    training_records: int = 0
     comparisons: list[dict[str, Any]] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
 
 
-def linker_for(frame: pa.Table, model: Any) -> Linker:
-    """A Splink linker over a `people_frame` table, with settings or a saved model (path/dict)."""
-    db_api = DuckDBAPI()
-    people = db_api.register(frame, table_name="people")
+def linker_for(
+    frame: pa.Table,
+    model: Any,
+    backend: Backend | DatabaseAPI[Any] = DEFAULT_BACKEND,
+    table: str = "people",
+) -> Linker:
+    """A Splink linker over a `people_frame` table, with settings or a saved model (path/dict),
+    on `backend` ("duckdb" or "spark", or a Splink database API such as a `SparkAPI` over a
+    cluster's session), registered as `table`. A saved model from another backend is rendered
+    for this one."""
+    api = db_api(backend) if isinstance(backend, str) else backend
+    sql_dialect = dialect(api)
+    # A Spark table name is a view shared by the whole session, so each linker gets its own.
+    name = table if sql_dialect == "duckdb" else f"{table}_{uuid.uuid4().hex[:12]}"
+    people = api.register(frame, table_name=name)
+    if isinstance(model, str | Path) and Path(model).is_file():
+        model = json.loads(Path(model).read_text(encoding="utf-8"))
+    if isinstance(model, dict):
+        model = for_dialect(model, sql_dialect)
     return Linker(people, model, log_level=logging.WARNING)
 
 
-def train(frame: pa.Table, config: LinkageConfig | None = None) -> tuple[Linker, TrainingReport]:
-    """Train a model on `frame` without labels; returns the linker and its training report."""
+def train(
+    frame: pa.Table,
+    config: LinkageConfig | None = None,
+    backend: Backend | DatabaseAPI[Any] = DEFAULT_BACKEND,
+) -> tuple[Linker, TrainingReport]:
+    """Train a model without labels (on `backend`, DuckDB by default) on `frame`, or on a random
+    sample of `train_max_records` of it; returns a linker over all of `frame` and the training
+    report.
+
+    The prior, u and m are proportions among pairs, and a random sample of records keeps every
+    pair with the same chance (matches and non-matches thin alike), so the sample gives the
+    model the whole would, in a time that stops growing with the records."""
     config = config or LinkageConfig()
     started = time.perf_counter()
-    linker = linker_for(frame, model_settings.settings())
+    training_frame = sample(frame, config.train_max_records, config.seed)
+    sampled = training_frame is not frame
+    with_identifier = IDENTIFIER in frame.column_names
+    empty = frozenset(c for c in _OPTIONAL if frame.column(c).null_count == frame.num_rows)
+    untrained = model_settings.settings(with_identifier=with_identifier, empty=empty)
+    linker = linker_for(
+        training_frame, untrained, backend, table="people_training" if sampled else "people"
+    )
     training = linker.training
-    training.estimate_probability_two_random_records_match(_PRIOR_RULES, config.prior_recall)
-    training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    blocks = model_settings.training_blocking()
+    prior_rules = [*_PRIOR_RULES, *([block_on(IDENTIFIER)] if with_identifier else [])]
+    training.estimate_probability_two_random_records_match(prior_rules, config.prior_recall)
+    training.estimate_u_using_random_sampling(
+        max_pairs=config.u_max_pairs,
+        seed=config.seed,
+        # Splink's 10 chunks each make a pass per comparison: a small sample pays for the
+        # passes, not the pairs, so it is taken in one
+        num_chunks=1 if config.u_max_pairs <= U_ONE_CHUNK else 10,
+    )
+    blocks = model_settings.training_blocking(with_identifier)
     for rule in blocks:
         training.estimate_parameters_using_expectation_maximisation(rule)
     model = linker.misc.save_model_to_json()
+    if sampled:
+        linker = linker_for(frame, model, backend)
     report = TrainingReport(
         records=frame.num_rows,
         seconds=round(time.perf_counter() - started, 2),
         probability_two_random_records_match=model["probability_two_random_records_match"],
         em_blocks=[r.get_blocking_rule("duckdb").blocking_rule_sql for r in blocks],
+        training_records=training_frame.num_rows,
         comparisons=parameters(model),
         config=config.model_dump(),
     )
     return linker, report
+
+
+def sample(frame: pa.Table, records: int, seed: int) -> pa.Table:
+    """`frame` when it has at most `records` rows, else `records` of its rows chosen at random
+    (seeded), in their order."""
+    if frame.num_rows <= records:
+        return frame
+    rows = np.random.default_rng(seed).choice(frame.num_rows, size=records, replace=False)
+    return frame.take(np.sort(rows))
 
 
 def parameters(model: dict[str, Any]) -> list[dict[str, Any]]:
@@ -99,10 +161,18 @@ def save(linker: Linker, report: TrainingReport, folder: Path) -> Path:
     return path
 
 
-def load(frame: pa.Table, folder: Path) -> Linker:
-    """A linker over `frame` using the model saved in `folder` (no retraining)."""
+def load(
+    frame: pa.Table, folder: Path, backend: Backend | DatabaseAPI[Any] = DEFAULT_BACKEND
+) -> Linker:
+    """A linker over `frame` on `backend` using the model saved in `folder` (no retraining),
+    whichever backend trained it. Candidate pairs come from the current blocking rules, not
+    those saved with the model: blocking is not learned, and a model saved before the rules
+    changed would otherwise keep scoring the old pairs."""
     model = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
-    return linker_for(frame, model)
+    rules = "blocking_rules_to_generate_predictions"
+    saved_dialect = str(model.get("sql_dialect", "duckdb"))
+    model[rules] = model_settings.settings().create_settings_dict(saved_dialect)[rules]
+    return linker_for(frame, model, backend)
 
 
 def load_report(folder: Path) -> TrainingReport:

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from safeguard.linkage import identity, model
+from safeguard.linkage.backend import DEFAULT_BACKEND, Backend
 from safeguard.linkage.config import LinkageConfig
 from safeguard.linkage.predict import decide, predict_new
 from safeguard.linkage.predict import score as score_all
@@ -93,10 +94,11 @@ def score(
     config: LinkageConfig | None = None,
     retrain: bool = False,
     full: bool = False,
+    backend: Backend = DEFAULT_BACKEND,
 ) -> Scoring:
-    """Prepare the records of `files` and score pairs into `folder`. Trains only when no model
-    is saved (or `retrain`); scores only new and changed records unless `full`, `retrain` or
-    no earlier run."""
+    """Prepare the records of `files` and score pairs into `folder` on `backend`. Trains only
+    when no model is saved (or `retrain`); scores only new and changed records unless `full`,
+    `retrain`, no earlier run, or the Spark backend (which always scores everything)."""
     config = config or LinkageConfig()
     start = time.perf_counter()
     frame = people_frame(files)
@@ -104,11 +106,11 @@ def score(
     trained = retrain or not (folder / model.MODEL_FILE).exists()
     earlier = (folder / RECORDS_FILE).exists() and (folder / PAIRS_FILE).exists()
     if trained:
-        linker, report = model.train(frame, config)
+        linker, report = model.train(frame, config, backend)
         model.save(linker, report, folder)
-    if trained or full or not earlier:
+    if trained or full or not earlier or backend != "duckdb":
         if not trained:
-            linker = model.load(frame, folder)
+            linker = model.load(frame, folder, backend)
         pairs = score_all(linker, config)
         mode: Mode = "full"
         scored = frame.num_rows
@@ -239,12 +241,13 @@ def link(
     previous: pa.Table | None = None,
     next_person: int = 1,
     former: pa.Table | None = None,
+    backend: Backend = DEFAULT_BACKEND,
 ) -> Result:
     """Score (see `score`) and resolve (see `resolve`): link every current people record in
     `files` into people, honouring `decisions` and keeping the ids in `previous`."""
     config = config or LinkageConfig()
     start = time.perf_counter()
-    scoring = score(files, folder, config, retrain=retrain, full=full)
+    scoring = score(files, folder, config, retrain=retrain, full=full, backend=backend)
     return _resolved(folder, scoring, decisions, previous, next_person, config, start, former)
 
 

@@ -28,6 +28,7 @@ from safeguard.hub.people.models import (
     PersonRecord,
 )
 from safeguard.linkage import identity, run
+from safeguard.linkage.backend import DEFAULT_BACKEND, Backend
 from safeguard.linkage.config import LinkageConfig
 from safeguard.linkage.records import PeopleFile
 from safeguard.linkage.run import RunSummary
@@ -175,12 +176,24 @@ def link_people(
     config: LinkageConfig,
     retrain: bool = False,
     full: bool = False,
+    backend: Backend = DEFAULT_BACKEND,
 ) -> tuple[run.Result, LinkRun]:
     """Link `files` (see `safeguard.linkage.run.link`) under the current decisions, keeping
     the current people's ids, and record the outcome."""
     started = timezone.now()
     previous = current_people()
-    result = run.link(files, folder, config, retrain, full, decisions(), previous, next_person_id())
+    result = run.link(
+        files,
+        folder,
+        config,
+        retrain=retrain,
+        full=full,
+        decisions=decisions(),
+        previous=previous,
+        next_person=next_person_id(),
+        former=former_people(),
+        backend=backend,
+    )
     return result, record_run(result.summary, started, result.assignment, previous, result.refusals)
 
 
