@@ -21,6 +21,7 @@ demo: install
 	$(BIN)/safeguard synth --out $(DEMO)/partnership --children $(DEMO_CHILDREN) --seed 1
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard ingest $(DEMO)/partnership
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard link
+	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard review list --limit 5
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate linkage --truth $(DEMO)/partnership --errors 3
 
 test: test-sqlite test-postgres

@@ -140,7 +140,8 @@ def cluster(
     edges = np.concatenate(
         [np.array(together, dtype=np.int64).reshape(-1, 2), np.column_stack([left, right])]
     )
-    graph = igraph.Graph(n=n, edges=edges.tolist(), directed=False)
+    graph = igraph.Graph(n=n, directed=False)
+    graph.add_edges(edges)  # a NumPy array goes in without a Python object per edge
     membership = np.asarray(graph.connected_components().membership, dtype=np.int64)
     refusals: list[Refusal] = []
     conflicted = {int(membership[a]) for a, b in apart if membership[a] == membership[b]}
