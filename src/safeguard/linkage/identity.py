@@ -348,6 +348,18 @@ def _events(
     return events
 
 
+def _decision_between(
+    moved: set[str], rest: set[str], decided: dict[frozenset[str], Decision], same: bool
+) -> Decision | None:
+    """The first decision (in id order of the records) of kind `same` between the two sets."""
+    for a in sorted(moved):
+        for b in sorted(rest):
+            decision = decided.get(frozenset((a, b)))
+            if decision is not None and decision.same is same:
+                return decision
+    return None
+
+
 def _why_joined(
     moved: set[str],
     rest: set[str],
@@ -355,11 +367,9 @@ def _why_joined(
     decided: dict[frozenset[str], Decision],
 ) -> str:
     """Why `moved` joined `rest`: a "same person" decision, else the strongest link."""
-    for a in sorted(moved):
-        for b in sorted(rest):
-            decision = decided.get(frozenset((a, b)))
-            if decision is not None and decision.same:
-                return decision.describe()
+    decision = _decision_between(moved, rest, decided, same=True)
+    if decision is not None:
+        return decision.describe()
     best = max(
         ((strength.get(frozenset((a, b)), 0.0), min(a, b), max(a, b)) for a in moved for b in rest),
         default=(0.0, "", ""),
@@ -376,11 +386,9 @@ def _why_parted(
     decided: dict[frozenset[str], Decision],
 ) -> str:
     """Why `moved` left `rest`: a "different people" decision, else the model's weaker link."""
-    for a in sorted(moved):
-        for b in sorted(rest):
-            decision = decided.get(frozenset((a, b)))
-            if decision is not None and not decision.same:
-                return decision.describe()
+    decision = _decision_between(moved, rest, decided, same=False)
+    if decision is not None:
+        return decision.describe()
     best = max((strength.get(frozenset((a, b)), 0.0) for a in moved for b in rest), default=0.0)
     if best > 0:
         return f"the model no longer links them: strongest pair probability {best:.4f}"
