@@ -115,7 +115,8 @@ def score(
         mode: Mode = "full"
         scored = frame.num_rows
     else:
-        changed = _changed(frame, pq.read_table(folder / RECORDS_FILE))
+        before = pq.read_table(folder / RECORDS_FILE, columns=["unique_id", "record_hash"])
+        changed = _changed(frame, before)
         scored = len(changed)
         if not scored:
             return Scoring("unchanged", frame.num_rows, 0, _count(folder), False, _since(start))
