@@ -111,7 +111,7 @@ def score(
     if trained or full or not earlier or backend != "duckdb":
         if not trained:
             linker = model.load(frame, folder, backend)
-        pairs = score_all(linker, config)
+        pairs = stored(score_all(linker, config))
         mode: Mode = "full"
         scored = frame.num_rows
     else:
@@ -137,6 +137,19 @@ def score(
     pq.write_table(frame, folder / RECORDS_FILE)
     pq.write_table(pairs, folder / PAIRS_FILE)
     return Scoring(mode, frame.num_rows, scored, pairs.num_rows, trained, _since(start))
+
+
+#: What a stored pair keeps: its ids, score and decision, and each comparison's level and
+#: weights (`gamma_`, `bf_`, `mw_`, with term-frequency adjustments), all an explanation needs.
+#: The two records' values are not kept: they are in `records.parquet`, and leaving them out
+#: makes the pairs a fraction of the size to read and rewrite on every incremental run.
+_KEPT = ("unique_id_l", "unique_id_r", "match_weight", "match_probability", "decision")
+
+
+def stored(pairs: pa.Table) -> pa.Table:
+    """The columns of scored `pairs` that are stored (see `_KEPT`)."""
+    keep = [c for c in pairs.column_names if c in _KEPT or c.startswith(("gamma_", "bf_", "mw_"))]
+    return pairs.select(keep)
 
 
 def _since(start: float) -> float:
