@@ -59,16 +59,15 @@ def list_pairs(
             typer.echo(json.dumps(row))
         return
     table = Table(title=f"{len(queue):,} pairs await review", title_justify="left")
-    for column in ("left", "right", "probability", "left record", "right record"):
-        table.add_column(column)
+    table.add_column("probability")
+    for column in ("left", "right"):
+        table.add_column(column, overflow="fold")  # ids are typed back in: never cut short
     for row in queue[:limit]:
         left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
         table.add_row(
-            left,
-            right,
             f"{row['match_probability']:.4f}",
-            records.get(left, ""),
-            records.get(right, ""),
+            f"{left}\n{records.get(left, '')}",
+            f"{right}\n{records.get(right, '')}",
         )
     Console().print(table)
     if queue:
