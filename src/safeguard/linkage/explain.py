@@ -122,10 +122,11 @@ def explain_saved(folder: Path, left: str, right: str) -> tuple[Explanation, lis
     """Explain two records of the last linkage run in `folder` (its model, records and pairs):
     the stored scores when the pair was scored, else the pair scored now. Also returns the two
     records' prepared values (`SHOWN`). Raises KeyError for a record not in the run."""
-    records = pq.read_table(folder / "records.parquet")
+    path = folder / "records.parquet"
+    pair = pq.read_table(path, filters=[("unique_id", "in", [left, right])])
     shown = []
     for uid in (left, right):
-        found = records.filter(pc.equal(records["unique_id"], uid))
+        found = pair.filter(pc.equal(pair["unique_id"], uid))
         if found.num_rows == 0:
             raise KeyError(f"no record {uid!r} in the last linkage run")
         shown.append({"unique_id": uid, **{c: found[c][0].as_py() for c in SHOWN}})
@@ -139,4 +140,5 @@ def explain_saved(folder: Path, left: str, right: str) -> tuple[Explanation, lis
         return explain_row(pairs.to_pylist()[0], model), shown
     from safeguard.linkage.model import linker_for
 
+    records = pq.read_table(path)  # all of them: term frequencies come from the whole run
     return explain_pair(linker_for(records, model), records, a, b), shown

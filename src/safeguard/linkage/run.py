@@ -80,6 +80,17 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """People resolved from the scored pairs: the assignment, the links refused, the pairs
+    linked at the upper threshold and the pairs awaiting review."""
+
+    assignment: identity.Assignment
+    refusals: list[identity.Refusal]
+    review_pairs: int
+    linked_pairs: int
+
+
+@dataclass(frozen=True)
 class Result:
     """A run's summary, each record's person and what changed (for the hub to record)."""
 
@@ -183,11 +194,10 @@ def resolve(
     next_person: int,
     config: LinkageConfig | None = None,
     former: pa.Table | None = None,
-) -> tuple[identity.Assignment, list[identity.Refusal], int]:
+) -> Resolution:
     """Cluster the scored pairs in `folder` under `decisions` and give each cluster a stable
     person id (`previous`: each record's person so far; `former`: the retired person each
-    record was last merged away from); writes `clusters.parquet`. Returns the
-    assignment, the links refused and how many pairs await review."""
+    record was last merged away from); writes `clusters.parquet`."""
     config = config or LinkageConfig()
     if not (folder / PAIRS_FILE).exists():
         raise NotLinkedYet(f"no linkage run in {folder}: run `safeguard link` first")
@@ -202,7 +212,8 @@ def resolve(
     people = assignment.people.rename_columns(["unique_id", "cluster_id"])
     pq.write_table(people, folder / CLUSTERS_FILE)
     review = len(review_pairs(pairs, assignment.people, decisions, config))
-    return assignment, clustering.refusals, review
+    linked = pc.sum(pc.greater_equal(pairs["match_probability"], config.upper)).as_py() or 0
+    return Resolution(assignment, clustering.refusals, review, int(linked))
 
 
 def review_pairs(
@@ -294,9 +305,8 @@ def _resolved(
     former: pa.Table | None,
 ) -> Result:
     previous = previous if previous is not None else empty_people()
-    assignment, refusals, review = resolve(folder, decisions, previous, next_person, config, former)
-    pairs = pq.read_table(folder / PAIRS_FILE, columns=["match_probability"])
-    linked = pc.sum(pc.greater_equal(pairs["match_probability"], config.upper)).as_py() or 0
+    resolved = resolve(folder, decisions, previous, next_person, config, former)
+    assignment, refusals = resolved.assignment, resolved.refusals
     summary = RunSummary(
         mode=scoring.mode,
         records=scoring.records,
@@ -304,8 +314,8 @@ def _resolved(
         people=len(pc.unique(assignment.people["person_id"])),
         new_people=len(assignment.new_people),
         retired_people=len(assignment.retired),
-        linked_pairs=int(linked),
-        review_pairs=review,
+        linked_pairs=resolved.linked_pairs,
+        review_pairs=resolved.review_pairs,
         refused_links=len(refusals),
         events=len(assignment.events),
         trained=scoring.trained,
