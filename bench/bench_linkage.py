@@ -187,7 +187,8 @@ def evaluate(out: Path, truth: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from safeguard.linkage.evaluate import score, truth_from
-    from safeguard.linkage.run import CLUSTERS_FILE, PAIRS_FILE
+    from safeguard.linkage.run import CLUSTERS_FILE
+    from safeguard.linkage.saved import Saved
 
     s = score(pq.read_table(out / CLUSTERS_FILE), truth_from(truth))
     return {
@@ -198,7 +199,7 @@ def evaluate(out: Path, truth: Path) -> dict[str, Any]:
         "bcubed_recall": round(s.bcubed_recall, 4),
         "true_pairs": s.true_pairs,
         "predicted_pairs": s.predicted_pairs,
-        "scored_pairs": pq.read_metadata(out / PAIRS_FILE).num_rows,
+        "scored_pairs": Saved(out).pairs(["match_probability"]).num_rows,
     }
 
 

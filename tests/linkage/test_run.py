@@ -41,6 +41,7 @@ def test_a_later_delivery_is_linked_incrementally_and_agrees_with_a_full_run(lan
     )
     s = result.summary
     assert s.mode == "incremental" and not s.trained
+    assert {"prepare", "score", "save", "resolve"} <= set(s.steps)
     assert s.scored_records == held  # only the new records were scored
     assert s.records == initial.summary.records + held
 
@@ -85,6 +86,21 @@ def test_a_corrected_record_is_scored_again(landed, tmp_path):
         next_person=10**6,
     )
     assert result.summary.mode == "incremental" and result.summary.scored_records == 1
+
+    # A file already linked, rewritten in place: every file is prepared again, but only the
+    # record that changed is scored.
+    hashes = table["_hash"].to_pylist()
+    hashes[1] = "changed-in-place"
+    table = table.set_column(table.schema.get_field_index("_hash"), "_hash", pa.array(hashes))
+    pq.write_table(table, path)
+    again = run.link(
+        [*landed.files, PeopleFile(source.agency, 2, path)],
+        folder,
+        previous=result.assignment.people,
+        next_person=10**6 + 10,
+    )
+    assert again.summary.mode == "incremental" and again.summary.scored_records == 1
+    assert again.summary.records == result.summary.records
 
 
 @pytest.mark.parametrize("retrain", [True, False])

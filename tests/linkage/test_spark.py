@@ -181,12 +181,12 @@ def test_a_duckdb_model_gives_the_same_people_on_spark(linked: Linked, spark: Sp
     assert _people(on_spark.clusters) == _people(linked.prediction.clusters)
     _assert_same_pairs(linked.prediction.pairs, on_spark.pairs)
     # Incremental scoring (the hub's later runs) gives the same pairs on Spark too.
-    new = linked.people.column("unique_id").slice(0, 40).combine_chunks()
+    existing, arriving = linked.people.slice(40), linked.people.slice(0, 40)
     lower = LinkageConfig().lower
     on_duckdb = predict.predict_new(
-        model.load(linked.people, linked.folder), linked.people, new, lower
+        model.load(linked.people, linked.folder), existing, arriving, lower
     )
-    _assert_same_pairs(on_duckdb, predict.predict_new(linker, linked.people, new, lower))
+    _assert_same_pairs(on_duckdb, predict.predict_new(linker, existing, arriving, lower))
 
 
 @pytest.mark.slow

@@ -19,10 +19,11 @@ def explain(
     """Each comparison's level and match weight for two records of the last linkage run: the
     prior plus the comparisons' weights add up to the pair's match weight."""
     from safeguard.linkage.explain import explain_saved
+    from safeguard.linkage.saved import Saved
     from safeguard.settings import get_settings
 
     folder = get_settings().linkage_dir
-    if not (folder / "pairs.parquet").exists():
+    if not Saved(folder).linked():
         typer.echo("no linkage run yet: run `safeguard link` first", err=True)
         raise typer.Exit(2)
     logging.getLogger("splink").setLevel(logging.ERROR)

@@ -39,21 +39,18 @@ def list_pairs(
 ) -> None:
     """Pairs between the thresholds, not yet linked and not yet decided, most likely first."""
     _open()
-    import pyarrow.parquet as pq
-
     from safeguard.hub.people.store import current_people, decisions
-    from safeguard.linkage.run import PAIRS_FILE, RECORDS_FILE, review_pairs
+    from safeguard.linkage.run import review_pairs
+    from safeguard.linkage.saved import Saved
     from safeguard.settings import get_settings
 
     settings = get_settings()
-    folder = settings.linkage_dir
-    if not (folder / PAIRS_FILE).exists():
+    saved = Saved(settings.linkage_dir)
+    if not saved.linked():
         raise _fail("no linkage run yet: run `safeguard link` first")
-    pairs = pq.read_table(
-        folder / PAIRS_FILE, columns=["unique_id_l", "unique_id_r", "match_probability"]
-    )
+    pairs = saved.pairs(["match_probability"])
     queue = review_pairs(pairs, current_people(), decisions(), settings.linkage_config())
-    records = _summaries(folder / RECORDS_FILE, queue[:limit])
+    records = _summaries(saved, queue[:limit])
     if as_json:
         for row in queue[:limit]:
             typer.echo(json.dumps(row))
@@ -74,19 +71,13 @@ def list_pairs(
         typer.echo("See why: safeguard explain LEFT RIGHT; decide: safeguard review decide ...")
 
 
-def _summaries(path: Any, rows: list[dict[str, object]]) -> dict[str, str]:
+def _summaries(saved: Any, rows: list[dict[str, object]]) -> dict[str, str]:
     """One line per record named in `rows`: name, birth date, postcode."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     ids = sorted({str(r[k]) for r in rows for k in ("unique_id_l", "unique_id_r")})
     if not ids:
         return {}
-    table = pq.read_table(
-        path, columns=["unique_id", "forename1", "surname", "dob", "dob_year", "postcode"]
-    )
-    table = table.filter(pc.is_in(table["unique_id"], value_set=pa.array(ids)))
+    columns = ["forename1", "surname", "dob", "dob_year", "postcode"]
+    table = saved.records(columns, ids=ids)
     return {
         r["unique_id"]: " ".join(
             str(v)

@@ -14,8 +14,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from splink import Linker
+
+from safeguard.linkage.saved import Saved
 
 
 @dataclass(frozen=True)
@@ -122,8 +123,8 @@ def explain_saved(folder: Path, left: str, right: str) -> tuple[Explanation, lis
     """Explain two records of the last linkage run in `folder` (its model, records and pairs):
     the stored scores when the pair was scored, else the pair scored now. Also returns the two
     records' prepared values (`SHOWN`). Raises KeyError for a record not in the run."""
-    path = folder / "records.parquet"
-    pair = pq.read_table(path, filters=[("unique_id", "in", [left, right])])
+    saved = Saved(folder)
+    pair = saved.records(SHOWN, ids=[left, right])
     shown = []
     for uid in (left, right):
         found = pair.filter(pc.equal(pair["unique_id"], uid))
@@ -132,13 +133,10 @@ def explain_saved(folder: Path, left: str, right: str) -> tuple[Explanation, lis
         shown.append({"unique_id": uid, **{c: found[c][0].as_py() for c in SHOWN}})
     model = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     a, b = sorted((left, right))
-    pairs = pq.read_table(
-        folder / "pairs.parquet",
-        filters=[("unique_id_l", "=", a), ("unique_id_r", "=", b)],
-    )
+    pairs = saved.pairs(between=(a, b))
     if pairs.num_rows:
         return explain_row(pairs.to_pylist()[0], model), shown
     from safeguard.linkage.model import linker_for
 
-    records = pq.read_table(path)  # all of them: term frequencies come from the whole run
+    records = saved.records()  # all of them: term frequencies come from the whole run
     return explain_pair(linker_for(records, model), records, a, b), shown

@@ -12,7 +12,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from splink import Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -56,23 +55,22 @@ def predict(linker: Linker, config: LinkageConfig | None = None) -> Prediction:
     return Prediction(pairs, clusters)
 
 
-def predict_new(linker: Linker, records: pa.Table, new: pa.Array, lower: float) -> pa.Table:
-    """Score only pairs that involve a record in `new` (unique ids): each new record against
-    the others (Splink's `predict_between`) and against each other (`predict_within`), with
-    term frequencies from all `records`. Pairs are returned with `unique_id_l < unique_id_r`, as
-    a full prediction gives them, and with the same columns."""
+def predict_new(linker: Linker, existing: pa.Table, arriving: pa.Table, lower: float) -> pa.Table:
+    """Score only pairs that involve an `arriving` record: each against the `existing` records
+    (Splink's `predict_between`) and against each other (`predict_within`), with term
+    frequencies from the linker's records (all of them). Pairs are returned with
+    `unique_id_l < unique_id_r`, as a full prediction gives them, and with the same columns."""
     for column in tf_columns(linker.misc.save_model_to_json()):
         linker.table_management.compute_tf_table(column)
-    is_new = pc.is_in(records["unique_id"], value_set=new)
     tables = linker.table_management
-    existing = tables.register_table(records.filter(pc.invert(is_new)), "existing", overwrite=True)
-    arriving = tables.register_table(records.filter(is_new), "arriving", overwrite=True)
+    existing_frame = tables.register_table(existing, "existing", overwrite=True)
+    arriving_frame = tables.register_table(arriving, "arriving", overwrite=True)
     inference = linker.inference
     between = inference.predict_between(
-        existing, arriving, threshold_match_probability=lower, warning_mode="never"
+        existing_frame, arriving_frame, threshold_match_probability=lower, warning_mode="never"
     )
     within = inference.predict_within(
-        arriving, threshold_match_probability=lower, warning_mode="never"
+        arriving_frame, threshold_match_probability=lower, warning_mode="never"
     )
     scored = pa.concat_tables([_arrow(between), _arrow(within)], promote_options="default")
     return _result(_ordered(scored.column_names), {"pairs": scored})

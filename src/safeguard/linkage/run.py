@@ -2,15 +2,17 @@
 the scored pairs and the practitioners' decisions into people with stable ids.
 
 Outputs go to one folder (`$SAFEGUARD_DATA_DIR/linkage/` from the CLI): `model.json` and
-`training.json` (the model and how it was trained), `records.parquet` (the prepared records),
-`pairs.parquet` (scored pairs at or above the lower threshold, with a `link` or `review`
-decision and each comparison's weight), `clusters.parquet` (`unique_id`, `cluster_id`, the
-cluster id being the stable person id) and `summary.json`.
+`training.json` (the model and how it was trained), the prepared records and the scored pairs
+(at or above the lower threshold, with a `link` or `review` decision and each comparison's
+weight) kept as parts under `parts/` with `manifest.json` (see `safeguard.linkage.saved`),
+`clusters.parquet` (`unique_id`, `cluster_id`, the cluster id being the stable person id) and
+`summary.json`.
 
-Scoring is incremental when a model and an earlier run's records and pairs are there: only
-records that are new, or whose landed row changed, are scored (against every record and each
-other), old pairs touching a changed record are replaced, and everything else is kept. Resolving
-always starts from all the pairs, so the people never depend on the order deliveries came in.
+Scoring is incremental when a model and an earlier run's records and pairs are there: only the
+landed files not seen before are prepared, only records that are new or whose landed row
+changed are scored (against every record and each other), and they are saved as a new part
+that voids the old pairs touching a changed record. Resolving always starts from all the live
+pairs, so the people never depend on the order deliveries came in.
 """
 
 from __future__ import annotations
@@ -33,13 +35,9 @@ from safeguard.linkage.config import LinkageConfig
 from safeguard.linkage.predict import decide, predict_new
 from safeguard.linkage.predict import score as score_all
 from safeguard.linkage.records import PeopleFile, people_frame
+from safeguard.linkage.saved import Saved
 
-RECORDS_FILE, PAIRS_FILE, CLUSTERS_FILE, SUMMARY_FILE = (
-    "records.parquet",
-    "pairs.parquet",
-    "clusters.parquet",
-    "summary.json",
-)
+CLUSTERS_FILE, SUMMARY_FILE = "clusters.parquet", "summary.json"
 Mode = Literal["full", "incremental", "unchanged", "decision"]
 
 
@@ -49,14 +47,14 @@ class NotLinkedYet(RuntimeError):
 
 @dataclass(frozen=True)
 class Scoring:
-    """What scoring did: how many records, how many of them were (re)scored, pairs kept."""
+    """What scoring did: how many records, and how many of them were (re)scored."""
 
     mode: Mode
     records: int
     scored_records: int
-    pairs: int
     trained: bool
     seconds: float
+    steps: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +75,8 @@ class RunSummary:
     seconds: float
     upper: float
     lower: float
+    steps: dict[str, float] = field(default_factory=dict)
+    """Seconds per step: prepare, train, score, save, resolve."""
 
 
 @dataclass(frozen=True)
@@ -111,49 +111,70 @@ def score(
     when no model is saved (or `retrain`); scores only new and changed records unless `full`,
     `retrain`, no earlier run, or the Spark backend (which always scores everything)."""
     config = config or LinkageConfig()
-    start = time.perf_counter()
-    frame = people_frame(files)
+    clock = _Clock()
     folder.mkdir(parents=True, exist_ok=True)
+    saved = Saved(folder)
     trained = retrain or not (folder / model.MODEL_FILE).exists()
-    earlier = (folder / RECORDS_FILE).exists() and (folder / PAIRS_FILE).exists()
-    if trained:
-        linker, report = model.train(frame, config, backend)
-        model.save(linker, report, folder)
-    if trained or full or not earlier or backend != "duckdb":
-        if not trained:
+    if trained or full or not saved.linked() or backend != "duckdb":
+        frame = people_frame(files)
+        clock.lap("prepare")
+        if trained:
+            linker, report = model.train(frame, config, backend)
+            model.save(linker, report, folder)
+            clock.lap("train")
+        else:
             linker = model.load(frame, folder, backend)
         pairs = stored(score_all(linker, config))
-        mode: Mode = "full"
-        scored = frame.num_rows
-    else:
-        before = pq.read_table(folder / RECORDS_FILE, columns=["unique_id", "record_hash"])
-        changed = _changed(frame, before)
-        scored = len(changed)
-        if not scored:
-            return Scoring("unchanged", frame.num_rows, 0, _count(folder), False, _since(start))
-        old = pq.read_table(folder / PAIRS_FILE)
-        new = decide(
-            predict_new(model.load(frame, folder), frame, changed, config.lower), config.upper
-        )
-        kept = old.filter(
-            pc.invert(
-                pc.or_(
-                    pc.is_in(old["unique_id_l"], value_set=changed),
-                    pc.is_in(old["unique_id_r"], value_set=changed),
-                )
-            )
-        )
-        pairs = pa.concat_tables([kept, new.select(kept.column_names).cast(kept.schema)])
-        mode = "incremental"
-    pq.write_table(frame, folder / RECORDS_FILE)
-    pq.write_table(pairs, folder / PAIRS_FILE)
-    return Scoring(mode, frame.num_rows, scored, pairs.num_rows, trained, _since(start))
+        clock.lap("score")
+        saved.replace(frame, pairs, files)
+        clock.lap("save")
+        return Scoring("full", frame.num_rows, frame.num_rows, trained, clock.total(), clock.laps)
+    fresh_files = saved.unseen(files)
+    if fresh_files == []:
+        return Scoring("unchanged", saved.record_count(), 0, False, clock.total(), clock.laps)
+    fresh = people_frame(files if fresh_files is None else fresh_files)
+    before = saved.records()
+    changed, replaced = _changed(fresh, before)
+    if not len(changed):
+        saved.note_files(files)
+        return Scoring("unchanged", before.num_rows, 0, False, clock.total(), clock.laps)
+    arriving = fresh.filter(pc.is_in(fresh["unique_id"], value_set=changed))
+    arriving = arriving.select(before.column_names).cast(before.schema)
+    kept = (  # copying a million records costs seconds: only when records were replaced
+        before.filter(pc.invert(pc.is_in(before["unique_id"], value_set=replaced)))
+        if len(replaced)
+        else before
+    )
+    frame = pa.concat_tables([kept, arriving])  # no copy: the chunks of both
+    clock.lap("prepare")
+    linker = model.load(frame, folder)
+    new = decide(predict_new(linker, kept, arriving, config.lower), config.upper)
+    clock.lap("score")
+    saved.append(arriving, stored(new), changed, files, frame.num_rows)
+    clock.lap("save")
+    return Scoring("incremental", frame.num_rows, len(changed), False, clock.total(), clock.laps)
+
+
+class _Clock:
+    """Seconds per step of a run, for the summary: where the time went."""
+
+    def __init__(self) -> None:
+        self.start = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.laps[step] = round(self.laps.get(step, 0.0) + now - self.last, 2)
+        self.last = now
+
+    def total(self) -> float:
+        return round(time.perf_counter() - self.start, 1)
 
 
 #: What a stored pair keeps: its ids, score and decision, and each comparison's level and
 #: weights (`gamma_`, `bf_`, `mw_`, with term-frequency adjustments), all an explanation needs.
-#: The two records' values are not kept: they are in `records.parquet`, and leaving them out
-#: makes the pairs a fraction of the size to read and rewrite on every incremental run.
+#: The two records' values are not kept: they are in the saved records, and leaving them out
+#: makes the pairs a fraction of the size.
 _KEPT = ("unique_id_l", "unique_id_r", "match_weight", "match_probability", "decision")
 
 
@@ -167,24 +188,23 @@ def _since(start: float) -> float:
     return round(time.perf_counter() - start, 1)
 
 
-def _count(folder: Path) -> int:
-    return int(pq.read_metadata(folder / PAIRS_FILE).num_rows)
-
-
-def _changed(frame: pa.Table, before: pa.Table) -> pa.Array:
-    """Unique ids of records that are new or whose landed row changed since `before`."""
+def _changed(frame: pa.Table, before: pa.Table) -> tuple[pa.Array, pa.Array]:
+    """Unique ids of records in `frame` that are new or whose landed row changed since
+    `before`; and of those, the ones `before` holds (replaced, not new)."""
     con = duckdb.connect()
     try:
         con.register("now", frame.select(["unique_id", "record_hash"]))
         con.register("before", before.select(["unique_id", "record_hash"]))
         found = con.sql(
-            "select unique_id from now anti join before "
-            "on now.unique_id = before.unique_id "
-            "and now.record_hash is not distinct from before.record_hash"
+            "select now.unique_id, before.unique_id is not null as replaced from now "
+            "left join before on now.unique_id = before.unique_id "
+            "where before.unique_id is null "
+            "or now.record_hash is distinct from before.record_hash"
         ).to_arrow_table()
     finally:
         con.close()
-    return found["unique_id"].combine_chunks()
+    changed = found["unique_id"].combine_chunks()
+    return changed, changed.filter(found["replaced"].combine_chunks())
 
 
 def resolve(
@@ -199,12 +219,11 @@ def resolve(
     person id (`previous`: each record's person so far; `former`: the retired person each
     record was last merged away from); writes `clusters.parquet`."""
     config = config or LinkageConfig()
-    if not (folder / PAIRS_FILE).exists():
+    saved = Saved(folder)
+    if not saved.linked():
         raise NotLinkedYet(f"no linkage run in {folder}: run `safeguard link` first")
-    records = pq.read_table(folder / RECORDS_FILE, columns=["unique_id"])
-    pairs = pq.read_table(
-        folder / PAIRS_FILE, columns=["unique_id_l", "unique_id_r", "match_probability"]
-    )
+    records = saved.records(["unique_id"])
+    pairs = saved.pairs(["match_probability"])
     clustering = identity.cluster(
         records["unique_id"].combine_chunks(), pairs, decisions, config.upper
     )
@@ -287,10 +306,10 @@ def relink(
     """Resolve the last run's scored pairs again (no scoring), after a decision changed."""
     config = config or LinkageConfig()
     start = time.perf_counter()
-    if not (folder / PAIRS_FILE).exists():
+    saved = Saved(folder)
+    if not saved.linked():
         raise NotLinkedYet(f"no linkage run in {folder}: run `safeguard link` first")
-    records = pq.read_metadata(folder / RECORDS_FILE).num_rows
-    scoring = Scoring("decision", records, 0, _count(folder), False, 0.0)
+    scoring = Scoring("decision", saved.record_count(), 0, False, 0.0)
     return _resolved(folder, scoring, decisions, previous, next_person, config, start, former)
 
 
@@ -305,7 +324,9 @@ def _resolved(
     former: pa.Table | None,
 ) -> Result:
     previous = previous if previous is not None else empty_people()
+    began = time.perf_counter()
     resolved = resolve(folder, decisions, previous, next_person, config, former)
+    steps = {**scoring.steps, "resolve": round(time.perf_counter() - began, 2)}
     assignment, refusals = resolved.assignment, resolved.refusals
     summary = RunSummary(
         mode=scoring.mode,
@@ -322,6 +343,7 @@ def _resolved(
         seconds=_since(start),
         upper=config.upper,
         lower=config.lower,
+        steps=steps,
     )
     (folder / SUMMARY_FILE).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
     return Result(summary, assignment, refusals)
