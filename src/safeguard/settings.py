@@ -47,6 +47,11 @@ class Settings(BaseSettings):
         lt=1,
         description="Linkage: pairs from here up to the upper threshold go to human review.",
     )
+    screening_catalogue: Path | None = Field(
+        default=None,
+        description="A partnership's own CSE screening catalogue (TOML); unset means the "
+        "default shipped with Safeguard.",
+    )
     demo: bool = Field(
         default=False, description="Demo mode: allows the built-in development secret key."
     )
@@ -65,6 +70,10 @@ class Settings(BaseSettings):
     @property
     def linkage_dir(self) -> Path:
         return self.data_dir / "linkage"
+
+    @property
+    def intelligence_dir(self) -> Path:
+        return self.data_dir / "intelligence"
 
     def linkage_config(self) -> LinkageConfig:
         """The linkage thresholds these settings ask for (validated together)."""

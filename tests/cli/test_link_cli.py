@@ -13,6 +13,8 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert cli(cli_env, "ingest", str(partnership)).returncode == 0
 
     assert cli(cli_env, "evaluate", "linkage", "--truth", str(partnership)).returncode == 2
+    before = cli(cli_env, "analyse")
+    assert before.returncode == 2 and "run `safeguard link` first" in before.stderr
     first = cli(cli_env, "link", "--json")
     assert first.returncode == 0, first.stderr
     run = json.loads(first.stdout)
@@ -28,6 +30,31 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert scores["records"] == run["records"]
     assert scores["pairwise"]["f1"] >= 0.95
     assert scores["bcubed"]["precision"] >= 0.95 and scores["bcubed"]["recall"] >= 0.95
+
+    # screening every linked child, then measuring it against the planted victims
+    analysed = cli(cli_env, "analyse", "--as-of", "2026-10-31", "--json")
+    assert analysed.returncode == 0, analysed.stderr
+    summary = json.loads(analysed.stdout)
+    assert summary["children_screened"] > 0 and summary["evidence"] > 0
+    assert summary["catalogue"].startswith("Safeguard default")
+    assert sum(summary["bands"].values()) == summary["children_screened"]
+    assert cli(cli_env, "analyse", "--as-of", "31/10/2026").returncode == 2
+    measured = cli(cli_env, "evaluate", "intelligence", "--truth", str(partnership), "--json")
+    assert measured.returncode == 0, measured.stderr
+    figures = json.loads(measured.stdout)
+    for view in ("joined_up", "siloed"):
+        for key in (
+            "victim_recall",
+            "victim_precision",
+            "network_recall",
+            "trap_false_flags",
+            "median_lead_time_days",
+        ):
+            assert key in figures[view], (view, key)
+    assert figures["joined_up"]["victim_recall"] >= figures["siloed"]["victim_recall"]
+    wrong = cli(cli_env, "evaluate", "intelligence", "--truth", str(tmp_path))
+    assert wrong.returncode == 2 and "not a synthetic truth folder" in wrong.stderr
+
     unknown = cli(cli_env, "link", "--backend", "nope")
     assert unknown.returncode == 2 and "unknown linkage backend 'nope'" in unknown.stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from safeguard.cli import (
+    analyse,
     contract,
     evaluate,
     explain,
@@ -33,6 +34,7 @@ app.command("link-files")(link_files.link_files)
 app.add_typer(review.app, name="review")
 app.command("explain")(explain.explain)
 app.add_typer(people.app, name="people")
+app.command("analyse")(analyse.analyse)
 app.add_typer(evaluate.app, name="evaluate")
 
 

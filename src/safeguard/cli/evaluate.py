@@ -71,3 +71,45 @@ def linkage(
     for e in worst:
         table.add_row(e["error"], str(e["records"]), str(e["parts"]), ", ".join(e["unique_ids"]))
     console.print(table)
+
+
+def _truth_folder(path: Path) -> Path:
+    return path / "truth" if (path / "truth").is_dir() else path
+
+
+@app.command("intelligence")
+def intelligence(
+    truth: Path = typer.Option(
+        ..., "--truth", help="The partnership's truth/ folder (or its parent)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Victims identified (recall, precision), trap children flagged, lead time and flag rates
+    by sex and ethnicity: joined up (linked people) beside the siloed baseline (each agency's
+    own records, the best agency reported)."""
+    from safeguard.cli.analyse import linked_inputs, load_catalogue
+    from safeguard.intelligence.evaluate import TruthError, evaluate
+
+    catalogue = load_catalogue()
+    landing, clusters = linked_inputs()
+    try:
+        figures = evaluate(landing, clusters, _truth_folder(truth), catalogue)  # type: ignore[arg-type]
+    except TruthError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(figures, indent=2, default=str))
+        return
+    table = Table(title=f"Victims identified ({figures['victims']} planted)", title_justify="left")
+    table.add_column("measure")
+    table.add_column("joined up", justify="right")
+    table.add_column("siloed (best agency)", justify="right")
+    for key in (
+        "victim_recall",
+        "victim_precision",
+        "flagged",
+        "trap_false_flags",
+        "median_lead_time_days",
+    ):
+        table.add_row(key, str(figures["joined_up"][key]), str(figures["siloed"][key]))
+    Console().print(table)

@@ -1,0 +1,73 @@
+"""`safeguard analyse`: screen every linked child from the landed records, with evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def load_catalogue() -> object:
+    """The configured screening catalogue, or exit 2 with what is wrong with it."""
+    from safeguard.intelligence.catalogue import CatalogueError, load
+    from safeguard.settings import get_settings
+
+    try:
+        return load(get_settings().screening_catalogue)
+    except CatalogueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def linked_inputs() -> tuple[Path, Path]:
+    """The landing folder and the last linkage run's clusters, or exit 2 saying what to run."""
+    from safeguard.linkage.run import CLUSTERS_FILE
+    from safeguard.settings import get_settings
+
+    settings = get_settings()
+    clusters = settings.linkage_dir / CLUSTERS_FILE
+    if not clusters.exists():
+        typer.echo("no linkage results yet: run `safeguard link` first", err=True)
+        raise typer.Exit(2)
+    return settings.landing_dir, clusters
+
+
+def analyse(
+    as_of: str = typer.Option(None, "--as-of", help="Assessment date (YYYY-MM-DD); default today."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Derive every screening indicator from the landed records and screen every linked child
+    (10 to 17) with the configured catalogue: score, proposed band, at risk, referral, and
+    the evidence behind each indicator. Outputs go to `$SAFEGUARD_DATA_DIR/intelligence/`."""
+    from safeguard.intelligence.analysis import analyse as run
+    from safeguard.settings import get_settings
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(dt.UTC).date()
+    except ValueError:
+        typer.echo(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", err=True)
+        raise typer.Exit(2) from None
+    catalogue = load_catalogue()
+    landing, clusters = linked_inputs()
+    summary = run(landing, clusters, get_settings().intelligence_dir, catalogue, day)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps(asdict(summary), indent=2))
+        return
+    table = Table(title=f"Screening on {summary.as_of} ({summary.catalogue})", title_justify="left")
+    table.add_column("band")
+    table.add_column("children", justify="right")
+    for band, count in summary.bands.items():
+        table.add_row(band, f"{count:,}")
+    Console().print(table)
+    typer.echo(
+        f"{summary.children_screened:,} children screened from {summary.evidence:,} pieces of "
+        f"evidence in {summary.seconds} s: {summary.at_risk:,} at risk, {summary.referrals:,} "
+        "proposed for referral. A screening proposes; a person confirms."
+    )

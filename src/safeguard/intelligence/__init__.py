@@ -1,0 +1,1 @@
+"""Intelligence: CSE screening, missing-episode rules and network findings, with evidence."""

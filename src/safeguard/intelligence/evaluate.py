@@ -1,0 +1,208 @@
+"""Measuring the intelligence against the synthetic partnership's truth.
+
+The same screening runs twice over the same evidence: joined up (a child is a linked person,
+with every agency's records) and siloed (a child is one agency's record, seen by that agency
+alone: the baseline of agencies that do not share). For each we report which planted victims
+were proposed for referral (recall, precision), how many days after the exploitation began
+(lead time), how many trap children (vulnerable but not exploited) were flagged, and flag rates by
+sex and ethnicity. Siloed figures are per agency; the best agency (highest recall) is reported
+beside the joined-up figures, as a partnership that did not share would at best have done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from safeguard.intelligence import indicators, screening
+from safeguard.intelligence.catalogue import Catalogue
+from safeguard.intelligence.sources import open_records
+
+TRAPS = ("vulnerable_child",)
+"""Truth trap labels of children who are vulnerable but not exploited."""
+
+
+class TruthError(ValueError):
+    """The truth folder is missing or not what the synthetic generator writes."""
+
+
+@dataclass(frozen=True)
+class Truth:
+    persons: pa.Table
+    records: pa.Table
+    victims: pa.Table  # person_id, onset (date)
+    as_of: dt.date
+
+
+def read_truth(folder: Path) -> Truth:
+    """The generator's truth (`persons.csv`, `records.csv`, `scenarios.json`, `summary.json`)."""
+    needed = ["persons.csv", "records.csv", "scenarios.json", "summary.json"]
+    missing = [n for n in needed if not (folder / n).exists()]
+    if missing:
+        raise TruthError(f"{folder}: not a synthetic truth folder (missing {', '.join(missing)})")
+    con = duckdb.connect()
+    try:
+        persons = con.sql(
+            f"select * from read_csv('{_quoted(folder / 'persons.csv')}', all_varchar = true)"
+        ).to_arrow_table()
+        records = con.sql(
+            "select agency || ':' || record_id as uid, person_id from "
+            f"read_csv('{_quoted(folder / 'records.csv')}', all_varchar = true) "
+            "where kind = 'people'"
+        ).to_arrow_table()
+    finally:
+        con.close()
+    scenarios = json.loads((folder / "scenarios.json").read_text(encoding="utf-8"))
+    onsets: dict[str, str] = {}
+    for s in scenarios:
+        for person, onset in zip(s["victims"], s["victim_onsets"], strict=True):
+            onsets[person] = min(onset, onsets.get(person, onset))
+    victims = pa.table(
+        {
+            "person_id": pa.array(list(onsets), pa.string()),
+            "onset": pa.array([dt.date.fromisoformat(d) for d in onsets.values()], pa.date32()),
+        }
+    )
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    return Truth(persons, records, victims, dt.date.fromisoformat(summary["extract_date"]))
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def evaluate(
+    landing: Path, clusters: Path, truth_folder: Path, catalogue: Catalogue
+) -> dict[str, Any]:
+    """Joined-up and siloed figures (see the module's description) as a dictionary."""
+    truth = read_truth(truth_folder)
+    con = open_records(landing, clusters)
+    try:
+        indicators.derive(con, catalogue)
+        for name, table in (
+            ("truth_persons", truth.persons),
+            ("truth_records", truth.records),
+            ("truth_victims", truth.victims),
+        ):
+            con.register(f"{name}_arrow", table)
+            con.execute(f"create table {name} as select * from {name}_arrow")
+        joined_keys = con.sql(
+            "select uid as subject, cast(person_id as varchar) as key from linked"
+        ).to_arrow_table()
+        joined = _view(con, catalogue, joined_keys, truth.as_of, "joined")
+        siloed_keys = con.sql("select uid as subject, uid as key from people").to_arrow_table()
+        agencies = [
+            r[0] for r in con.execute("select distinct agency from people order by 1").fetchall()
+        ]
+        by_agency = _view(con, catalogue, siloed_keys, truth.as_of, "siloed", agencies)
+    finally:
+        con.close()
+    best = max(by_agency.values(), key=lambda m: (m["victim_recall"], m["victim_precision"]))
+    return {
+        "as_of": truth.as_of.isoformat(),
+        "catalogue": {"name": catalogue.name, "version": catalogue.version},
+        "victims": truth.victims.num_rows,
+        "joined_up": joined[""],
+        "siloed": {**best, "agencies": by_agency},
+    }
+
+
+_KEY_TRUTH = """
+create or replace table key_truth as
+select k.key, mode(t.person_id) as person_id, any_value(split_part(k.subject, ':', 1)) as agency
+from keys k join truth_records t on t.uid = k.subject
+group by k.key
+"""
+
+_FLAGGED = """
+create or replace table flagged as
+select kt.agency, kt.person_id, min(f.day) as day
+from first_flag f join key_truth kt using (key)
+group by all
+"""
+
+
+def _view(
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    keys: pa.Table,
+    as_of: dt.date,
+    label: str,
+    agencies: list[str] | None = None,
+) -> dict[str, dict[str, Any]]:
+    screening.screen(con, catalogue, keys, as_of)
+    con.execute(_KEY_TRUTH)
+    con.execute(_FLAGGED)
+    groups = agencies or [""]
+    return {group: _figures(con, group) for group in groups}
+
+
+def _figures(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
+    where = "where agency = $agency" if agency else ""
+    params = {"agency": agency} if agency else {}
+    flagged = con.execute(
+        f"select person_id, min(day) from flagged {where} group by 1", params or None
+    ).fetchall()
+    known = {
+        r[0]
+        for r in con.execute(
+            f"select distinct person_id from key_truth {where}", params or None
+        ).fetchall()
+    }
+    persons = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select person_id, sex, ethnicity, coalesce(trap, ''), is_child from truth_persons"
+        ).fetchall()
+    }
+    onsets = dict(con.execute("select person_id, onset from truth_victims").fetchall())
+    first = dict(flagged)
+    hits = [p for p in first if p in onsets]
+    leads = sorted((first[p] - onsets[p]).days for p in hits)
+    traps = [p for p in first if any(t in persons[p][2].split(";") for t in TRAPS)]
+    all_traps = [p for p, v in persons.items() if any(t in v[2].split(";") for t in TRAPS)]
+    return {
+        "victim_recall": _ratio(len(hits), len(onsets)),
+        "victim_precision": _ratio(len(hits), len(first)),
+        "victims_found": len(hits),
+        "flagged": len(first),
+        "trap_false_flags": len(traps),
+        # network findings are not built yet: nothing to measure, so no figure rather than 0
+        "network_recall": None,
+        "traps": len(all_traps),
+        "median_lead_time_days": statistics.median(leads) if leads else None,
+        "fairness": _fairness(first, known, persons, onsets),
+    }
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def _fairness(
+    first: dict[str, Any],
+    known: set[str],
+    persons: dict[str, tuple[str, ...]],
+    onsets: dict[str, Any],
+) -> dict[str, dict[str, dict[str, float | int]]]:
+    """Flag and false-flag rates by sex and ethnicity among the children this view knows."""
+    out: dict[str, dict[str, dict[str, float | int]]] = {"sex": {}, "ethnicity": {}}
+    children = [p for p in known if persons.get(p, ("", "", "", "N"))[3] == "Y"]
+    for axis, i in (("sex", 0), ("ethnicity", 1)):
+        values = sorted({persons[p][i] for p in children})
+        for value in values:
+            group = [p for p in children if persons[p][i] == value]
+            innocent = [p for p in group if p not in onsets]
+            out[axis][value] = {
+                "children": len(group),
+                "flag_rate": _ratio(sum(p in first for p in group), len(group)),
+                "false_flag_rate": _ratio(sum(p in first for p in innocent), len(innocent)),
+            }
+    return out

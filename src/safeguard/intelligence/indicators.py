@@ -1,0 +1,335 @@
+"""Derived indicators: the screening catalogue's indicators recognised in agency records.
+
+Each rule is one set-based DuckDB query over the tables of `sources.open_records`, yielding
+one row per piece of evidence: the person record it is about (`subject`), the indicator `code`
+and `level`, when (`occurred`), and the source (`agency`, `kind`, `record_id`) with a `detail` that
+says what in the record matched. Rows are evidence, never conclusions: screening weighs them,
+and a person decides.
+
+Rules (parameters in the catalogue):
+- `person_flag` (`flags`): a person record carries one of the flags; undated.
+- `placement`: a looked-after placement started.
+- `contact` (`categories`, `phrases`): a MASH contact about the child with one of the concern
+  categories, or whose text contains one of the phrases (case-insensitive).
+- `missing` (`overnight`): a missing, absent or away-without-authorisation episode; with
+  `overnight = true` only episodes that ran past midnight and lasted 6 hours or more, lasted 24
+  hours or more, or have no return; with `false` only the others.
+- `missing_found_with_adult`: found with a known adult (18 or over), or with someone described
+  as an adult, man or male.
+- `sighting_vehicle`: seen in a vehicle with an adult who is not known (described only) or known
+  and not flagged as staff.
+- `health` (`codes`): a health attendance with one of the event codes.
+- `education` (`types`): an education event of one of the types.
+- `incident` (`types`, `roles`): involved in a police incident of one of the types, in one of the
+  roles.
+- `intelligence` (`phrases`): named in an intelligence report whose text contains one of the
+  phrases.
+- `associates`: seen with, found with or named alongside a child who has a significant
+  indicator of their own (in the same agency's records); the network analysis adds links
+  across agencies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from safeguard.contract import kinds as contract
+
+COLUMNS = ("subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How an indicator is recognised: parameter checks and the query (with bound values)."""
+
+    check: Callable[[dict[str, Any]], list[str]]
+    query: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+
+
+def _codes(name: str, allowed: tuple[str, ...], required: bool = True) -> Callable[..., list[str]]:
+    def check(params: dict[str, Any]) -> list[str]:
+        values = params.get(name)
+        if values is None:
+            return [f"`{name}` is required"] if required else []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            return [f"`{name}` must be a list of text"]
+        wrong = [v for v in values if v not in allowed]
+        if wrong:
+            return [f"`{name}`: unknown {', '.join(wrong)} (known: {', '.join(allowed)})"]
+        return []
+
+    return check
+
+
+def _phrases(params: dict[str, Any]) -> list[str]:
+    values = params.get("phrases", [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        return ["`phrases` must be a list of text"]
+    return []
+
+
+def _none(params: dict[str, Any]) -> list[str]:
+    return [f"unexpected parameter `{k}`" for k in params]
+
+
+def _pattern(phrases: list[str]) -> str:
+    """A regular expression matching any phrase (escaped; never empty)."""
+    return "|".join(re.escape(p.lower()) for p in phrases) or "^\\b\\B$"
+
+
+def _mentions(column: str) -> str:
+    return f"'text mentions \"' || regexp_extract(lower({column}), $pattern) || '\"'"
+
+
+def _person_flag(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """select uid as subject, null::timestamp as occurred, agency, 'people' as kind, record_id,
+               'flagged ' || f as detail
+           from people, unnest(flags) as t(f) where f in (select unnest($flags))""",
+        {"flags": params["flags"]},
+    )
+
+
+def _placement(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """select subject, try_cast(start_date as timestamp) as occurred, agency, 'placements',
+               record_id, 'placement: ' || coalesce(placement_type, 'type not given') as detail
+           from placements""",
+        {},
+    )
+
+
+def _contact(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        f"""select subject, try_cast(received_at as timestamp) as occurred, agency, 'contacts',
+               record_id, case when len(list_intersect(concern_categories, $categories)) > 0
+                    then 'concern: ' || array_to_string(
+                        list_intersect(concern_categories, $categories), ', ')
+                    else {_mentions("text")} end as detail
+           from contacts
+           where len(list_intersect(concern_categories, $categories)) > 0
+              or ($has_phrases and regexp_matches(lower(coalesce(text, '')), $pattern))""",
+        {
+            "categories": params.get("categories", []),
+            "pattern": _pattern(params.get("phrases", [])),
+            "has_phrases": bool(params.get("phrases")),
+        },
+    )
+
+
+_AWAY = """
+    coalesce(try_cast(last_seen_at as timestamp), try_cast(reported_at as timestamp))
+"""
+_BACK = "try_cast(returned_at as timestamp)"
+_OVERNIGHT = f"""(
+    {_BACK} is null
+    or date_diff('minute', {_AWAY}, {_BACK}) >= 24 * 60
+    or (cast({_BACK} as date) > cast({_AWAY} as date)
+        and date_diff('minute', {_AWAY}, {_BACK}) >= 6 * 60))"""
+
+
+def _missing(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    overnight = bool(params.get("overnight", False))
+    return (
+        f"""select subject, {_AWAY} as occurred, agency, 'missing_episodes', record_id,
+               category || case when {_BACK} is null then ', not returned'
+                   else ', away ' || round(date_diff('minute', {_AWAY}, {_BACK}) / 60.0, 1)
+                        || ' hours' end as detail
+           from missing_episodes
+           where {"" if overnight else "not "}{_OVERNIGHT}""",
+        {},
+    )
+
+
+def _missing_check(params: dict[str, Any]) -> list[str]:
+    if not isinstance(params.get("overnight", False), bool):
+        return ["`overnight` must be true or false"]
+    return [f"unexpected parameter `{k}`" for k in params if k != "overnight"]
+
+
+_ADULT_WORDS = r"\b(adult|man|men|male|males)\b"
+
+
+def _age_years(dob: str, when: str) -> str:
+    return f"date_diff('year', try_cast({dob} as date), cast({when} as date))"
+
+
+_REPORTED = "coalesce(try_cast(f.reported_at as timestamp), now())"
+
+
+def _found_with_adult(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        f"""with found as (
+              select m.*, unnest(coalesce(m.found_with_person_ids, [null])) as other
+              from missing_episodes m)
+           select distinct on (f.uid) f.subject, {_AWAY} as occurred, f.agency,
+               'missing_episodes', f.record_id,
+               'found with ' || coalesce(
+                   case when p.uid is not null then 'known adult ' || p.uid end,
+                   f.found_with) as detail
+           from found f
+           left join people p on p.agency = f.agency and p.record_id = f.other
+               and {_age_years("p.date_of_birth", _REPORTED)} >= 18
+           where p.uid is not null
+              or regexp_matches(lower(coalesce(f.found_with, '')), '{_ADULT_WORDS}')""",
+        {},
+    )
+
+
+def _sighting_vehicle(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        f"""with seen as (
+              select s.*, unnest(coalesce(s.with_person_ids, [null])) as other from sightings s
+              where s.vehicle is not null)
+           select distinct on (s.uid) s.subject, try_cast(s.seen_at as timestamp) as occurred,
+               s.agency, 'sightings', s.record_id,
+               'in vehicle ' || s.vehicle || ' with ' || coalesce(
+                   case when p.uid is not null then 'known adult ' || p.uid end,
+                   s.with_description, 'an adult') as detail
+           from seen s
+           left join people p on p.agency = s.agency and p.record_id = s.other
+           where (p.uid is not null
+                  and {_age_years("p.date_of_birth", "try_cast(s.seen_at as timestamp)")} >= 18
+                  and not list_contains(coalesce(p.flags, []), 'staff_member'))
+              or (s.other is null and s.with_description is not null)""",
+        {},
+    )
+
+
+def _health(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """select subject, try_cast(attended_at as timestamp) as occurred, agency, 'health_events',
+               record_id, event_code || coalesce(' at ' || setting, '') as detail
+           from health_events where event_code in (select unnest($codes))""",
+        {"codes": params["codes"]},
+    )
+
+
+def _education(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """select subject, try_cast(start_date as timestamp) as occurred, agency,
+               'education_events', record_id,
+               event_type || coalesce(' (' || sessions_missed || ' sessions)', '')
+           from education_events where event_type in (select unnest($types))""",
+        {"types": params["types"]},
+    )
+
+
+def _incident(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """select v.subject, try_cast(i.occurred_at as timestamp) as occurred, v.agency,
+               'involvements', v.record_id,
+               v.role || ' in ' || i.incident_type || ' incident ' || i.record_id as detail
+           from involvements v join incidents i
+               on i.agency = v.agency and i.record_id = v.incident_id
+           where i.incident_type in (select unnest($types))
+             and v.role in (select unnest($roles))""",
+        {"types": params["types"], "roles": params["roles"]},
+    )
+
+
+def _intelligence(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        f"""select r.agency || ':' || named as subject,
+               try_cast(r.reported_at as timestamp) as occurred, r.agency, 'intelligence',
+               r.record_id,
+               'graded ' || r.source_evaluation || upper(r.intelligence_assessment)
+               || upper(r.handling_code) || '; ' || {_mentions("r.text")}
+               as detail
+           from intelligence r, unnest(r.person_ids) as t(named)
+           where regexp_matches(lower(coalesce(r.text, '')), $pattern)""",
+        {"pattern": _pattern(params.get("phrases", []))},
+    )
+
+
+# Associates are found after the other indicators (they need them): see `derive`.
+def _associates(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """with links as (
+              select subject as a, agency || ':' || o as b,
+                  try_cast(seen_at as timestamp) as occurred, agency, 'sightings' as kind, record_id
+              from sightings, unnest(with_person_ids) as t(o)
+              union all
+              select subject, agency || ':' || o, try_cast(reported_at as timestamp), agency,
+                  'missing_episodes', record_id
+              from missing_episodes, unnest(found_with_person_ids) as t(o)
+              union all
+              select subject, agency || ':' || o, try_cast(received_at as timestamp), agency,
+                  'contacts', record_id
+              from contacts, unnest(other_person_ids) as t(o)),
+           both_ways as (
+              select a, b, occurred, agency, kind, record_id from links
+              union all select b, a, occurred, agency, kind, record_id from links)
+           select distinct on (l.a, l.record_id) l.a as subject, l.occurred, l.agency, l.kind,
+               l.record_id, 'with ' || l.b || ', who has ' || e.code as detail
+           from both_ways l
+           join people child on child.uid = l.b
+           join evidence e on e.subject = l.b and e.level in ('significant', 'disclosure')
+           where date_diff('year', try_cast(child.date_of_birth as date),
+                           cast(l.occurred as date)) < 18""",
+        {},
+    )
+
+
+RULES: dict[str, Rule] = {
+    "person_flag": Rule(_codes("flags", contract.PERSON_FLAGS), _person_flag),
+    "placement": Rule(_none, _placement),
+    "contact": Rule(
+        lambda p: (
+            _codes("categories", contract.CONCERN_CATEGORIES, required=False)(p)
+            + _phrases(p)
+            + (
+                []
+                if p.get("categories") or p.get("phrases")
+                else ["give `categories` or `phrases`"]
+            )
+            + [f"unexpected parameter `{k}`" for k in p if k not in ("categories", "phrases")]
+        ),
+        _contact,
+    ),
+    "missing": Rule(_missing_check, _missing),
+    "missing_found_with_adult": Rule(_none, _found_with_adult),
+    "sighting_vehicle": Rule(_none, _sighting_vehicle),
+    "health": Rule(_codes("codes", contract.HEALTH_EVENT_CODES), _health),
+    "education": Rule(_codes("types", contract.EDUCATION_EVENT_TYPES), _education),
+    "incident": Rule(
+        lambda p: (
+            _codes("types", contract.INCIDENT_TYPES)(p)
+            + _codes("roles", contract.INVOLVEMENT_ROLES)(p)
+        ),
+        _incident,
+    ),
+    "intelligence": Rule(
+        lambda p: _phrases(p) + ([] if p.get("phrases") else ["`phrases` is required"]),
+        _intelligence,
+    ),
+    "associates": Rule(_none, _associates),
+}
+
+#: Rules that read the other rules' evidence, so run after them.
+LATER = frozenset({"associates"})
+
+
+def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> pa.Table:
+    """Every catalogue indicator's evidence in the records `con` holds (see `sources`), as
+    table `evidence` in `con` and returned: one row per matching record."""
+    con.execute(
+        "create or replace table evidence (subject varchar, code varchar, level varchar, "
+        "occurred timestamp, agency varchar, kind varchar, record_id varchar, detail varchar)"
+    )
+    ordered = sorted(catalogue.indicators, key=lambda i: i.rule in LATER)
+    for indicator in ordered:
+        sql, params = RULES[indicator.rule].query(indicator.params)
+        con.execute(
+            # every rule selects subject, occurred, agency, kind, record_id, detail in that order
+            f"insert into evidence select #1, $code, $level, #2, #3, #4, #5, #6 "
+            f"from ({sql}) where #1 is not null",
+            {**params, "code": indicator.code, "level": indicator.level},
+        )
+    return con.sql("select * from evidence").to_arrow_table()

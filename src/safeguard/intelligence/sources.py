@@ -1,0 +1,101 @@
+"""Landed agency records as DuckDB tables: the latest version of every record of each kind.
+
+Every kind of the data contract becomes one table named after it (`people`, `missing_episodes`,
+`contacts`, ...), with the agency, `uid` (`agency:record_id`), `subject` (`agency:person_id`,
+the person record the row is about, for kinds that have one) and the contract's fields. A kind no
+agency delivered is an empty table with the same columns, so rules never fail on a missing
+kind. With linkage outputs, `linked` maps each person record to its person (`uid`,
+`person_id`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from safeguard.contract.kinds import KINDS, Kind
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    """One landed Parquet file: its agency, delivery order (later = higher) and kind."""
+
+    agency: str
+    delivery: int
+    kind: str
+    path: Path
+
+
+def landed_files(landing: Path) -> list[LandedFile]:
+    """Every landed file under `landing` (`<agency>/<delivery>/<kind>/*.parquet`); deliveries
+    are ordered by folder name, which starts with the extract date."""
+    found = sorted(landing.glob("*/*/*/*.parquet"))
+    order = {d: i for i, d in enumerate(sorted({p.parent.parent.name for p in found}))}
+    return [
+        LandedFile(p.parent.parent.parent.name, order[p.parent.parent.name], p.parent.name, p)
+        for p in found
+        if p.parent.name in KINDS
+    ]
+
+
+def _columns(kind: Kind) -> list[str]:
+    return [f.name for f in kind.fields if f.name != "record_id"]
+
+
+def _empty(kind: Kind) -> str:
+    typed = ", ".join(
+        f"null::{'varchar[]' if f.is_list else 'varchar'} as {f.name}"
+        for f in kind.fields
+        if f.name != "record_id"
+    )
+    return f"select null::varchar as agency, null::varchar as record_id, {typed} where false"
+
+
+def _latest(kind: Kind, n: int) -> str:
+    wanted = ", ".join(f"p.{c}" for c in _columns(kind))
+    return f"""
+        select f.agency, p.record_id, {wanted}
+        from read_parquet($paths, filename = true, union_by_name = true) p
+        join files_{n} f on p.filename = f.path
+        qualify row_number() over (partition by f.agency, p.record_id
+                                   order by f.delivery desc) = 1
+    """
+
+
+def open_records(
+    landing: Path, clusters: Path | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection holding one table per record kind (see the module's description),
+    and `linked` when `clusters` (linkage's `clusters.parquet`) is given."""
+    con = con or duckdb.connect()
+    files = landed_files(landing)
+    for n, (name, kind) in enumerate(KINDS.items()):
+        mine = [f for f in files if f.kind == name]
+        if mine:
+            table = pa.table(
+                {
+                    "path": [str(f.path) for f in mine],
+                    "agency": [f.agency for f in mine],
+                    "delivery": [f.delivery for f in mine],
+                }
+            )
+            con.register(f"files_{n}", table)
+            select = _latest(kind, n)
+            params = {"paths": [str(f.path) for f in mine]}
+        else:
+            select, params = _empty(kind), {}
+        subject = "agency || ':' || person_id as subject, " if kind.subject == "person_id" else ""
+        con.execute(
+            f"create or replace table {name} as "
+            f"select agency || ':' || record_id as uid, {subject}* from ({select})",
+            params or None,
+        )
+    if clusters is not None:
+        linked = pq.read_table(clusters).rename_columns(["uid", "person_id"])
+        con.register("linked_arrow", linked)
+        con.execute("create or replace table linked as select * from linked_arrow")
+    return con
