@@ -23,6 +23,8 @@ demo: install
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard link
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard review list --limit 5
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate linkage --truth $(DEMO)/partnership --errors 3
+	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard analyse --as-of 2026-10-31
+	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate intelligence --truth $(DEMO)/partnership
 
 test: test-sqlite test-postgres
 
