@@ -15,9 +15,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from safeguard.intelligence import indicators, screening
+from safeguard.intelligence import indicators, network, screening
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.intelligence.sources import open_records
 
@@ -41,6 +43,35 @@ select t.key as person_id, t.day as assessed_on, t.age, t.score, t.band_by_score
 from today t left join scoring s using (key)
 group by all
 """
+
+
+def screen_and_find(
+    con: duckdb.DuckDBPyConnection,
+    catalogue: Catalogue,
+    keys: pa.Table,
+    as_of: dt.date,
+    siloed: bool = False,
+) -> list[network.Finding]:
+    """Screen (`screening.screen`), build the POLE graph and find networks; when the catalogue
+    has a `network` indicator, add its evidence for children in adult findings and screen
+    again, then find again with the children now at risk. Returns the findings."""
+    screening.screen(con, catalogue, keys, as_of)
+    network.build(con, keys, siloed)
+    findings = network.find(con)
+    for indicator in catalogue.indicators:
+        if indicator.rule != "network":
+            continue
+        rows = network.network_evidence(con, findings, indicator.code, indicator.level)
+        rows = [r for r in rows if r[3] is None or r[3].date() <= as_of]
+        if rows:
+            table = pa.table(
+                {c: [r[i] for r in rows] for i, c in enumerate(indicators.COLUMNS)}
+            ).cast(con.sql("select * from evidence").arrow().schema)
+            con.register("network_arrow", table)
+            con.execute("insert into evidence select * from network_arrow")
+            screening.screen(con, catalogue, keys, as_of)
+            findings = network.find(con)
+    return findings
 
 
 @dataclass(frozen=True)

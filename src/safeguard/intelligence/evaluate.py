@@ -21,7 +21,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from safeguard.intelligence import indicators, screening
+from safeguard.intelligence import indicators, network
+from safeguard.intelligence.analysis import screen_and_find
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.intelligence.sources import open_records
 
@@ -39,6 +40,7 @@ class Truth:
     records: pa.Table
     victims: pa.Table  # person_id, onset (date)
     as_of: dt.date
+    scenarios: list[dict[str, Any]]
 
 
 def read_truth(folder: Path) -> Truth:
@@ -71,7 +73,8 @@ def read_truth(folder: Path) -> Truth:
         }
     )
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
-    return Truth(persons, records, victims, dt.date.fromisoformat(summary["extract_date"]))
+    extract = dt.date.fromisoformat(summary["extract_date"])
+    return Truth(persons, records, victims, extract, scenarios)
 
 
 def _quoted(path: Path) -> str:
@@ -96,12 +99,13 @@ def evaluate(
         joined_keys = con.sql(
             "select uid as subject, cast(person_id as varchar) as key from linked"
         ).to_arrow_table()
-        joined = _view(con, catalogue, joined_keys, truth.as_of, "joined")
+        nets = planted_networks(truth.scenarios)
+        joined = _view(con, catalogue, joined_keys, truth.as_of, nets, "joined")
         siloed_keys = con.sql("select uid as subject, uid as key from people").to_arrow_table()
         agencies = [
             r[0] for r in con.execute("select distinct agency from people order by 1").fetchall()
         ]
-        by_agency = _view(con, catalogue, siloed_keys, truth.as_of, "siloed", agencies)
+        by_agency = _view(con, catalogue, siloed_keys, truth.as_of, nets, "siloed", agencies)
     finally:
         con.close()
     best = max(by_agency.values(), key=lambda m: (m["victim_recall"], m["victim_precision"]))
@@ -134,14 +138,18 @@ def _view(
     catalogue: Catalogue,
     keys: pa.Table,
     as_of: dt.date,
+    nets: list[set[str]],
     label: str,
     agencies: list[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    screening.screen(con, catalogue, keys, as_of)
+    findings = screen_and_find(con, catalogue, keys, as_of, siloed=label == "siloed")
     con.execute(_KEY_TRUTH)
     con.execute(_FLAGGED)
     groups = agencies or [""]
-    return {group: _figures(con, group) for group in groups}
+    figures = {group: _figures(con, group) for group in groups}
+    for group in groups:
+        figures[group].update(_networks(con, findings, group, nets))
+    return figures
 
 
 def _figures(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
@@ -174,12 +182,60 @@ def _figures(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
         "victims_found": len(hits),
         "flagged": len(first),
         "trap_false_flags": len(traps),
-        # network findings are not built yet: nothing to measure, so no figure rather than 0
-        "network_recall": None,
         "traps": len(all_traps),
         "median_lead_time_days": statistics.median(leads) if leads else None,
         "fairness": _fairness(first, known, persons, onsets),
     }
+
+
+ADULT_TRAPS = ("care_home_staff", "transport_driver", "youth_worker")
+"""Truth trap labels of adults who meet many children legitimately."""
+
+
+def planted_networks(scenarios: list[dict[str, Any]]) -> list[set[str]]:
+    """The planted networks: scenarios of the organised (networked) model, and any scenario
+    exploiting several children; each as the set of its victims and perpetrators."""
+    return [
+        set(s["victims"]) | set(s["perpetrators"])
+        for s in scenarios
+        if s["model"] == "organised" or len(s["victims"]) >= 2
+    ]
+
+
+def _networks(
+    con: duckdb.DuckDBPyConnection,
+    findings: list[network.Finding],
+    agency: str,
+    nets: list[set[str]],
+) -> dict[str, Any]:
+    """Network recall (a planted network counts when one finding holds at least half its
+    members) and the trap adults (staff, drivers, youth workers) in any finding."""
+    node_truth = dict(
+        con.execute(
+            "select 'P:' || key, person_id from key_truth"
+            + (" where agency = $agency" if agency else ""),
+            {"agency": agency} if agency else None,
+        ).fetchall()
+    )
+    held = [{node_truth[m["node"]] for m in f.members if m["node"] in node_truth} for f in findings]
+    held = [h for h in held if h]
+    found = sum(any(len(members & h) * 2 >= len(members) for h in held) for members in nets)
+    traps = dict(con.execute("select person_id, coalesce(trap, '') from truth_persons").fetchall())
+    in_findings = {p for h in held for p in h}
+    trap_adults = sorted(
+        p for p in in_findings if any(t in traps.get(p, "").split(";") for t in ADULT_TRAPS)
+    )
+    return {
+        "network_recall": _ratio(found, len(nets)),
+        "networks": len(nets),
+        "networks_found": found,
+        "findings": len([f for f in findings if not agency or _in_agency(f, node_truth)]),
+        "trap_adults_in_findings": len(trap_adults),
+    }
+
+
+def _in_agency(finding: network.Finding, node_truth: dict[str, str]) -> bool:
+    return any(m["node"] in node_truth for m in finding.members)
 
 
 def _ratio(a: int, b: int) -> float:

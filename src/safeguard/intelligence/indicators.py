@@ -25,8 +25,10 @@ Rules (parameters in the catalogue):
 - `intelligence` (`phrases`): named in an intelligence report whose text contains one of the
   phrases.
 - `associates`: seen with, found with or named alongside a child who has a significant
-  indicator of their own (in the same agency's records); the network analysis adds links
-  across agencies.
+  indicator of their own (in the same agency's records).
+- `network`: linked (directly, or through a vehicle, phone or place) to an adult who is linked
+  to other children of concern: added by the network analysis after a first screening
+  (`network.network_evidence`), so this query finds nothing itself.
 """
 
 from __future__ import annotations
@@ -277,6 +279,11 @@ def _associates(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     )
 
 
+def _network(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    # Found by the network analysis after a first screening (see `network.network_evidence`).
+    return ("select null, null::timestamp, null, null, null, null where false", {})
+
+
 RULES: dict[str, Rule] = {
     "person_flag": Rule(_codes("flags", contract.PERSON_FLAGS), _person_flag),
     "placement": Rule(_none, _placement),
@@ -310,6 +317,7 @@ RULES: dict[str, Rule] = {
         _intelligence,
     ),
     "associates": Rule(_none, _associates),
+    "network": Rule(_none, _network),
 }
 
 #: Rules that read the other rules' evidence, so run after them.

@@ -1,0 +1,546 @@
+"""The POLE graph and the network findings drawn from it, each with its evidence edges.
+
+Nodes are people (linked person ids: `P:<person>`), objects (vehicles `V:<vrm>`, phones
+`T:<number>`) and locations (postcodes `L:<postcode>`); every edge is one event in one agency's
+records (a sighting, a missing episode, an intelligence report, an incident, a contact, a
+person's own phone) and keeps that record as its evidence, with its date and a strength.
+
+Findings, each listing its members and evidence edges, ranked by how many at-risk children they
+hold and how strong the evidence is:
+- `adult`: an adult linked to several at-risk children, directly or through the same vehicle or
+  phone;
+- `object`: a vehicle or phone linked to several at-risk children;
+- `place`: a place where several missing children were found, at least one at risk;
+- `community`: a Leiden community of the person graph (people joined directly or through shared
+  objects) holding several at-risk children and at least one adult.
+
+"At risk" comes from screening (`screening.first_flag`). A finding is evidence for a person to
+weigh; its disposition (open, under investigation, explained, closed) is theirs to set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import igraph
+import numpy as np
+import pyarrow as pa
+
+#: How strongly each relation ties its two ends, for ranking and community detection.
+STRENGTH = {
+    "found_with": 3.0,
+    "seen_in_vehicle": 2.0,
+    "seen_with": 1.5,
+    "named_together": 2.0,
+    "named_with": 2.0,
+    "incident_together": 1.5,
+    "in_vehicle": 2.0,
+    "named_in_contact": 1.0,
+    "own_phone": 3.0,
+    "found_at": 2.0,
+    "seen_at": 0.5,
+    "seen_with_phone": 2.0,
+}
+
+_EDGES = """
+create or replace table edges as
+with raw as (
+    -- sightings: the child with known people, vehicles, phones, places
+    select s.subject as a_uid, null as b_node, s.agency || ':' || w as b_uid,
+        'seen_with' as relation, try_cast(s.seen_at as timestamp) as occurred, s.agency,
+        'sightings' as kind, s.record_id
+    from sightings s, unnest(s.with_person_ids) as t(w)
+    union all
+    select s.subject, 'V:' || s.vehicle, null, 'seen_in_vehicle', try_cast(s.seen_at as timestamp),
+        s.agency, 'sightings', s.record_id from sightings s where s.vehicle is not null
+    union all
+    select s.agency || ':' || w, 'V:' || s.vehicle, null, 'in_vehicle',
+        try_cast(s.seen_at as timestamp), s.agency, 'sightings', s.record_id
+    from sightings s, unnest(s.with_person_ids) as t(w) where s.vehicle is not null
+    union all
+    select s.subject, 'T:' || s.phone, null, 'seen_with_phone', try_cast(s.seen_at as timestamp),
+        s.agency, 'sightings', s.record_id from sightings s where s.phone is not null
+    -- missing episodes: found with whom, and where
+    union all
+    select m.subject, null, m.agency || ':' || w, 'found_with',
+        try_cast(m.reported_at as timestamp), m.agency, 'missing_episodes', m.record_id
+    from missing_episodes m, unnest(m.found_with_person_ids) as t(w)
+    union all
+    select m.subject, 'L:' || m.found_postcode, null, 'found_at',
+        try_cast(m.reported_at as timestamp), m.agency, 'missing_episodes', m.record_id
+    from missing_episodes m where m.found_postcode is not null
+    -- intelligence: people named together, and with vehicles, phones and places
+    union all
+    select r.agency || ':' || a, null, r.agency || ':' || b, 'named_together',
+        try_cast(r.reported_at as timestamp), r.agency, 'intelligence', r.record_id
+    from intelligence r, unnest(r.person_ids) as t1(a), unnest(r.person_ids) as t2(b) where a < b
+    union all
+    select r.agency || ':' || a, 'V:' || v, null, 'named_with',
+        try_cast(r.reported_at as timestamp), r.agency, 'intelligence', r.record_id
+    from intelligence r, unnest(r.person_ids) as t1(a), unnest(r.vehicles) as t2(v)
+    union all
+    select r.agency || ':' || a, 'T:' || p, null, 'named_with',
+        try_cast(r.reported_at as timestamp), r.agency, 'intelligence', r.record_id
+    from intelligence r, unnest(r.person_ids) as t1(a), unnest(r.phones) as t2(p)
+    union all
+    select r.agency || ':' || a, 'L:' || c, null, 'named_with',
+        try_cast(r.reported_at as timestamp), r.agency, 'intelligence', r.record_id
+    from intelligence r, unnest(r.person_ids) as t1(a), unnest(r.postcodes) as t2(c)
+    -- incidents: people in the same incident; the vehicle they were in
+    union all
+    select v1.subject, null, v2.subject, 'incident_together',
+        try_cast(i.occurred_at as timestamp), v1.agency, 'incidents', i.record_id
+    from involvements v1 join involvements v2
+        on v1.agency = v2.agency and v1.incident_id = v2.incident_id and v1.subject < v2.subject
+    join incidents i on i.agency = v1.agency and i.record_id = v1.incident_id
+    union all
+    select v.subject, 'V:' || v.vehicle, null, 'in_vehicle', try_cast(i.occurred_at as timestamp),
+        v.agency, 'involvements', v.record_id
+    from involvements v join incidents i on i.agency = v.agency and i.record_id = v.incident_id
+    where v.vehicle is not null
+    -- contacts: other people named about the child
+    union all
+    select c.subject, null, c.agency || ':' || o, 'named_in_contact',
+        try_cast(c.received_at as timestamp), c.agency, 'contacts', c.record_id
+    from contacts c, unnest(c.other_person_ids) as t(o)
+    -- each person's own phone
+    union all
+    select p.uid, 'T:' || p.phone, null, 'own_phone', null, p.agency, 'people', p.record_id
+    from people p where p.phone is not null
+)
+select coalesce('P:' || ka.key, 'R:' || r.a_uid) as a,
+    coalesce(
+        case when $siloed then substr(r.b_node, 1, 2) || r.agency || '/' || substr(r.b_node, 3)
+             else r.b_node end,
+        'P:' || kb.key, 'R:' || r.b_uid) as b,
+    r.relation, r.occurred, r.agency, r.kind, r.record_id
+from raw r
+left join node_keys ka on ka.uid = r.a_uid
+left join node_keys kb on kb.uid = r.b_uid
+where r.a_uid is not null and (r.b_node is not null or r.b_uid is not null)
+"""
+
+#: Each person's date of birth (the earliest full date among their records) and whether any
+#: of their records is flagged as staff.
+_PERSONS = """
+create or replace table persons as
+select 'P:' || k.key as node,
+    min(try_cast(p.date_of_birth as date)) as born,
+    bool_or(list_contains(coalesce(p.flags, []), 'staff_member')) as staff,
+    min(k.uid) as uid,
+    list(distinct p.postcode) filter (where p.postcode is not null) as homes
+from node_keys k join people p on p.uid = k.uid
+group by 1
+"""
+
+
+@dataclass
+class Finding:
+    """A network finding: its kind, anchor, members (node, role), evidence edges, dates."""
+
+    id: str
+    kind: str
+    anchor: str
+    members: list[dict[str, str]]
+    evidence: list[dict[str, Any]]
+    at_risk_children: int
+    strength: float
+    first_seen: str | None
+    last_seen: str | None
+    summary: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+#: A children's home's log of its own staff taking residents out is professional contact, not
+#: association: those sightings make no edges (the home's car would otherwise join every
+#: resident to every member of staff).
+_STAFF_OUTINGS = """
+delete from edges e using (
+    select distinct s.agency, s.record_id
+    from sightings s, unnest(s.with_person_ids) as t(w)
+    join people p on p.agency = s.agency and p.record_id = w
+    where s.source = 'care_home_log' and list_contains(coalesce(p.flags, []), 'staff_member')
+) x
+where e.kind = 'sightings' and e.agency = x.agency and e.record_id = x.record_id
+"""
+
+
+def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) -> None:
+    """The POLE edges (table `edges`) and person attributes (`persons`) from the records in
+    `con` (see `sources.open_records`). `keys` maps each person record (`subject`) to the
+    person it counts as (`key`): linked people joined up, the record itself siloed, where
+    vehicles, phones and places are also each agency's own."""
+    con.register("node_keys_arrow", keys)
+    con.execute(
+        "create or replace table node_keys as select subject as uid, key from node_keys_arrow"
+    )
+    con.execute(_EDGES, {"siloed": siloed})
+    con.execute(_STAFF_OUTINGS)
+    con.execute(_PERSONS)
+    strengths = pa.table({"relation": list(STRENGTH), "strength": list(STRENGTH.values())})
+    con.register("strengths", strengths)
+    con.execute(
+        "create or replace table edges as select e.*, s.strength from edges e "
+        "join strengths s using (relation) where e.a <> e.b"
+    )
+
+
+_AT_RISK = """
+create or replace table at_risk as
+select distinct 'P:' || key as node from first_flag
+"""
+
+#: Children of concern: at risk, or with any significant indicator or disclosure of their own.
+_CONCERN = """
+create or replace table concern as
+select node from at_risk
+union
+select distinct 'P:' || key from keyed where level in ('significant', 'disclosure')
+"""
+
+# Person-to-person edges, both ways.
+_PAIRS = """
+with both_ways as (
+    select a as x, b as y, relation, occurred, agency, kind, record_id, strength from edges
+    union all
+    select b, a, relation, occurred, agency, kind, record_id, strength from edges)
+"""
+
+#: Every link between an adult and a child of concern: direct (seen with, found with, named
+#: together) or through the same vehicle or phone. Each row is one piece of evidence (the
+#: child's side of the link). Places do not link people here: unit postcodes are shared by
+#: neighbours and public places by everyone; place findings show them instead.
+#: Weak relations (family named in contacts, crowded incidents) and adults sharing a home
+#: postcode with the child (the household, not a network) make no links.
+_LINKS = f"""
+create or replace table links as
+{_PAIRS},
+direct as (
+    select w.x as adult, w.y as child, null as via, w.relation, w.occurred, w.agency, w.kind,
+        w.record_id, w.strength, w.occurred as adult_at
+    from both_ways w
+    where w.x like 'P:%' and w.y like 'P:%'),
+via_object as (
+    select a.x, c.x, a.y, c.relation, c.occurred, c.agency, c.kind, c.record_id, c.strength,
+        a.occurred
+    from both_ways a join both_ways c on a.y = c.y and a.x <> c.x
+    where (a.y like 'V:%' or a.y like 'T:%') and a.x like 'P:%' and c.x like 'P:%'
+      and c.relation <> 'own_phone'),
+every as (
+    select * from direct union all select * from via_object)
+select l.*, ap.staff, r.node is not null as at_risk
+from every l
+join persons ap on ap.node = l.adult
+join persons cp on cp.node = l.child
+join concern c on c.node = l.child
+left join at_risk r on r.node = l.child
+where l.relation not in (select unnest($weak))
+  and not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
+  and date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
+  and date_diff('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
+"""
+
+
+def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Finding]:
+    """Every finding (see the module's description) from `edges`, `persons`, and the
+    screening's `first_flag` and `keyed` evidence in `con`, strongest first."""
+    con.execute(_AT_RISK)
+    con.execute(_CONCERN)
+    con.execute(_LINKS, {"weak": list(WEAK)})
+    findings = [*_adults(con, minimum_children), *_objects(con, minimum_children)]
+    findings += _places(con, minimum_children)
+    findings += _communities(con, minimum_children)
+    findings.sort(key=lambda f: (-f.at_risk_children, -f.strength, f.id))
+    return findings
+
+
+def _id(kind: str, anchor: str) -> str:
+    return f"{kind}-{hashlib.sha256(anchor.encode()).hexdigest()[:10]}"
+
+
+def _evidence(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for a, b, relation, occurred, agency, kind, record_id, strength in rows:
+        key = (agency, kind, record_id, relation)
+        seen.setdefault(
+            key,
+            {
+                "from": a,
+                "to": b,
+                "relation": relation,
+                "date": occurred.isoformat() if occurred else None,
+                "agency": agency,
+                "kind": kind,
+                "record_id": record_id,
+                "strength": strength,
+            },
+        )
+    return sorted(seen.values(), key=lambda e: (e["date"] or "", e["record_id"]))
+
+
+def _dates(evidence: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    dates = sorted(e["date"] for e in evidence if e["date"])
+    return (dates[0], dates[-1]) if dates else (None, None)
+
+
+def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
+    """Adults linked to `minimum` or more children of concern, at least one of them at risk."""
+    rows = con.execute(
+        "select adult, child, via, relation, occurred, agency, kind, record_id, strength, "
+        "staff, at_risk from links order by adult, occurred"
+    ).fetchall()
+    by_adult: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_adult.setdefault(row[0], []).append(row)
+    out = []
+    for adult, links in by_adult.items():
+        children = sorted({r[1] for r in links})
+        risky = sorted({r[1] for r in links if r[10]})
+        if len(children) < minimum or not risky:
+            continue
+        evidence = _evidence([(r[2] or r[0], r[1], *r[3:9]) for r in links])
+        first, last = _dates(evidence)
+        objects = sorted({r[2] for r in links if r[2]})
+        members = [{"node": adult, "role": "adult"}]
+        members += [
+            {"node": c, "role": "at-risk child" if c in risky else "child of concern"}
+            for c in children
+        ]
+        members += [
+            {"node": o, "role": "place" if o.startswith("L:") else "object"} for o in objects
+        ]
+        out.append(
+            Finding(
+                _id("adult", adult),
+                "adult",
+                adult,
+                members,
+                evidence,
+                len(risky),
+                round(sum(e["strength"] for e in evidence), 1),
+                first,
+                last,
+                f"adult {adult} linked to {len(children)} children of concern, "
+                f"{len(risky)} at risk" + (f" (through {', '.join(objects)})" if objects else ""),
+                {"staff": bool(links[0][9]), "children": children},
+            )
+        )
+    return out
+
+
+def network_evidence(
+    con: duckdb.DuckDBPyConnection, findings: list[Finding], code: str, level: str
+) -> list[tuple[Any, ...]]:
+    """Evidence rows (`indicators.COLUMNS` order, with `code` and `level`) for each child in
+    an adult finding: dated when the child's link to the adult and the adult's link to another
+    child of concern were both on record, citing the child's first link."""
+    adults = {f.anchor: f for f in findings if f.kind == "adult"}
+    if not adults:
+        return []
+    rows = con.execute(
+        "select l.adult, l.child, min(l.occurred) as first, arg_min(l.agency, l.occurred), "
+        "arg_min(l.kind, l.occurred), arg_min(l.record_id, l.occurred), p.uid "
+        "from links l join persons p on p.node = l.child "
+        "where l.adult in (select unnest($a)) and l.occurred is not null "
+        "group by l.adult, l.child, p.uid",
+        {"a": sorted(adults)},
+    ).fetchall()
+    by_adult: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_adult.setdefault(row[0], []).append(row)
+    out = []
+    for adult, links in by_adult.items():
+        links.sort(key=lambda r: r[2])
+        if len(links) < 2:
+            continue
+        second = links[1][2]  # from then on the adult is linked to two children of concern
+        finding = adults[adult]
+        for _, child, first, agency, kind, record_id, uid in links:
+            out.append(
+                (
+                    uid,
+                    code,
+                    level,
+                    max(first, second),
+                    agency,
+                    kind,
+                    record_id,
+                    f"linked to adult {adult}, who is linked to {len(links)} children of "
+                    f"concern ({finding.id}); this child is {child}",
+                )
+            )
+    return out
+
+
+_OBJECT_CHILD = f"""
+{_PAIRS}
+select w.y as object, w.x as child, w.x, w.y, w.relation, w.occurred, w.agency, w.kind,
+    w.record_id, w.strength
+from both_ways w join at_risk r on r.node = w.x
+join persons cp on cp.node = w.x
+where (w.y like 'V:%' or w.y like 'T:%') and w.relation <> 'own_phone'
+  and date_diff('year', cp.born, cast(coalesce(w.occurred, now()) as date)) < 18
+"""
+
+
+def _objects(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
+    rows = con.execute(_OBJECT_CHILD).fetchall()
+    by_object: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_object.setdefault(row[0], []).append(row)
+    out = []
+    for obj, links in by_object.items():
+        children = sorted({r[1] for r in links})
+        if len(children) < minimum:
+            continue
+        evidence = _evidence([r[2:] for r in links])
+        first, last = _dates(evidence)
+        what = "vehicle" if obj.startswith("V:") else "phone"
+        members = [{"node": obj, "role": what}]
+        members += [{"node": c, "role": "at-risk child"} for c in children]
+        out.append(
+            Finding(
+                _id("object", obj),
+                "object",
+                obj,
+                members,
+                evidence,
+                len(children),
+                round(sum(e["strength"] for e in evidence), 1),
+                first,
+                last,
+                f"{what} {obj[2:]} linked to {len(children)} at-risk children",
+            )
+        )
+    return out
+
+
+_PLACE_CHILD = """
+select e.b as place, e.a as child, e.a, e.b, e.relation, e.occurred, e.agency, e.kind,
+    e.record_id, e.strength, r.node is not null as at_risk
+from edges e left join at_risk r on r.node = e.a
+where e.relation = 'found_at'
+"""
+
+
+def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
+    rows = con.execute(_PLACE_CHILD).fetchall()
+    by_place: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        by_place.setdefault(row[0], []).append(row)
+    out = []
+    for place, links in by_place.items():
+        children = sorted({r[1] for r in links})
+        risky = sorted({r[1] for r in links if r[10]})
+        if len(children) < minimum or not risky:
+            continue
+        evidence = _evidence([r[2:10] for r in links])
+        first, last = _dates(evidence)
+        members = [{"node": place, "role": "place"}]
+        members += [
+            {"node": c, "role": "at-risk child" if c in risky else "missing child"}
+            for c in children
+        ]
+        out.append(
+            Finding(
+                _id("place", place),
+                "place",
+                place,
+                members,
+                evidence,
+                len(risky),
+                round(sum(e["strength"] for e in evidence), 1),
+                first,
+                last,
+                f"{len(children)} missing children found at {place[2:]}, {len(risky)} at risk",
+            )
+        )
+    return out
+
+
+#: Relations too common to shape communities: families named in contacts, everyone at a
+#: crowded incident. They stay evidence; they do not join people into networks.
+WEAK = ("named_in_contact", "incident_together")
+
+
+def _communities(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
+    """Leiden communities of people and objects (places left out: parks and bus stations join
+    everyone; `WEAK` relations left out), weighted by evidence strength."""
+    edges = con.execute(
+        "select a, b, sum(strength) from edges where a not like 'L:%' and b not like 'L:%' "
+        "and relation not in (select unnest($weak)) group by 1, 2",
+        {"weak": list(WEAK)},
+    ).fetchall()
+    if not edges:
+        return []
+    names = sorted({n for a, b, _ in edges for n in (a, b)})
+    index = {n: i for i, n in enumerate(names)}
+    graph = igraph.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in edges])
+    weights = [float(w) for _, _, w in edges]
+    state = random.getstate()
+    random.seed(0)  # Leiden is randomised: a fixed seed keeps findings stable between runs
+    try:
+        igraph.set_random_number_generator(random)
+        parts = graph.community_leiden(
+            objective_function="modularity", weights=weights, n_iterations=-1
+        )
+    finally:
+        random.setstate(state)
+    membership = np.asarray(parts.membership)
+    risky = {r[0] for r in con.execute("select node from at_risk").fetchall()}
+    adult_rows = con.execute(
+        "select node from persons where date_diff('year', born, current_date) >= 18"
+    ).fetchall()
+    adults = {r[0] for r in adult_rows}
+    groups: dict[int, list[str]] = {}
+    for name, group in zip(names, membership.tolist(), strict=True):
+        groups.setdefault(group, []).append(name)
+    out = []
+    for group, nodes in groups.items():
+        children = [n for n in nodes if n in risky]
+        grown = [n for n in nodes if n in adults and n not in risky]
+        if len(children) < minimum or not grown or len(nodes) > 200:
+            continue
+        members = [
+            {
+                "node": n,
+                "role": "at-risk child"
+                if n in risky
+                else "adult"
+                if n in adults
+                else "object"
+                if n[:2] in ("V:", "T:")
+                else "person",
+            }
+            for n in sorted(nodes)
+        ]
+        inside = set(nodes)
+        rows = con.execute(
+            "select a, b, relation, occurred, agency, kind, record_id, strength from edges "
+            "where a in (select unnest($n)) and b in (select unnest($n))",
+            {"n": sorted(inside)},
+        ).fetchall()
+        evidence = _evidence(rows)
+        first, last = _dates(evidence)
+        anchor = min(children)
+        out.append(
+            Finding(
+                _id("community", ",".join(sorted(children))),
+                "community",
+                anchor,
+                members,
+                evidence,
+                len(children),
+                round(sum(e["strength"] for e in evidence), 1),
+                first,
+                last,
+                f"community of {len(nodes)} (people and objects): {len(children)} at-risk "
+                f"children, {len(grown)} adults",
+                {"community": int(group)},
+            )
+        )
+    return out
