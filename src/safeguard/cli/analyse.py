@@ -56,7 +56,8 @@ def analyse(
         raise typer.Exit(2) from None
     catalogue = load_catalogue()
     landing, clusters = linked_inputs()
-    summary = run(landing, clusters, get_settings().intelligence_dir, catalogue, day)  # type: ignore[arg-type]
+    analysis = run(landing, clusters, get_settings().intelligence_dir, catalogue, day)  # type: ignore[arg-type]
+    summary = analysis.summary
     if as_json:
         typer.echo(json.dumps(asdict(summary), indent=2))
         return
@@ -71,3 +72,6 @@ def analyse(
         f"evidence in {summary.seconds} s: {summary.at_risk:,} at risk, {summary.referrals:,} "
         "proposed for referral. A screening proposes; a person confirms."
     )
+    found = ", ".join(f"{n:,} {kind}" for kind, n in summary.findings.items())
+    alerts = ", ".join(f"{n:,} {kind}" for kind, n in summary.missing_alerts.items()) or "none"
+    typer.echo(f"Network findings: {found}. Missing-episode alerts: {alerts}.")

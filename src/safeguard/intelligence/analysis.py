@@ -4,7 +4,9 @@ Outputs go to one folder (`$SAFEGUARD_DATA_DIR/intelligence/` from the CLI):
 `evidence.parquet` (every indicator found, with its source record), `screenings.parquet` (each
 child's screening on the assessment date: score, proposed band, at risk, referral, and the
 scoring indicators with their points and evidence records), `timeline.parquet` (the same on
-every day evidence arrived, from which the first flag is read) and `summary.json`.
+every day evidence arrived, from which the first flag is read), `findings.json` (network
+findings with members and evidence edges), `missing_episodes.parquet` and
+`missing_alerts.parquet`, and `summary.json`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -19,11 +22,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from safeguard.intelligence import indicators, network, screening
+from safeguard.intelligence import indicators, missing, network, screening
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.intelligence.sources import open_records
 
-SUMMARY_FILE = "summary.json"
+SUMMARY_FILE, FINDINGS_FILE = "summary.json", "findings.json"
 
 _REASONS = """
 create or replace table screenings as
@@ -85,42 +88,69 @@ class AnalysisSummary:
     at_risk: int
     referrals: int
     bands: dict[str, int]
+    findings: dict[str, int]
+    missing_episodes: int
+    missing_alerts: dict[str, int]
     seconds: float
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A run's summary and what the hub stores: screenings, findings, missing alerts."""
+
+    summary: AnalysisSummary
+    screenings: pa.Table
+    findings: list[network.Finding]
+    episodes: pa.Table
+    alerts: pa.Table
 
 
 def analyse(
     landing: Path, clusters: Path, out: Path, catalogue: Catalogue, as_of: dt.date
-) -> AnalysisSummary:
-    """Derive the evidence and screen every linked child on `as_of`; write the outputs."""
+) -> Analysis:
+    """Derive the evidence, screen every linked child on `as_of`, find networks, and follow
+    every missing episode; write the outputs to `out` (see the module's description)."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     con = open_records(landing, clusters)
     try:
-        evidence = indicators.derive(con, catalogue)
+        indicators.derive(con, catalogue)
         keys = con.sql(
             "select uid as subject, cast(person_id as varchar) as key from linked"
         ).to_arrow_table()
-        screening.screen(con, catalogue, keys, as_of)
+        findings = screen_and_find(con, catalogue, keys, as_of)
+        missing.analyse(con, catalogue.missing, as_of)
         label = f"{catalogue.name} {catalogue.version}"
         con.execute(_REASONS, {"as_of": as_of, "catalogue": label})
+        evidence = con.sql("select * from evidence").to_arrow_table()
         screenings = con.sql("select * from screenings order by person_id").to_arrow_table()
         timeline = con.sql("select * from timeline order by key, day").to_arrow_table()
+        episodes = con.sql("select * from episodes order by key, started").to_arrow_table()
+        alerts = con.sql("select * from missing_alerts order by key, day").to_arrow_table()
         bands = dict(con.execute("select band, count(*) from screenings group by 1").fetchall())
     finally:
         con.close()
     pq.write_table(evidence, out / "evidence.parquet")
     pq.write_table(screenings, out / "screenings.parquet")
     pq.write_table(timeline, out / "timeline.parquet")
-    at_risk = screenings["at_risk"].to_pylist()
+    pq.write_table(episodes, out / "missing_episodes.parquet")
+    pq.write_table(alerts, out / "missing_alerts.parquet")
+    (out / FINDINGS_FILE).write_text(
+        json.dumps([asdict(f) for f in findings], indent=1), encoding="utf-8"
+    )
+    kinds = Counter(f.kind for f in findings)
     summary = AnalysisSummary(
         as_of=as_of.isoformat(),
         catalogue=label,
         evidence=evidence.num_rows,
         children_screened=screenings.num_rows,
-        at_risk=sum(bool(x) for x in at_risk),
+        at_risk=sum(bool(x) for x in screenings["at_risk"].to_pylist()),
         referrals=sum(bool(x) for x in screenings["referral"].to_pylist()),
         bands={b.name: int(bands.get(b.name, 0)) for b in catalogue.bands},
+        findings={k: kinds.get(k, 0) for k in ("adult", "object", "place", "community")},
+        missing_episodes=episodes.num_rows,
+        missing_alerts=dict(Counter(alerts["kind"].to_pylist())),
         seconds=round(time.perf_counter() - start, 1),
     )
     (out / SUMMARY_FILE).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
-    return summary
+    return Analysis(summary, screenings, findings, episodes, alerts)

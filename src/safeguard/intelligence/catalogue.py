@@ -9,10 +9,12 @@ rule's parameters. Every assessment records the catalogue's name and version.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+
+from safeguard.intelligence.missing import MissingRules
 
 Level = Literal["vulnerability", "moderate", "significant", "disclosure"]
 LEVELS: tuple[Level, ...] = ("vulnerability", "moderate", "significant", "disclosure")
@@ -68,6 +70,7 @@ class Catalogue:
     overrides: Overrides
     indicators: tuple[Indicator, ...]
     source: str = ""
+    missing: MissingRules = field(default_factory=MissingRules)
 
     def band_for(self, score: int) -> str:
         """The band a score falls in."""
@@ -183,6 +186,14 @@ def parse(data: dict[str, Any], source: str = "catalogue") -> Catalogue:
     for code in overrides.floor_vulnerabilities:
         if code not in codes:
             problems.append(f"[overrides]: floor vulnerability {code!r} is not an indicator")
+    rules = MissingRules()
+    for key, value in data.get("missing", {}).items():
+        if key not in MissingRules.__dataclass_fields__:
+            problems.append(f"[missing]: unknown setting `{key}`")
+        elif not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            problems.append(f"[missing]: `{key}` must be a whole number above 0")
+        else:
+            rules = replace(rules, **{key: value})
     if problems:
         raise CatalogueError(f"{source}: " + "; ".join(problems))
     return Catalogue(
@@ -196,4 +207,5 @@ def parse(data: dict[str, Any], source: str = "catalogue") -> Catalogue:
         overrides=overrides,
         indicators=tuple(indicators),
         source=source,
+        missing=rules,
     )
