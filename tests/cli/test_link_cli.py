@@ -39,6 +39,70 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert summary["catalogue"].startswith("Safeguard default")
     assert sum(summary["bands"].values()) == summary["children_screened"]
     assert cli(cli_env, "analyse", "--as-of", "31/10/2026").returncode == 2
+    assert summary["run"] >= 1 and set(summary["findings"]) == {
+        "adult",
+        "object",
+        "place",
+        "community",
+    }
+
+    # a child's screening with its evidence; a practitioner's level kept beside it
+    import pyarrow.parquet as pq
+
+    screened = pq.read_table(tmp_path / "data" / "intelligence" / "screenings.parquet")
+    person = str(max(screened.to_pylist(), key=lambda r: r["score"])["person_id"])
+    shown = cli(cli_env, "screening", "show", person, "--json")
+    assert shown.returncode == 0, shown.stderr
+    screening = json.loads(shown.stdout)
+    assert screening["reasons"] and all(r["records"] for r in screening["reasons"])
+    confirmed = cli(
+        cli_env,
+        "screening",
+        "confirm",
+        person,
+        "--band",
+        "moderate",
+        "--reason",
+        "seen at home visit",
+        "--by",
+        "S. Worker",
+    )
+    assert confirmed.returncode == 0, confirmed.stderr
+    again = json.loads(cli(cli_env, "screening", "show", person, "--json").stdout)
+    assert again["decisions"][0]["band"] == "moderate"
+    assert again["proposed_band"] == screening["proposed_band"]
+    bad = cli(cli_env, "screening", "confirm", person, "--band", "red", "--reason", "x")
+    assert bad.returncode == 2 and "not a band" in bad.stderr
+
+    # findings: listed, shown with evidence, disposed with a reason
+    listed = cli(cli_env, "findings", "list", "--status", "all", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert len(rows) == sum(summary["findings"].values()) or len(rows) == 20
+    assert rows, "the partnership should give at least one finding"
+    key = rows[0]["id"]
+    detail = json.loads(cli(cli_env, "findings", "show", key, "--json").stdout)
+    assert detail["evidence"] and all(e["record_id"] for e in detail["evidence"])
+    done = cli(
+        cli_env,
+        "findings",
+        "dispose",
+        key,
+        "--status",
+        "explained",
+        "--reason",
+        "school transport",
+        "--by",
+        "A. Analyst",
+    )
+    assert done.returncode == 0, done.stderr
+    still_open = cli(cli_env, "findings", "list", "--json").stdout
+    assert key not in still_open
+    assert cli(cli_env, "analyse", "--as-of", "2026-10-31").returncode == 0
+    after = json.loads(cli(cli_env, "findings", "show", key, "--json").stdout)
+    assert after["status"] == "explained" and after["history"][0]["by"] == "A. Analyst"
+    missing_id = cli(cli_env, "findings", "show", "adult-none")
+    assert missing_id.returncode == 2 and "no finding" in missing_id.stderr
     measured = cli(cli_env, "evaluate", "intelligence", "--truth", str(partnership), "--json")
     assert measured.returncode == 0, measured.stderr
     figures = json.loads(measured.stdout)

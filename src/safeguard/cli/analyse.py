@@ -56,10 +56,20 @@ def analyse(
         raise typer.Exit(2) from None
     catalogue = load_catalogue()
     landing, clusters = linked_inputs()
-    analysis = run(landing, clusters, get_settings().intelligence_dir, catalogue, day)  # type: ignore[arg-type]
+    from django.utils import timezone
+
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from safeguard.hub.intelligence.store import record_analysis, settled_findings
+
+    started = timezone.now()
+    out = get_settings().intelligence_dir
+    analysis = run(landing, clusters, out, catalogue, day, frozenset(settled_findings()))  # type: ignore[arg-type]
+    stored = record_analysis(analysis, started)
     summary = analysis.summary
     if as_json:
-        typer.echo(json.dumps(asdict(summary), indent=2))
+        typer.echo(json.dumps({**asdict(summary), "run": stored.pk}, indent=2))
         return
     table = Table(title=f"Screening on {summary.as_of} ({summary.catalogue})", title_justify="left")
     table.add_column("band")
@@ -75,3 +85,4 @@ def analyse(
     found = ", ".join(f"{n:,} {kind}" for kind, n in summary.findings.items())
     alerts = ", ".join(f"{n:,} {kind}" for kind, n in summary.missing_alerts.items()) or "none"
     typer.echo(f"Network findings: {found}. Missing-episode alerts: {alerts}.")
+    typer.echo(f"Stored as analysis run {stored.pk}. See them: safeguard findings list")

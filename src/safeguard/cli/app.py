@@ -9,12 +9,14 @@ from safeguard.cli import (
     contract,
     evaluate,
     explain,
+    findings,
     ingest,
     link,
     link_files,
     people,
     quarantine,
     review,
+    screening,
     synth,
 )
 
@@ -35,6 +37,8 @@ app.add_typer(review.app, name="review")
 app.command("explain")(explain.explain)
 app.add_typer(people.app, name="people")
 app.command("analyse")(analyse.analyse)
+app.add_typer(findings.app, name="findings")
+app.add_typer(screening.app, name="screening")
 app.add_typer(evaluate.app, name="evaluate")
 
 

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "safeguard.hub.deliveries",
     "safeguard.hub.people",
+    "safeguard.hub.intelligence",
 ]
 MIDDLEWARE: list[str] = []
 ROOT_URLCONF = "safeguard.hub.urls"

@@ -54,17 +54,20 @@ def screen_and_find(
     keys: pa.Table,
     as_of: dt.date,
     siloed: bool = False,
+    settled: frozenset[str] = frozenset(),
 ) -> list[network.Finding]:
     """Screen (`screening.screen`), build the POLE graph and find networks; when the catalogue
-    has a `network` indicator, add its evidence for children in adult findings and screen
-    again, then find again with the children now at risk. Returns the findings."""
+    has a `network` indicator, add its evidence for children in adult findings (not those
+    people have explained or closed: `settled`) and screen again, then find again with the
+    children now at risk. Returns the findings."""
     screening.screen(con, catalogue, keys, as_of)
     network.build(con, keys, siloed)
     findings = network.find(con)
     for indicator in catalogue.indicators:
         if indicator.rule != "network":
             continue
-        rows = network.network_evidence(con, findings, indicator.code, indicator.level)
+        live = [f for f in findings if f.id not in settled]
+        rows = network.network_evidence(con, live, indicator.code, indicator.level)
         rows = [r for r in rows if r[3] is None or r[3].date() <= as_of]
         if rows:
             table = pa.table(
@@ -106,10 +109,16 @@ class Analysis:
 
 
 def analyse(
-    landing: Path, clusters: Path, out: Path, catalogue: Catalogue, as_of: dt.date
+    landing: Path,
+    clusters: Path,
+    out: Path,
+    catalogue: Catalogue,
+    as_of: dt.date,
+    settled: frozenset[str] = frozenset(),
 ) -> Analysis:
     """Derive the evidence, screen every linked child on `as_of`, find networks, and follow
-    every missing episode; write the outputs to `out` (see the module's description)."""
+    every missing episode; write the outputs to `out` (see the module's description).
+    Findings in `settled` (explained or closed by a person) stop counting as evidence."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     con = open_records(landing, clusters)
@@ -118,7 +127,7 @@ def analyse(
         keys = con.sql(
             "select uid as subject, cast(person_id as varchar) as key from linked"
         ).to_arrow_table()
-        findings = screen_and_find(con, catalogue, keys, as_of)
+        findings = screen_and_find(con, catalogue, keys, as_of, settled=settled)
         missing.analyse(con, catalogue.missing, as_of)
         label = f"{catalogue.name} {catalogue.version}"
         con.execute(_REASONS, {"as_of": as_of, "catalogue": label})

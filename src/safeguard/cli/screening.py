@@ -1,0 +1,95 @@
+"""`safeguard screening`: a child's screening with its evidence, and a practitioner's level."""
+
+from __future__ import annotations
+
+import getpass
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(help="Screenings: show, confirm.", no_args_is_help=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(2)
+
+
+@app.command("show")
+def show(
+    person: int = typer.Argument(..., help="The person's id."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """A child's current screening: score, proposed band, at risk, referral, each scoring
+    indicator with the records behind it, and any practitioner's decisions."""
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from safeguard.hub.intelligence.models import Screening
+
+    s = Screening.objects.filter(person_id=person, current=True).first()
+    if s is None:
+        raise _fail(f"person {person} has no current screening (run `safeguard analyse`)")
+    decisions = [
+        {"band": d.band, "reason": d.reason, "by": d.decided_by, "at": d.decided_at.isoformat()}
+        for d in s.decisions.order_by("pk")
+    ]
+    data = {
+        "person": person,
+        "assessed_on": s.assessed_on.isoformat(),
+        "age": s.age,
+        "score": s.score,
+        "band_by_score": s.band_by_score,
+        "proposed_band": s.band,
+        "at_risk": s.at_risk,
+        "referral": s.referral,
+        "catalogue": s.catalogue,
+        "reasons": s.reasons,
+        "decisions": decisions,
+    }
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+        return
+    console = Console()
+    console.print(
+        f"Person {person}, {s.age}, on {s.assessed_on}: score {s.score}, proposed "
+        f"[bold]{s.band}[/bold]"
+        + (", at risk" if s.at_risk else "")
+        + (", referral proposed" if s.referral else "")
+        + f" ({s.catalogue})"
+    )
+    table = Table(title="Why", title_justify="left")
+    for column in ("indicator", "level", "records", "what matched"):
+        table.add_column(column, overflow="fold")
+    for r in s.reasons:
+        table.add_row(r["code"], r["level"], "\n".join(r["records"]), "\n".join(r["details"]))
+    console.print(table)
+    for d in decisions:
+        console.print(f"{d['at'][:16]} {d['by']}: {d['band']} ({d['reason']})")
+
+
+@app.command("confirm")
+def confirm(
+    person: int = typer.Argument(..., help="The person's id."),
+    band: str = typer.Option(..., "--band", help="The level you set (a catalogue band)."),
+    reason: str = typer.Option(..., "--reason", help="Why (kept with the decision)."),
+    by: str = typer.Option(None, "--by", help="Who decides; defaults to the login name."),
+) -> None:
+    """Record your level for a child's current screening, with your reasons: kept beside, never
+    over, what the screening proposed."""
+    from safeguard.cli.analyse import load_catalogue
+    from safeguard.cli.hub import open_store
+
+    catalogue = load_catalogue()
+    open_store()
+    from safeguard.hub.intelligence.store import RefusedDecision
+    from safeguard.hub.intelligence.store import confirm as record
+
+    bands = [b.name for b in catalogue.bands]  # type: ignore[attr-defined]
+    try:
+        done = record(person, band, reason, by or getpass.getuser(), bands)
+    except RefusedDecision as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"Person {person}: {done.band} (by {done.decided_by}: {done.reason})")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IntelligenceConfig(AppConfig):
+    name = "safeguard.hub.intelligence"
+    label = "intelligence"
+    verbose_name = "Intelligence: screenings, network findings and missing-episode alerts"
