@@ -97,6 +97,9 @@ with raw as (
     from involvements v1 join involvements v2
         on v1.agency = v2.agency and v1.incident_id = v2.incident_id and v1.subject < v2.subject
     join incidents i on i.agency = v1.agency and i.record_id = v1.incident_id
+    where (v1.agency, v1.incident_id) in (  -- a crowded incident links nobody to anybody
+        select (agency, incident_id) from involvements group by agency, incident_id
+        having count(*) <= 4)
     union all
     select v.subject, 'V:' || v.vehicle, null, 'in_vehicle', try_cast(i.occurred_at as timestamp),
         v.agency, 'involvements', v.record_id
@@ -211,11 +214,11 @@ with both_ways as (
 """
 
 #: Every link between an adult and a child of concern: direct (seen with, found with, named
-#: together) or through the same vehicle or phone. Each row is one piece of evidence (the
-#: child's side of the link). Places do not link people here: unit postcodes are shared by
-#: neighbours and public places by everyone; place findings show them instead.
-#: Weak relations (family named in contacts, crowded incidents) and adults sharing a home
-#: postcode with the child (the household, not a network) make no links.
+#: together, named in a contact about the child) or through the same vehicle or phone. Each row
+#: is one piece of evidence (the child's side of the link). An adult sharing a home postcode
+#: with the child (the household, not a network) makes no link. Places do not link people
+#: here: unit postcodes are shared by neighbours and public places by everyone; place findings
+#: show them instead.
 _LINKS = f"""
 create or replace table links as
 {_PAIRS},
@@ -238,8 +241,7 @@ join persons ap on ap.node = l.adult
 join persons cp on cp.node = l.child
 join concern c on c.node = l.child
 left join at_risk r on r.node = l.child
-where l.relation not in (select unnest($weak))
-  and not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
+where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
   and date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
   and date_diff('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
 """
@@ -250,7 +252,7 @@ def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Find
     screening's `first_flag` and `keyed` evidence in `con`, strongest first."""
     con.execute(_AT_RISK)
     con.execute(_CONCERN)
-    con.execute(_LINKS, {"weak": list(WEAK)})
+    con.execute(_LINKS)
     findings = [*_adults(con, minimum_children), *_objects(con, minimum_children)]
     findings += _places(con, minimum_children)
     findings += _communities(con, minimum_children)
@@ -462,8 +464,8 @@ def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     return out
 
 
-#: Relations too common to shape communities: families named in contacts, everyone at a
-#: crowded incident. They stay evidence; they do not join people into networks.
+#: Relations too common to shape communities: families named in contacts, people at the same
+#: incident. They stay evidence; they do not join people into communities.
 WEAK = ("named_in_contact", "incident_together")
 
 
