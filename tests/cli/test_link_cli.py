@@ -73,6 +73,24 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert again["proposed_band"] == screening["proposed_band"]
     bad = cli(cli_env, "screening", "confirm", person, "--band", "red", "--reason", "x")
     assert bad.returncode == 2 and "not a band" in bad.stderr
+    recorded = cli(
+        cli_env,
+        "screening",
+        "record",
+        person,
+        "--indicator",
+        "unexplained_gifts",
+        "--seen-on",
+        "2026-10-20",
+        "--note",
+        "new phone, will not say from whom",
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    assert cli(cli_env, "analyse", "--as-of", "2026-10-31").returncode == 0
+    counted = json.loads(cli(cli_env, "screening", "show", person, "--json").stdout)
+    gifts = [r for r in counted["reasons"] if r["code"] == "unexplained_gifts"]
+    assert gifts and any(r.startswith("hub:practitioner:") for r in gifts[0]["records"])
+    assert counted["score"] >= screening["score"]
 
     # findings: listed, shown with evidence, disposed with a reason
     listed = cli(cli_env, "findings", "list", "--status", "all", "--json")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 BANDS = ["not_at_risk", "mild", "moderate", "significant"]
 
 
-def analysis(score: int, finding_ids: list[str]) -> Analysis:
+def analysis(score: int, finding_ids: list[str], members: tuple[str, ...] = ("P:2",)) -> Analysis:
     summary = AnalysisSummary(
         as_of="2026-10-31",
         catalogue="Safeguard default 2026.1",
@@ -63,7 +63,7 @@ def analysis(score: int, finding_ids: list[str]) -> Analysis:
             key,
             "adult",
             "P:2",
-            [{"node": "P:2", "role": "adult"}],
+            [{"node": m, "role": "adult"} for m in members],
             [{"relation": "found_with", "record_id": "M1", "date": "2026-10-01T22:00:00"}],
             1,
             3.0,
@@ -97,9 +97,10 @@ def test_runs_keep_history_and_dispositions_outlive_them(people) -> None:
     store.record_analysis(analysis(11, ["adult-aaa", "adult-bbb"]), timezone.now())
     store.dispose("adult-aaa", "explained", "school transport: contract driver", "A. Analyst")
     assert store.settled_findings() == {"adult-aaa"}
-    second = store.record_analysis(analysis(16, ["adult-aaa"]), timezone.now())
+    second = store.record_analysis(analysis(16, ["adult-aaa"], ("P:2", "P:7")), timezone.now())
     aaa, bbb = Finding.objects.get(key="adult-aaa"), Finding.objects.get(key="adult-bbb")
     assert aaa.status == "explained" and aaa.active and aaa.last_run == second
+    assert aaa.new_members == [{"node": "P:7", "role": "adult"}]  # newly linked to it
     assert not bbb.active and bbb.status == "open"  # not found again: kept, no longer active
     assert [d.reason for d in aaa.dispositions.all()] == ["school transport: contract driver"]
     screenings = Screening.objects.filter(person_id=1).order_by("pk")
@@ -123,3 +124,36 @@ def test_decisions_need_a_reason_and_a_known_target(people) -> None:
         store.confirm(1, "red", "why", "S. Worker", BANDS)
     with pytest.raises(store.RefusedDecision, match="no current screening"):
         store.confirm(2, "mild", "why", "S. Worker", BANDS)
+
+
+def test_practitioners_record_indicators_as_evidence(people) -> None:
+    from safeguard.hub.people.models import PersonRecord
+
+    run = LinkRun.objects.first()
+    PersonRecord.objects.create(
+        unique_id="police:P1", agency="police", record_id="P1", person_id=1, run=run
+    )
+    codes = ["older_boyfriend", "self_harm"]
+    seen = dt.date(2026, 9, 1)
+    done = store.record_indicator(
+        1, "older_boyfriend", seen, "met him at the school gate", "S. Worker", codes
+    )
+    with pytest.raises(store.RefusedDecision, match="not an indicator"):
+        store.record_indicator(1, "left_handed", seen, "x", "S. Worker", codes)
+    with pytest.raises(store.RefusedDecision, match="in the future"):
+        store.record_indicator(1, "self_harm", dt.date(2999, 1, 1), "x", "S. Worker", codes)
+    with pytest.raises(store.RefusedDecision, match="no current person"):
+        store.record_indicator(99, "self_harm", seen, "x", "S. Worker", codes)
+    rows = store.recorded_evidence({"older_boyfriend": "significant"}).to_pylist()
+    assert rows == [
+        {
+            "subject": "police:P1",
+            "code": "older_boyfriend",
+            "level": "significant",
+            "occurred": dt.datetime(2026, 9, 1),
+            "agency": "hub",
+            "kind": "practitioner",
+            "record_id": str(done.pk),
+            "detail": "recorded by S. Worker: met him at the school gate",
+        }
+    ]

@@ -61,11 +61,24 @@ def analyse(
     from safeguard.cli.hub import open_store
 
     open_store()
-    from safeguard.hub.intelligence.store import record_analysis, settled_findings
+    from safeguard.hub.intelligence.store import (
+        record_analysis,
+        recorded_evidence,
+        settled_findings,
+    )
 
     started = timezone.now()
     out = get_settings().intelligence_dir
-    analysis = run(landing, clusters, out, catalogue, day, frozenset(settled_findings()))  # type: ignore[arg-type]
+    levels = {i.code: i.level for i in catalogue.indicators}  # type: ignore[attr-defined]
+    analysis = run(
+        landing,
+        clusters,
+        out,
+        catalogue,  # type: ignore[arg-type]
+        day,
+        frozenset(settled_findings()),
+        recorded_evidence(levels),
+    )
     stored = record_analysis(analysis, started)
     summary = analysis.summary
     if as_json:

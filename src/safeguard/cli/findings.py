@@ -39,6 +39,7 @@ def _row(f: Any) -> dict[str, Any]:
         "last_seen": f.last_seen.isoformat() if f.last_seen else None,
         "members": len(f.members),
         "evidence": len(f.evidence),
+        "new_members": [m["node"] for m in f.new_members],
     }
 
 
@@ -70,6 +71,7 @@ def list_findings(
         table.add_column(column, overflow="fold")
     for f in found:
         r = _row(f)
+        new = f"\nnewly linked: {', '.join(r['new_members'])}" if r["new_members"] else ""
         table.add_row(
             r["id"],
             r["kind"],
@@ -77,7 +79,7 @@ def list_findings(
             str(r["at_risk_children"]),
             str(r["evidence"]),
             (r["last_seen"] or "")[:10],
-            r["summary"],
+            r["summary"] + new,
         )
     Console().print(table)
 

@@ -93,3 +93,37 @@ def confirm(
     except RefusedDecision as exc:
         raise _fail(str(exc)) from None
     typer.echo(f"Person {person}: {done.band} (by {done.decided_by}: {done.reason})")
+
+
+@app.command("record")
+def record(
+    person: int = typer.Argument(..., help="The person's id."),
+    indicator: str = typer.Option(..., "--indicator", help="A catalogue indicator code."),
+    seen_on: str = typer.Option(..., "--seen-on", help="When you saw it (YYYY-MM-DD)."),
+    note: str = typer.Option(..., "--note", help="What you saw (kept as the evidence)."),
+    by: str = typer.Option(None, "--by", help="Who records it; defaults to the login name."),
+) -> None:
+    """Record an indicator you saw yourself. The next `safeguard analyse` counts it beside
+    what the agencies' records show, citing you and your note as its evidence."""
+    import datetime as dt
+
+    from safeguard.cli.analyse import load_catalogue
+    from safeguard.cli.hub import open_store
+
+    try:
+        day = dt.date.fromisoformat(seen_on)
+    except ValueError:
+        raise _fail(f"--seen-on {seen_on!r}: give a date as YYYY-MM-DD") from None
+    catalogue = load_catalogue()
+    open_store()
+    from safeguard.hub.intelligence.store import RefusedDecision, record_indicator
+
+    codes = [i.code for i in catalogue.indicators if i.rule != "network"]  # type: ignore[attr-defined]
+    try:
+        done = record_indicator(person, indicator, day, note, by or getpass.getuser(), codes)
+    except RefusedDecision as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(
+        f"Person {person}: {done.code} seen on {done.seen_on} (by {done.recorded_by}). "
+        "It counts from the next `safeguard analyse`."
+    )

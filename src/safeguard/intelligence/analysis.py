@@ -115,15 +115,23 @@ def analyse(
     catalogue: Catalogue,
     as_of: dt.date,
     settled: frozenset[str] = frozenset(),
+    recorded: pa.Table | None = None,
 ) -> Analysis:
     """Derive the evidence, screen every linked child on `as_of`, find networks, and follow
     every missing episode; write the outputs to `out` (see the module's description).
-    Findings in `settled` (explained or closed by a person) stop counting as evidence."""
+    Findings in `settled` (explained or closed by a person) stop counting as evidence;
+    `recorded` (evidence rows practitioners recorded) counts beside what the records show."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     con = open_records(landing, clusters)
     try:
         indicators.derive(con, catalogue)
+        if recorded is not None and recorded.num_rows:
+            con.register("recorded_arrow", recorded)
+            con.execute(
+                "insert into evidence select * from recorded_arrow where occurred <= $end",
+                {"end": dt.datetime.combine(as_of, dt.time.max)},
+            )
         keys = con.sql(
             "select uid as subject, cast(person_id as varchar) as key from linked"
         ).to_arrow_table()

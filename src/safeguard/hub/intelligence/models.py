@@ -1,7 +1,9 @@
 """Intelligence in the hub: each analysis run's screenings, network findings and missing-episode
 alerts, and the decisions people make about them.
 
-A screening proposes; a person confirms (`ScreeningDecision`, kept apart from the proposal). A
+A screening proposes; a person confirms (`ScreeningDecision`, kept apart from the proposal).
+Practitioners also record indicators they see themselves (`RecordedIndicator`), which later
+screenings count beside the derived ones. A
 finding keeps its stable id across runs and its disposition with it: a finding someone has
 explained (for example school transport) stays explained when later runs find it again, and
 every change of disposition is kept (`FindingDisposition`).
@@ -45,6 +47,19 @@ class Screening(models.Model):
         indexes = [models.Index(fields=["person", "current"])]
 
 
+class RecordedIndicator(models.Model):
+    """An indicator a practitioner records for a child (a catalogue code), with when it was
+    seen and what they saw: evidence beside what the records show, counted by every later
+    screening."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="indicators")
+    code = models.CharField(max_length=63)
+    seen_on = models.DateField()
+    note = models.TextField()
+    recorded_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+
 class ScreeningDecision(models.Model):
     """A practitioner's level for a child, with their reasons: their judgement, kept apart from
     what the screening proposed."""
@@ -79,6 +94,9 @@ class Finding(models.Model):
     last_run = models.ForeignKey(AnalysisRun, on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(default=True)
     """Found by the latest run."""
+    new_members = models.JSONField(default=list)
+    """Members the latest run found that the run before did not: newly linked to a known
+    network."""
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.OPEN)
 
 

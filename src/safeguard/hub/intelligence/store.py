@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
+import pyarrow as pa
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,10 +20,11 @@ from safeguard.hub.intelligence.models import (
     Finding,
     FindingDisposition,
     MissingAlert,
+    RecordedIndicator,
     Screening,
     ScreeningDecision,
 )
-from safeguard.hub.people.models import Person
+from safeguard.hub.people.models import Person, PersonRecord
 from safeguard.intelligence.analysis import Analysis
 
 BATCH = 5_000
@@ -96,7 +98,9 @@ def record_analysis(analysis: Analysis, started: dt.datetime) -> AnalysisRun:
             "active": True,
         }
         if found.id in existing:
-            Finding.objects.filter(pk=existing[found.id].pk).update(**fields)
+            before = {m["node"] for m in existing[found.id].members}
+            fresh = [m for m in found.members if m["node"] not in before]
+            Finding.objects.filter(pk=existing[found.id].pk).update(new_members=fresh, **fields)
         else:
             Finding.objects.create(key=found.id, first_run=run, **fields)
     MissingAlert.objects.filter(current=True).update(current=False)
@@ -170,4 +174,58 @@ def confirm(person: int, band: str, reason: str, by: str, bands: list[str]) -> S
         raise RefusedDecision(f"person {person} has no current screening (run `safeguard analyse`)")
     return ScreeningDecision.objects.create(
         screening=screening, band=band, reason=reason.strip(), decided_by=by.strip()
+    )
+
+
+@transaction.atomic
+def record_indicator(
+    person: int, code: str, seen_on: dt.date, note: str, by: str, codes: list[str]
+) -> RecordedIndicator:
+    """Record an indicator a practitioner saw (one of the catalogue's `codes`)."""
+    if code not in codes:
+        raise RefusedDecision(f"{code!r} is not an indicator of the catalogue ({', '.join(codes)})")
+    if seen_on > timezone.localdate():
+        raise RefusedDecision(f"{seen_on}: an indicator cannot be seen in the future")
+    if not note.strip():
+        raise RefusedDecision("say what you saw: it is kept as the evidence")
+    if not by.strip():
+        raise RefusedDecision("say who records it: it is kept with the evidence")
+    if not Person.objects.filter(pk=person, retired_run__isnull=True).exists():
+        raise RefusedDecision(f"no current person {person} (see `safeguard people show`)")
+    return RecordedIndicator.objects.create(
+        person_id=person, code=code, seen_on=seen_on, note=note.strip(), recorded_by=by.strip()
+    )
+
+
+def recorded_evidence(levels: dict[str, str]) -> pa.Table:
+    """Practitioners' indicators as evidence rows (`indicators.COLUMNS`), each about one of the
+    person's records, from the hub (`agency` "hub", `kind` "practitioner"); `levels` gives each
+    catalogue code's level (codes no longer in the catalogue are left out)."""
+    recorded = list(RecordedIndicator.objects.order_by("pk"))
+    people = {r.person_id for r in recorded}
+    first = dict(  # the person's first record; later pairs overwrite earlier ones
+        PersonRecord.objects.filter(person_id__in=people)
+        .order_by("-unique_id")
+        .values_list("person_id", "unique_id")
+    )
+    rows = [
+        (
+            first[r.person_id],
+            r.code,
+            levels[r.code],
+            dt.datetime.combine(r.seen_on, dt.time()),
+            "hub",
+            "practitioner",
+            str(r.pk),
+            f"recorded by {r.recorded_by}: {r.note}",
+        )
+        for r in recorded
+        if r.code in levels and r.person_id in first
+    ]
+    names = ["subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail"]
+    return pa.table(
+        {n: [row[i] for row in rows] for i, n in enumerate(names)},
+        schema=pa.schema(
+            [(n, pa.timestamp("us") if n == "occurred" else pa.string()) for n in names]
+        ),
     )
