@@ -110,6 +110,9 @@ def intelligence(
         "flagged",
         "trap_false_flags",
         "median_lead_time_days",
+        "network_recall",
+        "networks_found",
+        "trap_adults_in_findings",
     ):
         table.add_row(key, str(figures["joined_up"][key]), str(figures["siloed"][key]))
     Console().print(table)

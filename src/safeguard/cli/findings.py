@@ -67,7 +67,8 @@ def list_findings(
             typer.echo(json.dumps(_row(f)))
         return
     table = Table(title=f"{rows.count():,} findings ({status})", title_justify="left")
-    for column in ("id", "kind", "status", "at risk", "evidence", "last seen", "summary"):
+    table.add_column("id", no_wrap=True)  # typed back in: never folded
+    for column in ("kind", "status", "at risk", "last seen", "summary"):
         table.add_column(column, overflow="fold")
     for f in found:
         r = _row(f)
@@ -77,7 +78,6 @@ def list_findings(
             r["kind"],
             r["status"],
             str(r["at_risk_children"]),
-            str(r["evidence"]),
             (r["last_seen"] or "")[:10],
             r["summary"] + new,
         )

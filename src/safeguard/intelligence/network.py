@@ -7,8 +7,8 @@ person's own phone) and keeps that record as its evidence, with its date and a s
 
 Findings, each listing its members and evidence edges, ranked by how many at-risk children they
 hold and how strong the evidence is:
-- `adult`: an adult linked to several at-risk children, directly or through the same vehicle or
-  phone;
+- `adult`: an adult (or a much older young person) linked to several children of concern,
+  directly or through the same vehicle or phone;
 - `object`: a vehicle or phone linked to several at-risk children;
 - `place`: a place where several missing children were found, at least one at risk;
 - `community`: a Leiden community of the person graph (people joined directly or through shared
@@ -242,8 +242,12 @@ join persons cp on cp.node = l.child
 join concern c on c.node = l.child
 left join at_risk r on r.node = l.child
 where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
-  and date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
   and date_diff('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
+  and (date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
+       -- or a young person much older than the child: the imbalance of power in the definition
+       or (date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date))
+               >= $older_from
+           and date_diff('year', ap.born, cp.born) >= $gap))
 """
 
 
@@ -252,7 +256,7 @@ def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Find
     screening's `first_flag` and `keyed` evidence in `con`, strongest first."""
     con.execute(_AT_RISK)
     con.execute(_CONCERN)
-    con.execute(_LINKS)
+    con.execute(_LINKS, {"older_from": OLDER_FROM, "gap": AGE_GAP})
     findings = [*_adults(con, minimum_children), *_objects(con, minimum_children)]
     findings += _places(con, minimum_children)
     findings += _communities(con, minimum_children)
@@ -464,6 +468,15 @@ def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     return out
 
 
+#: An adult finding's "adult" is 18 or over, or a young person of at least `OLDER_FROM` who is
+#: at least `AGE_GAP` years older than the child: CSE's statutory definition turns on an
+#: imbalance of power, and a 17-year-old with 13-year-olds has one.
+OLDER_FROM, AGE_GAP = 16, 4
+
+#: A community larger than this (people and objects) is too broad for anyone to act on: it is
+#: not a finding (its adults and objects still show in the other kinds).
+MAX_COMMUNITY = 60
+
 #: Relations too common to shape communities: families named in contacts, people at the same
 #: incident. They stay evidence; they do not join people into communities.
 WEAK = ("named_in_contact", "incident_together")
@@ -505,7 +518,7 @@ def _communities(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     for group, nodes in groups.items():
         children = [n for n in nodes if n in risky]
         grown = [n for n in nodes if n in adults and n not in risky]
-        if len(children) < minimum or not grown or len(nodes) > 200:
+        if len(children) < minimum or not grown or len(nodes) > MAX_COMMUNITY:
             continue
         members = [
             {
