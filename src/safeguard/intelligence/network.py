@@ -268,6 +268,42 @@ def _id(kind: str, anchor: str) -> str:
     return f"{kind}-{hashlib.sha256(anchor.encode()).hexdigest()[:10]}"
 
 
+def _by_anchor(rows: list[tuple[Any, ...]]) -> dict[str, list[tuple[Any, ...]]]:
+    """Rows grouped by their first value (the finding's anchor), in order."""
+    grouped: dict[str, list[tuple[Any, ...]]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    return grouped
+
+
+def _finding(
+    kind: str,
+    anchor: str,
+    members: list[dict[str, str]],
+    evidence: list[dict[str, Any]],
+    at_risk: int,
+    summary: str,
+    extra: dict[str, Any] | None = None,
+    key: str | None = None,
+) -> Finding:
+    """A finding, its strength the sum of its evidence's and its dates the evidence's span."""
+    first, last = _dates(evidence)
+    strength = round(sum(e["strength"] for e in evidence), 1)
+    return Finding(
+        _id(kind, key or anchor),
+        kind,
+        anchor,
+        members,
+        evidence,
+        at_risk,
+        strength,
+        first,
+        last,
+        summary,
+        extra or {},
+    )
+
+
 def _evidence(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     seen: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for a, b, relation, occurred, agency, kind, record_id, strength in rows:
@@ -299,17 +335,13 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
         "select adult, child, via, relation, occurred, agency, kind, record_id, strength, "
         "staff, at_risk from links order by adult, occurred"
     ).fetchall()
-    by_adult: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        by_adult.setdefault(row[0], []).append(row)
     out = []
-    for adult, links in by_adult.items():
+    for adult, links in _by_anchor(rows).items():
         children = sorted({r[1] for r in links})
         risky = sorted({r[1] for r in links if r[10]})
         if len(children) < minimum or not risky:
             continue
         evidence = _evidence([(r[2] or r[0], r[1], *r[3:9]) for r in links])
-        first, last = _dates(evidence)
         objects = sorted({r[2] for r in links if r[2]})
         members = [{"node": adult, "role": "adult"}]
         members += [
@@ -320,16 +352,12 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
             {"node": o, "role": "place" if o.startswith("L:") else "object"} for o in objects
         ]
         out.append(
-            Finding(
-                _id("adult", adult),
+            _finding(
                 "adult",
                 adult,
                 members,
                 evidence,
                 len(risky),
-                round(sum(e["strength"] for e in evidence), 1),
-                first,
-                last,
                 f"adult {adult} linked to {len(children)} children of concern, "
                 f"{len(risky)} at risk" + (f" (through {', '.join(objects)})" if objects else ""),
                 {"staff": bool(links[0][9]), "children": children},
@@ -355,11 +383,8 @@ def network_evidence(
         "group by l.adult, l.child, p.uid",
         {"a": sorted(adults)},
     ).fetchall()
-    by_adult: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        by_adult.setdefault(row[0], []).append(row)
     out = []
-    for adult, links in by_adult.items():
+    for adult, links in _by_anchor(rows).items():
         links.sort(key=lambda r: r[2])
         if len(links) < 2:
             continue
@@ -395,30 +420,22 @@ where (w.y like 'V:%' or w.y like 'T:%') and w.relation <> 'own_phone'
 
 def _objects(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     rows = con.execute(_OBJECT_CHILD).fetchall()
-    by_object: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        by_object.setdefault(row[0], []).append(row)
     out = []
-    for obj, links in by_object.items():
+    for obj, links in _by_anchor(rows).items():
         children = sorted({r[1] for r in links})
         if len(children) < minimum:
             continue
         evidence = _evidence([r[2:] for r in links])
-        first, last = _dates(evidence)
         what = "vehicle" if obj.startswith("V:") else "phone"
         members = [{"node": obj, "role": what}]
         members += [{"node": c, "role": "at-risk child"} for c in children]
         out.append(
-            Finding(
-                _id("object", obj),
+            _finding(
                 "object",
                 obj,
                 members,
                 evidence,
                 len(children),
-                round(sum(e["strength"] for e in evidence), 1),
-                first,
-                last,
                 f"{what} {obj[2:]} linked to {len(children)} at-risk children",
             )
         )
@@ -435,33 +452,25 @@ where e.relation = 'found_at'
 
 def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     rows = con.execute(_PLACE_CHILD).fetchall()
-    by_place: dict[str, list[tuple[Any, ...]]] = {}
-    for row in rows:
-        by_place.setdefault(row[0], []).append(row)
     out = []
-    for place, links in by_place.items():
+    for place, links in _by_anchor(rows).items():
         children = sorted({r[1] for r in links})
         risky = sorted({r[1] for r in links if r[10]})
         if len(children) < minimum or not risky:
             continue
         evidence = _evidence([r[2:10] for r in links])
-        first, last = _dates(evidence)
         members = [{"node": place, "role": "place"}]
         members += [
             {"node": c, "role": "at-risk child" if c in risky else "missing child"}
             for c in children
         ]
         out.append(
-            Finding(
-                _id("place", place),
+            _finding(
                 "place",
                 place,
                 members,
                 evidence,
                 len(risky),
-                round(sum(e["strength"] for e in evidence), 1),
-                first,
-                last,
                 f"{len(children)} missing children found at {place[2:]}, {len(risky)} at risk",
             )
         )
@@ -540,22 +549,18 @@ def _communities(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
             {"n": sorted(inside)},
         ).fetchall()
         evidence = _evidence(rows)
-        first, last = _dates(evidence)
         anchor = min(children)
         out.append(
-            Finding(
-                _id("community", ",".join(sorted(children))),
+            _finding(
                 "community",
                 anchor,
                 members,
                 evidence,
                 len(children),
-                round(sum(e["strength"] for e in evidence), 1),
-                first,
-                last,
                 f"community of {len(nodes)} (people and objects): {len(children)} at-risk "
                 f"children, {len(grown)} adults",
                 {"community": int(group)},
+                key=",".join(sorted(children)),
             )
         )
     return out
