@@ -76,3 +76,26 @@ def test_staff_in_the_homes_car_are_not_unknown_adults(records) -> None:
            where e.code = 'in_vehicle_with_adult' and s.source = 'care_home_log'"""
     ).fetchall()[0][0]
     assert staff_trips == 0
+
+
+def test_staff_doing_their_job_make_no_network_edges(records) -> None:
+    from safeguard.intelligence import network
+
+    keys = records.sql("select uid as subject, uid as key from people").to_arrow_table()
+    network.build(records, keys, siloed=True)
+    staff = records.execute("select count(*) from persons where staff").fetchall()[0][0]
+    assert staff > 0
+    touching = records.execute(
+        """select count(*) from edges e
+           where e.relation = 'found_with'
+             and (e.a in (select node from persons where staff)
+                  or e.b in (select node from persons where staff))"""
+    ).fetchall()[0][0]
+    assert touching == 0
+    outings = records.execute(
+        """select count(*) from edges e join sightings s
+               on s.agency = e.agency and s.record_id = e.record_id
+           where e.kind = 'sightings' and s.source = 'care_home_log'
+             and s.notes like '%staff%'"""
+    ).fetchall()[0][0]
+    assert outings == 0

@@ -158,9 +158,9 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-#: A children's home's log of its own staff taking residents out is professional contact, not
-#: association: those sightings make no edges (the home's car would otherwise join every
-#: resident to every member of staff).
+#: A children's home's log of its own staff taking residents out, and staff finding a missing
+#: resident, are professional contact, not association: they make no edges (the home's car and
+#: its staff would otherwise join every resident to every member of staff).
 _STAFF_OUTINGS = """
 delete from edges e using (
     select distinct s.agency, s.record_id
@@ -169,6 +169,14 @@ delete from edges e using (
     where s.source = 'care_home_log' and list_contains(coalesce(p.flags, []), 'staff_member')
 ) x
 where e.kind = 'sightings' and e.agency = x.agency and e.record_id = x.record_id
+"""
+
+#: Staff (a person any of whose records is flagged `staff_member`) finding a missing child is
+#: their job: no `found_with` edge.
+_STAFF_FINDING = """
+delete from edges
+where relation = 'found_with'
+  and (a in (select node from persons where staff) or b in (select node from persons where staff))
 """
 
 
@@ -184,6 +192,7 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
     con.execute(_EDGES, {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
     con.execute(_PERSONS)
+    con.execute(_STAFF_FINDING)
     strengths = pa.table({"relation": list(STRENGTH), "strength": list(STRENGTH.values())})
     con.register("strengths", strengths)
     con.execute(
