@@ -118,6 +118,11 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert key not in still_open
     after = json.loads(cli(cli_env, "findings", "show", key, "--json").stdout)
     assert after["status"] == "explained" and after["history"][0]["by"] == "A. Analyst"
+    alerts = cli(cli_env, "missing", "list", "--json")
+    assert alerts.returncode == 0, alerts.stderr
+    listed_alerts = [json.loads(line) for line in alerts.stdout.splitlines()]
+    assert len(listed_alerts) == min(50, sum(summary["missing_alerts"].values()))
+    assert all(a["records"] for a in listed_alerts)
     missing_id = cli(cli_env, "findings", "show", "adult-none")
     assert missing_id.returncode == 2 and "no finding" in missing_id.stderr
     measured = cli(cli_env, "evaluate", "intelligence", "--truth", str(partnership), "--json")

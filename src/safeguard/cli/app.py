@@ -13,6 +13,7 @@ from safeguard.cli import (
     ingest,
     link,
     link_files,
+    missing,
     people,
     quarantine,
     review,
@@ -39,6 +40,7 @@ app.add_typer(people.app, name="people")
 app.command("analyse")(analyse.analyse)
 app.add_typer(findings.app, name="findings")
 app.add_typer(screening.app, name="screening")
+app.add_typer(missing.app, name="missing")
 app.add_typer(evaluate.app, name="evaluate")
 
 
