@@ -30,14 +30,16 @@ CHILD = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
 from safeguard.intelligence import analysis, catalogue, evaluate
+from safeguard.intelligence.sources import landed_files
 base, out = Path(sys.argv[1]), Path(sys.argv[2])
+files = landed_files(base / "landing")
 cat = catalogue.load()
 start = time.perf_counter()
-result = analysis.analyse(base / "landing", base / "linkage" / "clusters.parquet", out, cat,
+result = analysis.analyse(files, base / "linkage" / "clusters.parquet", out, cat,
                           dt.date(2026, 10, 31))
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-figures = evaluate.evaluate(base / "landing", base / "linkage" / "clusters.parquet",
+figures = evaluate.evaluate(files, base / "linkage" / "clusters.parquet",
                             base / "partnership" / "truth", cat)
 print(json.dumps({"analyse_seconds": round(seconds, 1), "analyse_peak_mb": peak,
                   "summary": result.summary.__dict__, "figures": figures}, default=str))

@@ -8,7 +8,7 @@ import pytest
 from safeguard.ingest.pipeline import prepare
 from safeguard.ingest.source import open_delivery
 from safeguard.intelligence import catalogue, indicators
-from safeguard.intelligence.sources import open_records
+from safeguard.intelligence.sources import landed_files, open_records
 from safeguard.synthetic import generate
 
 
@@ -18,7 +18,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnecti
     generate(root / "p", children=1500, seed=11)
     for delivery in sorted(p.parent for p in (root / "p").glob("*/manifest.json")):
         assert prepare(open_delivery(delivery), root / "landing", [], 50_000).landed is not None
-    con = open_records(root / "landing")
+    con = open_records(landed_files(root / "landing"))
     indicators.derive(con, catalogue.load())
     return con
 

@@ -7,13 +7,18 @@ import json
 import logging
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from safeguard.intelligence.catalogue import Catalogue
+    from safeguard.intelligence.sources import SourceFile
 
-def load_catalogue() -> object:
+
+def load_catalogue() -> Catalogue:
     """The configured screening catalogue, or exit 2 with what is wrong with it."""
     from safeguard.intelligence.catalogue import CatalogueError, load
     from safeguard.settings import get_settings
@@ -25,17 +30,21 @@ def load_catalogue() -> object:
         raise typer.Exit(2) from None
 
 
-def linked_inputs() -> tuple[Path, Path]:
-    """The landing folder and the last linkage run's clusters, or exit 2 saying what to run."""
+def linked_inputs() -> tuple[list[SourceFile], Path]:
+    """The loaded deliveries' files and the last linkage run's clusters, or exit 2 saying what
+    to run."""
+    from safeguard.cli.hub import open_store
     from safeguard.linkage.run import CLUSTERS_FILE
     from safeguard.settings import get_settings
 
-    settings = get_settings()
-    clusters = settings.linkage_dir / CLUSTERS_FILE
+    clusters = get_settings().linkage_dir / CLUSTERS_FILE
     if not clusters.exists():
         typer.echo("no linkage results yet: run `safeguard link` first", err=True)
         raise typer.Exit(2)
-    return settings.landing_dir, clusters
+    open_store()
+    from safeguard.hub.deliveries.store import loaded_files
+
+    return loaded_files(), clusters
 
 
 def analyse(
@@ -55,12 +64,9 @@ def analyse(
         typer.echo(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", err=True)
         raise typer.Exit(2) from None
     catalogue = load_catalogue()
-    landing, clusters = linked_inputs()
+    files, clusters = linked_inputs()  # opens the store
     from django.utils import timezone
 
-    from safeguard.cli.hub import open_store
-
-    open_store()
     from safeguard.hub.intelligence.store import (
         record_analysis,
         recorded_evidence,
@@ -69,12 +75,12 @@ def analyse(
 
     started = timezone.now()
     out = get_settings().intelligence_dir
-    levels = {i.code: i.level for i in catalogue.indicators}  # type: ignore[attr-defined]
+    levels = {i.code: i.level for i in catalogue.indicators}
     analysis = run(
-        landing,
+        files,
         clusters,
         out,
-        catalogue,  # type: ignore[arg-type]
+        catalogue,
         day,
         frozenset(settled_findings()),
         recorded_evidence(levels),

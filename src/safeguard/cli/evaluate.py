@@ -91,9 +91,9 @@ def intelligence(
     from safeguard.intelligence.evaluate import TruthError, evaluate
 
     catalogue = load_catalogue()
-    landing, clusters = linked_inputs()
+    files, clusters = linked_inputs()
     try:
-        figures = evaluate(landing, clusters, _truth_folder(truth), catalogue)  # type: ignore[arg-type]
+        figures = evaluate(files, clusters, _truth_folder(truth), catalogue)
     except TruthError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

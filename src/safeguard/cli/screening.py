@@ -87,7 +87,7 @@ def confirm(
     from safeguard.hub.intelligence.store import RefusedDecision
     from safeguard.hub.intelligence.store import confirm as record
 
-    bands = [b.name for b in catalogue.bands]  # type: ignore[attr-defined]
+    bands = [b.name for b in catalogue.bands]
     try:
         done = record(person, band, reason, by or getpass.getuser(), bands)
     except RefusedDecision as exc:
@@ -118,7 +118,7 @@ def record(
     open_store()
     from safeguard.hub.intelligence.store import RefusedDecision, record_indicator
 
-    codes = [i.code for i in catalogue.indicators if i.rule != "network"]  # type: ignore[attr-defined]
+    codes = [i.code for i in catalogue.indicators if i.rule != "network"]
     try:
         done = record_indicator(person, indicator, day, note, by or getpass.getuser(), codes)
     except RefusedDecision as exc:

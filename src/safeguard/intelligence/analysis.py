@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import pyarrow.parquet as pq
 
 from safeguard.intelligence import indicators, missing, network, screening
 from safeguard.intelligence.catalogue import Catalogue
-from safeguard.intelligence.sources import open_records
+from safeguard.intelligence.sources import SourceFile, open_records
 
 SUMMARY_FILE, FINDINGS_FILE = "summary.json", "findings.json"
 
@@ -72,7 +73,7 @@ def screen_and_find(
         if rows:
             table = pa.table(
                 {c: [r[i] for r in rows] for i, c in enumerate(indicators.COLUMNS)}
-            ).cast(con.sql("select * from evidence").arrow().schema)
+            ).cast(con.sql("select * from evidence limit 0").to_arrow_table().schema)
             con.register("network_arrow", table)
             con.execute("insert into evidence select * from network_arrow")
             screening.screen(con, catalogue, keys, as_of)
@@ -109,7 +110,7 @@ class Analysis:
 
 
 def analyse(
-    landing: Path,
+    files: Sequence[SourceFile],
     clusters: Path,
     out: Path,
     catalogue: Catalogue,
@@ -123,7 +124,7 @@ def analyse(
     `recorded` (evidence rows practitioners recorded) counts beside what the records show."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    con = open_records(landing, clusters)
+    con = open_records(files, clusters)
     try:
         indicators.derive(con, catalogue)
         if recorded is not None and recorded.num_rows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import pyarrow as pa
 from safeguard.intelligence import indicators, network
 from safeguard.intelligence.analysis import screen_and_find
 from safeguard.intelligence.catalogue import Catalogue
-from safeguard.intelligence.sources import open_records
+from safeguard.intelligence.sources import SourceFile, open_records
 
 TRAPS = ("vulnerable_child",)
 """Truth trap labels of children who are vulnerable but not exploited."""
@@ -82,11 +83,11 @@ def _quoted(path: Path) -> str:
 
 
 def evaluate(
-    landing: Path, clusters: Path, truth_folder: Path, catalogue: Catalogue
+    files: Sequence[SourceFile], clusters: Path, truth_folder: Path, catalogue: Catalogue
 ) -> dict[str, Any]:
     """Joined-up and siloed figures (see the module's description) as a dictionary."""
     truth = read_truth(truth_folder)
-    con = open_records(landing, clusters)
+    con = open_records(files, clusters)
     try:
         indicators.derive(con, catalogue)
         for name, table in (
@@ -99,13 +100,13 @@ def evaluate(
         joined_keys = con.sql(
             "select uid as subject, cast(person_id as varchar) as key from linked"
         ).to_arrow_table()
-        nets = planted_networks(truth.scenarios)
-        joined = _view(con, catalogue, joined_keys, truth.as_of, nets, "joined")
+        known = _Known.of(con, planted_networks(truth.scenarios))
+        joined = _view(con, catalogue, joined_keys, truth.as_of, known, "joined")
         siloed_keys = con.sql("select uid as subject, uid as key from people").to_arrow_table()
         agencies = [
             r[0] for r in con.execute("select distinct agency from people order by 1").fetchall()
         ]
-        by_agency = _view(con, catalogue, siloed_keys, truth.as_of, nets, "siloed", agencies)
+        by_agency = _view(con, catalogue, siloed_keys, truth.as_of, known, "siloed", agencies)
     finally:
         con.close()
     best = max(by_agency.values(), key=lambda m: (m["victim_recall"], m["victim_precision"]))
@@ -133,12 +134,34 @@ group by all
 """
 
 
+@dataclass(frozen=True)
+class _Known:
+    """The truth each view is measured against, read once: each person's (sex, ethnicity,
+    traps, is_child), each victim's onset, and the planted networks."""
+
+    persons: dict[str, tuple[str, ...]]
+    onsets: dict[str, dt.date]
+    nets: list[set[str]]
+
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection, nets: list[set[str]]) -> _Known:
+        rows = con.execute(
+            "select person_id, sex, ethnicity, coalesce(trap, ''), is_child from truth_persons"
+        ).fetchall()
+        onsets = dict(con.execute("select person_id, onset from truth_victims").fetchall())
+        return cls({r[0]: r[1:] for r in rows}, onsets, nets)
+
+    def trapped(self, person: str, labels: tuple[str, ...]) -> bool:
+        traps = self.persons.get(person, ("", "", ""))[2].split(";")
+        return any(t in traps for t in labels)
+
+
 def _view(
     con: duckdb.DuckDBPyConnection,
     catalogue: Catalogue,
     keys: pa.Table,
     as_of: dt.date,
-    nets: list[set[str]],
+    known: _Known,
     label: str,
     agencies: list[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
@@ -146,13 +169,13 @@ def _view(
     con.execute(_KEY_TRUTH)
     con.execute(_FLAGGED)
     groups = agencies or [""]
-    figures = {group: _figures(con, group) for group in groups}
-    for group in groups:
-        figures[group].update(_networks(con, findings, group, nets))
-    return figures
+    return {
+        group: {**_figures(con, group, known), **_networks(con, findings, group, known)}
+        for group in groups
+    }
 
 
-def _figures(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
+def _figures(con: duckdb.DuckDBPyConnection, agency: str, truth: _Known) -> dict[str, Any]:
     where = "where agency = $agency" if agency else ""
     params = {"agency": agency} if agency else {}
     flagged = con.execute(
@@ -164,18 +187,12 @@ def _figures(con: duckdb.DuckDBPyConnection, agency: str) -> dict[str, Any]:
             f"select distinct person_id from key_truth {where}", params or None
         ).fetchall()
     }
-    persons = {
-        r[0]: r[1:]
-        for r in con.execute(
-            "select person_id, sex, ethnicity, coalesce(trap, ''), is_child from truth_persons"
-        ).fetchall()
-    }
-    onsets = dict(con.execute("select person_id, onset from truth_victims").fetchall())
+    persons, onsets = truth.persons, truth.onsets
     first = dict(flagged)
     hits = [p for p in first if p in onsets]
     leads = sorted((first[p] - onsets[p]).days for p in hits)
-    traps = [p for p in first if any(t in persons[p][2].split(";") for t in TRAPS)]
-    all_traps = [p for p, v in persons.items() if any(t in v[2].split(";") for t in TRAPS)]
+    traps = [p for p in first if truth.trapped(p, TRAPS)]
+    all_traps = [p for p in persons if truth.trapped(p, TRAPS)]
     return {
         "victim_recall": _ratio(len(hits), len(onsets)),
         "victim_precision": _ratio(len(hits), len(first)),
@@ -206,7 +223,7 @@ def _networks(
     con: duckdb.DuckDBPyConnection,
     findings: list[network.Finding],
     agency: str,
-    nets: list[set[str]],
+    truth: _Known,
 ) -> dict[str, Any]:
     """Network recall (a planted network counts when one finding holds at least half its
     members) and the trap adults (staff, drivers, youth workers) in any finding."""
@@ -219,12 +236,9 @@ def _networks(
     )
     held = [{node_truth[m["node"]] for m in f.members if m["node"] in node_truth} for f in findings]
     held = [h for h in held if h]
+    nets = truth.nets
     found = sum(any(len(members & h) * 2 >= len(members) for h in held) for members in nets)
-    traps = dict(con.execute("select person_id, coalesce(trap, '') from truth_persons").fetchall())
-    in_findings = {p for h in held for p in h}
-    trap_adults = sorted(
-        p for p in in_findings if any(t in traps.get(p, "").split(";") for t in ADULT_TRAPS)
-    )
+    trap_adults = {p for h in held for p in h if truth.trapped(p, ADULT_TRAPS)}
     return {
         "network_recall": _ratio(found, len(nets)),
         "networks": len(nets),

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from safeguard.contract import kinds as contract
 
@@ -324,9 +323,9 @@ RULES: dict[str, Rule] = {
 LATER = frozenset({"associates"})
 
 
-def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> pa.Table:
+def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
     """Every catalogue indicator's evidence in the records `con` holds (see `sources`), as
-    table `evidence` in `con` and returned: one row per matching record."""
+    table `evidence` in `con`: one row per matching record."""
     con.execute(
         "create or replace table evidence (subject varchar, code varchar, level varchar, "
         "occurred timestamp, agency varchar, kind varchar, record_id varchar, detail varchar)"
@@ -340,4 +339,3 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> pa.Table:
             f"from ({sql}) where #1 is not null",
             {**params, "code": indicator.code, "level": indicator.level},
         )
-    return con.sql("select * from evidence").to_arrow_table()

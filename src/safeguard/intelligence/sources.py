@@ -10,6 +10,7 @@ kind. With linkage outputs, `linked` maps each person record to its person (`uid
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from safeguard.contract.kinds import KINDS, Kind
 
 
 @dataclass(frozen=True)
-class LandedFile:
+class SourceFile:
     """One landed Parquet file: its agency, delivery order (later = higher) and kind."""
 
     agency: str
@@ -30,13 +31,14 @@ class LandedFile:
     path: Path
 
 
-def landed_files(landing: Path) -> list[LandedFile]:
-    """Every landed file under `landing` (`<agency>/<delivery>/<kind>/*.parquet`); deliveries
-    are ordered by folder name, which starts with the extract date."""
+def landed_files(landing: Path) -> list[SourceFile]:
+    """Every landed file under `landing` (`<agency>/<delivery>/<kind>/*.parquet`), for runs
+    without a hub (benchmarks, tests); deliveries are ordered by folder name, which starts with
+    the extract date. The hub gives its loaded deliveries' files instead."""
     found = sorted(landing.glob("*/*/*/*.parquet"))
     order = {d: i for i, d in enumerate(sorted({p.parent.parent.name for p in found}))}
     return [
-        LandedFile(p.parent.parent.parent.name, order[p.parent.parent.name], p.parent.name, p)
+        SourceFile(p.parent.parent.parent.name, order[p.parent.parent.name], p.parent.name, p)
         for p in found
         if p.parent.name in KINDS
     ]
@@ -67,12 +69,13 @@ def _latest(kind: Kind, n: int) -> str:
 
 
 def open_records(
-    landing: Path, clusters: Path | None = None, con: duckdb.DuckDBPyConnection | None = None
+    files: Sequence[SourceFile],
+    clusters: Path | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection holding one table per record kind (see the module's description),
-    and `linked` when `clusters` (linkage's `clusters.parquet`) is given."""
+    """A DuckDB connection holding one table per record kind from `files` (see the module's
+    description), and `linked` when `clusters` (linkage's `clusters.parquet`) is given."""
     con = con or duckdb.connect()
-    files = landed_files(landing)
     for n, (name, kind) in enumerate(KINDS.items()):
         mine = [f for f in files if f.kind == name]
         if mine:

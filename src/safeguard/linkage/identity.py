@@ -377,14 +377,14 @@ def _events(
         con.register("people", people)
         con.register("previous", previous)
         moves = con.sql(_MOVES).fetchall()
+        if not moves:  # the usual case: no record changed person
+            return []
         involved = sorted({p for before, after, _ in moves for p in (before, after)})
         con.register("involved", pa.table({"person_id": pa.array(involved, pa.int64())}))
         members = {p: set(ids) for p, ids in con.sql(_MEMBERS.format(table="people")).fetchall()}
         was = {p: set(ids) for p, ids in con.sql(_MEMBERS.format(table="previous")).fetchall()}
     finally:
         con.close()
-    if not moves:
-        return []
     moved = {uid for _, _, records in moves for uid in records}
     touching = pairs.filter(
         pc.or_(

@@ -95,11 +95,12 @@ class Saved:
         cols = None if columns is None else list(dict.fromkeys(["unique_id", *columns]))
         tables: list[pa.Table] = []
         seen: pa.Array | None = None
+        wanted = pa.array(list(ids), pa.string()) if ids else None
         parts = self.parts
         for i, part in enumerate(reversed(parts)):
             table = _read(part.path(self.folder, "records"), cols)
-            if ids:
-                table = table.filter(pc.is_in(table["unique_id"], value_set=pa.array(list(ids))))
+            if wanted is not None:
+                table = table.filter(pc.is_in(table["unique_id"], value_set=wanted))
             if seen is not None and len(seen):
                 table = table.filter(pc.invert(pc.is_in(table["unique_id"], value_set=seen)))
             tables.append(table)

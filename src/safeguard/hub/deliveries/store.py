@@ -32,6 +32,7 @@ from safeguard.ingest.pipeline import KnownDelivery, LandedFile, Progress
 from safeguard.ingest.report import FileReport
 from safeguard.ingest.source import DeliverySource
 from safeguard.ingest.validate import ISSUES_COLUMN, ROW_COLUMN
+from safeguard.intelligence.sources import SourceFile
 from safeguard.linkage.records import PeopleFile
 
 BATCH = 20_000
@@ -292,12 +293,23 @@ class DjangoDeliveryStore:
         f.report.unchanged = staged - inserted
 
 
+def loaded_files(kind: str | None = None) -> list[SourceFile]:
+    """Every loaded delivery's landed files (of `kind`, or all), in delivery order (later
+    versions win): what linkage and analysis read, never a delivery that did not load."""
+    files = DeliveryFile.objects.filter(delivery__status=Delivery.Status.LOADED)
+    if kind is not None:
+        files = files.filter(kind=kind)
+    return [
+        SourceFile(
+            f.delivery.agency.code,
+            f.delivery_id,
+            f.kind,
+            Path(f.delivery.landing_path) / f.parquet,
+        )
+        for f in files.select_related("delivery__agency").order_by("delivery_id", "pk")
+    ]
+
+
 def landed_people_files() -> list[PeopleFile]:
     """Every loaded delivery's landed people file, in delivery order (later versions win)."""
-    files = DeliveryFile.objects.filter(
-        kind="people", delivery__status=Delivery.Status.LOADED
-    ).select_related("delivery__agency")
-    return [
-        PeopleFile(f.delivery.agency.code, f.delivery_id, Path(f.delivery.landing_path) / f.parquet)
-        for f in files.order_by("delivery_id", "pk")
-    ]
+    return [PeopleFile(f.agency, f.delivery, f.path) for f in loaded_files("people")]

@@ -8,6 +8,7 @@ disposition) and the missing-episode alerts. `dispose` and `confirm` store peopl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -197,7 +198,7 @@ def record_indicator(
     )
 
 
-def recorded_evidence(levels: dict[str, str]) -> pa.Table:
+def recorded_evidence(levels: Mapping[str, str]) -> pa.Table:
     """Practitioners' indicators as evidence rows (`indicators.COLUMNS`), each about one of the
     person's records, from the hub (`agency` "hub", `kind` "practitioner"); `levels` gives each
     catalogue code's level (codes no longer in the catalogue are left out)."""
