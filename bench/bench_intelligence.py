@@ -97,13 +97,17 @@ def main() -> None:
             }
             results.append(row)
             j, s = measured["figures"]["joined_up"], measured["figures"]["siloed"]
+            everyone = j["against_siloed"]["median_days_to_flag_all_victims"]
+            paired = j["against_siloed"]["best_agency"]
             print(
                 f"{children} children seed {seed}: analyse {measured['analyse_seconds']} s, "
                 f"peak {measured['analyse_peak_mb']} MB; joined recall {j['victim_recall']} "
                 f"precision {j['victim_precision']} lead {j['median_lead_time_days']} networks "
                 f"{j['network_recall']} traps {j['trap_false_flags']}/"
                 f"{j['trap_adults_in_findings']}; siloed recall {s['victim_recall']} lead "
-                f"{s['median_lead_time_days']}",
+                f"{s['median_lead_time_days']}; all victims {everyone['joined_up']} against "
+                f"{everyone['best_agency']}; paired {paired['median_days_earlier']} days earlier "
+                f"({paired['flagged_earlier']} of {paired['victims_both']})",
                 flush=True,
             )
     args.json.parent.mkdir(parents=True, exist_ok=True)

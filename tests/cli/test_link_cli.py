@@ -138,6 +138,16 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
         ):
             assert key in figures[view], (view, key)
     assert figures["joined_up"]["victim_recall"] >= figures["siloed"]["victim_recall"]
+    paired = figures["joined_up"]["against_siloed"]["best_agency"]
+    assert (
+        paired["victims_both"] + paired["victims_joined_only"]
+        == (figures["joined_up"]["victims_found"])
+    )
+    assert (
+        paired["victims_both"] + paired["victims_siloed_only"]
+        == (figures["siloed"]["victims_found"])
+    )
+    assert figures["siloed"]["agency"] in figures["siloed"]["agencies"]
     wrong = cli(cli_env, "evaluate", "intelligence", "--truth", str(tmp_path))
     assert wrong.returncode == 2 and "not a synthetic truth folder" in wrong.stderr
 

@@ -103,7 +103,7 @@ def intelligence(
     table = Table(title=f"Victims identified ({figures['victims']} planted)", title_justify="left")
     table.add_column("measure")
     table.add_column("joined up", justify="right")
-    table.add_column("siloed (best agency)", justify="right")
+    table.add_column(f"siloed (best: {figures['siloed']['agency']})", justify="right")
     for key in (
         "victim_recall",
         "victim_precision",
@@ -115,4 +115,18 @@ def intelligence(
         "trap_adults_in_findings",
     ):
         table.add_row(key, str(figures["joined_up"][key]), str(figures["siloed"][key]))
+    paired = figures["joined_up"]["against_siloed"]
+    everyone = paired["median_days_to_flag_all_victims"]
+    table.add_row(
+        "median days to flag, all victims",
+        str(everyone["joined_up"]),
+        str(everyone["best_agency"]),
+    )
     Console().print(table)
+    best = paired["best_agency"]
+    Console().print(
+        f"Victim by victim against the best agency: {best['victims_both']} flagged by both, "
+        f"{best['flagged_earlier']} of them earlier joined up (median "
+        f"{best['median_days_earlier']} days earlier); {best['victims_joined_only']} flagged "
+        f"only joined up, {best['victims_siloed_only']} only by the agency."
+    )

@@ -102,20 +102,25 @@ def evaluate(
         ).to_arrow_table()
         known = _Known.of(con, planted_networks(truth.scenarios))
         joined = _view(con, catalogue, joined_keys, truth.as_of, known, "joined")
+        con.execute("create or replace table flagged_joined as select * from flagged")
         siloed_keys = con.sql("select uid as subject, uid as key from people").to_arrow_table()
         agencies = [
             r[0] for r in con.execute("select distinct agency from people order by 1").fetchall()
         ]
         by_agency = _view(con, catalogue, siloed_keys, truth.as_of, known, "siloed", agencies)
+        best_agency = max(
+            by_agency,
+            key=lambda a: (by_agency[a]["victim_recall"], by_agency[a]["victim_precision"]),
+        )
+        paired = _paired(con, best_agency, known)
     finally:
         con.close()
-    best = max(by_agency.values(), key=lambda m: (m["victim_recall"], m["victim_precision"]))
     return {
         "as_of": truth.as_of.isoformat(),
         "catalogue": {"name": catalogue.name, "version": catalogue.version},
         "victims": truth.victims.num_rows,
-        "joined_up": joined[""],
-        "siloed": {**best, "agencies": by_agency},
+        "joined_up": {**joined[""], "against_siloed": paired},
+        "siloed": {**by_agency[best_agency], "agency": best_agency, "agencies": by_agency},
     }
 
 
@@ -203,6 +208,49 @@ def _figures(con: duckdb.DuckDBPyConnection, agency: str, truth: _Known) -> dict
         "median_lead_time_days": statistics.median(leads) if leads else None,
         "fairness": _fairness(first, known, persons, onsets),
     }
+
+
+def _paired(con: duckdb.DuckDBPyConnection, best: str, truth: _Known) -> dict[str, Any]:
+    """Victim by victim, how much sooner the joined-up view flagged them than the siloed views:
+    against the best agency, and against whichever single agency flagged that victim first.
+    Medians of separate populations (each view's own victims found) hide this: a view that
+    finds harder cases finds them later."""
+    joined = dict(
+        con.execute("select person_id, min(day) from flagged_joined group by 1").fetchall()
+    )
+    best_first = dict(
+        con.execute(
+            "select person_id, min(day) from flagged where agency = $a group by 1", {"a": best}
+        ).fetchall()
+    )
+    any_first = dict(con.execute("select person_id, min(day) from flagged group by 1").fetchall())
+    out: dict[str, Any] = {}
+    for label, other in (("best_agency", best_first), ("first_agency", any_first)):
+        both = [p for p in truth.onsets if p in joined and p in other]
+        gains = sorted((other[p] - joined[p]).days for p in both)
+        out[label] = {
+            "victims_both": len(both),
+            "victims_joined_only": sum(p in joined and p not in other for p in truth.onsets),
+            "victims_siloed_only": sum(p in other and p not in joined for p in truth.onsets),
+            "flagged_earlier": sum(g > 0 for g in gains),
+            "median_days_earlier": statistics.median(gains) if gains else None,
+        }
+    out["median_days_to_flag_all_victims"] = {
+        "joined_up": _censored_median(joined, truth.onsets),
+        "best_agency": _censored_median(best_first, truth.onsets),
+        "first_agency": _censored_median(any_first, truth.onsets),
+    }
+    return out
+
+
+def _censored_median(first: dict[str, dt.date], onsets: dict[str, dt.date]) -> int | None:
+    """Median days from onset to first flag over every victim, a victim never flagged counting
+    as later than all flagged ones; None when fewer than half were flagged."""
+    if not onsets:
+        return None
+    days = sorted((first[p] - onset).days for p, onset in onsets.items() if p in first)
+    middle = (len(onsets) - 1) // 2  # the lower median: a whole number of days
+    return days[middle] if middle < len(days) else None
 
 
 ADULT_TRAPS = ("care_home_staff", "transport_driver", "youth_worker")
