@@ -1,0 +1,238 @@
+"""Who may open which page, see which person, and read which record: pure functions over an
+`Actor` (the signed-in user) and a target, each returning a `Decision` with its reason.
+
+Rules, in order (anything not allowed here is denied):
+
+- **Routes.** Every URL name has exactly one rule in `ROUTES`; a route without one is denied
+  (and a test built from the URL configuration fails). Public routes are the sign-in steps and
+  health; every other route needs a user signed in with both factors and one of the roles
+  `ALLOWED` gives its action.
+- **People (need to know).** Roles that work across the partnership (MASH, analysts) may open
+  any person. Roles that work inside one agency (social worker, police, health, school) may
+  open a person their own agency holds a record of. Anyone else with a casework role may use
+  **break-glass**: a stated reason opens the person, and the view is flagged for review.
+- **Records.** Sexual-health details only to roles with a health or MASH need; intelligence
+  only to police, MASH and analysts. Others see that such a record exists, not what it says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MASH_PRACTITIONER = "mash_practitioner"
+    MASH_MANAGER = "mash_manager"
+    SOCIAL_WORKER = "social_worker"
+    POLICE_OFFICER = "police_officer"
+    POLICE_SPOC = "police_spoc"  # single point of contact for children's homes
+    HEALTH_LEAD = "health_lead"
+    SCHOOL_DSL = "school_dsl"  # designated safeguarding lead
+    ANALYST = "analyst"
+    STRATEGIC_LEAD = "strategic_lead"
+    AUDITOR = "auditor"
+    ADMINISTRATOR = "administrator"
+
+
+ROLE_LABELS = {
+    Role.MASH_PRACTITIONER: "MASH practitioner",
+    Role.MASH_MANAGER: "MASH manager",
+    Role.SOCIAL_WORKER: "Social worker",
+    Role.POLICE_OFFICER: "Police officer",
+    Role.POLICE_SPOC: "Police single point of contact for children's homes",
+    Role.HEALTH_LEAD: "Health safeguarding lead",
+    Role.SCHOOL_DSL: "School designated safeguarding lead",
+    Role.ANALYST: "Analyst",
+    Role.STRATEGIC_LEAD: "Strategic lead",
+    Role.AUDITOR: "Auditor",
+    Role.ADMINISTRATOR: "Administrator",
+}
+
+
+class Action(StrEnum):
+    PUBLIC = "public"  # the sign-in steps, health
+    SIGNED_IN = "signed_in"  # the user's own work, signing out
+    SEARCH_PEOPLE = "search_people"
+    VIEW_PERSON = "view_person"
+    DECIDE_LINK = "decide_link"
+    VIEW_AUDIT = "view_audit"
+    ADMINISTER = "administer"
+
+
+MASH = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER})
+#: Roles that work across the partnership: any person, without break-glass.
+PARTNERSHIP_WIDE = MASH | {Role.ANALYST}
+#: Roles that work inside their own agency: people their agency holds records of.
+AGENCY_BOUND = frozenset(
+    {Role.SOCIAL_WORKER, Role.POLICE_OFFICER, Role.POLICE_SPOC, Role.HEALTH_LEAD, Role.SCHOOL_DSL}
+)
+CASEWORK = PARTNERSHIP_WIDE | AGENCY_BOUND
+
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.SEARCH_PEOPLE: CASEWORK,
+    Action.VIEW_PERSON: CASEWORK,
+    Action.DECIDE_LINK: PARTNERSHIP_WIDE,
+    Action.VIEW_AUDIT: frozenset({Role.AUDITOR}),
+    Action.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
+}
+
+#: Every URL name and the action it performs. Django admin's routes are one rule (`admin:`).
+ROUTES: dict[str, Action] = {
+    "healthz": Action.PUBLIC,
+    "login": Action.PUBLIC,
+    "verify": Action.PUBLIC,
+    "logout": Action.SIGNED_IN,
+    "home": Action.SIGNED_IN,
+    "people:search": Action.SEARCH_PEOPLE,
+    "people:detail": Action.VIEW_PERSON,
+    "people:break_glass": Action.SEARCH_PEOPLE,
+    "people:decide": Action.DECIDE_LINK,
+    "people:explain": Action.VIEW_PERSON,
+    "audit:events": Action.VIEW_AUDIT,
+    "admin:": Action.ADMINISTER,
+}
+
+#: The lawful basis recorded with every view of a person (DOMAIN.md section 3).
+SAFEGUARDING_BASIS = (
+    "UK GDPR Art 6(1)(e) public task; Art 9(2)(g) with DPA 2018 Sch 1 para 18 "
+    "(safeguarding of children and of individuals at risk)"
+)
+
+#: Health events whose details are sexual health: only for a health or MASH need.
+SEXUAL_HEALTH_CODES = frozenset(
+    {
+        "sti_test",
+        "sti_diagnosis",
+        "emergency_contraception",
+        "pregnancy_test",
+        "pregnancy",
+        "termination",
+        "sexual_assault",
+    }
+)
+SEXUAL_HEALTH_READERS = MASH | {Role.HEALTH_LEAD}
+INTELLIGENCE_READERS = MASH | {Role.ANALYST, Role.POLICE_OFFICER, Role.POLICE_SPOC}
+
+#: The shortest break-glass reason accepted: a few words, not a keystroke.
+MIN_REASON = 15
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user as the policy sees them."""
+
+    username: str
+    agency: str
+    roles: frozenset[Role]
+    verified: bool  # signed in with the password and the one-time code
+
+    @classmethod
+    def of(cls, username: str, agency: str, roles: Iterable[str], verified: bool) -> Actor:
+        known = {r.value for r in Role}
+        return cls(username, agency, frozenset(Role(r) for r in roles if r in known), verified)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+    basis: str = ""
+    break_glass: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def _deny(reason: str) -> Decision:
+    return Decision(False, reason)
+
+
+def rule_for(route: str) -> Action | None:
+    """The action a URL name performs, or None when it has no rule."""
+    if route.startswith("admin:"):
+        return ROUTES["admin:"]
+    return ROUTES.get(route)
+
+
+def route(actor: Actor | None, name: str) -> Decision:
+    """May `actor` (None: not signed in) open the route called `name`?"""
+    action = rule_for(name)
+    if action is None:
+        return _deny(f"no access rule for route {name!r}")
+    if action is Action.PUBLIC:
+        return Decision(True, "public route")
+    if actor is None:
+        return _deny("sign in first")
+    if not actor.verified:
+        return _deny("enter your one-time code first")
+    return act(actor, action)
+
+
+def act(actor: Actor, action: Action) -> Decision:
+    """May `actor` perform `action` at all (before any need-to-know check)?"""
+    if not actor.verified:
+        return _deny("enter your one-time code first")
+    if action is Action.SIGNED_IN:  # their own page, even before any role is given
+        return Decision(True, "signed in with both factors")
+    allowed = ALLOWED.get(action, frozenset())
+    if actor.roles & allowed:
+        return Decision(True, f"role {_roles(actor.roles & allowed)} may {action.value}")
+    return _deny(f"your roles ({_roles(actor.roles) or 'none'}) may not {action.value}")
+
+
+def person(actor: Actor, holders: Iterable[str], glass: bool = False) -> Decision:
+    """May `actor` open a person whose records are held by the agencies `holders`?
+    `glass`: the actor has a live break-glass grant for this person."""
+    allowed = act(actor, Action.VIEW_PERSON)
+    if not allowed:
+        return allowed
+    if actor.roles & PARTNERSHIP_WIDE:
+        return Decision(
+            True, f"{_roles(actor.roles & PARTNERSHIP_WIDE)}: partnership-wide", SAFEGUARDING_BASIS
+        )
+    if actor.agency in set(holders):
+        return Decision(
+            True, f"your agency ({actor.agency}) holds records of this person", SAFEGUARDING_BASIS
+        )
+    if glass:
+        return _glass()
+    return _deny(
+        f"your agency ({actor.agency}) holds no record of this person: no need to know. "
+        "If a child is at risk now, use break-glass and give your reason"
+    )
+
+
+def break_glass(actor: Actor, reason: str) -> Decision:
+    """May `actor` break the glass to open a person outside their need to know?"""
+    allowed = act(actor, Action.VIEW_PERSON)
+    if not allowed:
+        return allowed
+    if len(reason.strip()) < MIN_REASON:
+        return _deny(f"say why, in at least {MIN_REASON} characters")
+    return _glass()
+
+
+def _glass() -> Decision:
+    return Decision(
+        True, "break-glass: reason stated, flagged for review", SAFEGUARDING_BASIS, True
+    )
+
+
+def record(actor: Actor, kind: str, code: str = "") -> Decision:
+    """May `actor` read the details of one record (its kind, and for health events its code)?
+    A refusal still lets the page say such a record exists."""
+    if kind == "health_events" and code in SEXUAL_HEALTH_CODES:
+        if actor.roles & SEXUAL_HEALTH_READERS:
+            return Decision(True, "sexual health: health or MASH need")
+        return _deny("sexual health details: health and MASH roles only")
+    if kind == "intelligence":
+        if actor.roles & INTELLIGENCE_READERS:
+            return Decision(True, "intelligence: police, MASH or analyst")
+        return _deny("intelligence: police, MASH and analysts only")
+    return Decision(True, "casework record")
+
+
+def _roles(roles: Iterable[Role]) -> str:
+    return ", ".join(sorted(r.value for r in roles))
