@@ -8,6 +8,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -56,14 +57,15 @@ def write_delivery(tmp_path: Path) -> WriteDelivery:
     return write
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+@contextmanager
+def fresh_store_env(folder: Path) -> Iterator[dict[str, str]]:
     """Environment for running `safeguard` in a subprocess on a fresh store of its own.
 
-    SQLite in a temporary folder; or, in the PostgreSQL run (DATABASE_URL set), a fresh database.
+    SQLite in `folder`; or, in the PostgreSQL run (DATABASE_URL set), a fresh database, dropped
+    after.
     """
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["SAFEGUARD_DATA_DIR"] = str(tmp_path / "data")
+    env["SAFEGUARD_DATA_DIR"] = str(folder / "data")
     env["COLUMNS"] = "200"
     base = os.environ.get("DATABASE_URL")
     if not base:
@@ -78,6 +80,13 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A fresh store for CLI subprocesses (see `fresh_store_env`)."""
+    with fresh_store_env(tmp_path) as env:
+        yield env
 
 
 def run_cli(

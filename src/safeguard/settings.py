@@ -59,6 +59,32 @@ class Settings(BaseSettings):
         default=None, description="Django secret key; required outside demo mode."
     )
 
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the hub answers to besides 127.0.0.1 and localhost "
+        "(a JSON list in the environment).",
+    )
+    idle_minutes: int = Field(
+        default=30, gt=0, description="A signed-in session ends after this many idle minutes."
+    )
+    lockout_failures: int = Field(
+        default=5, gt=0, description="Failed sign-ins in a row that lock an account."
+    )
+    assets_dir: Path = Field(
+        default=Path(__file__).resolve().parents[2] / "node_modules",
+        description="Where `make assets` installed the front-end packages (GOV.UK Frontend, "
+        "MOJ Frontend, HTMX) and built the stylesheet.",
+    )
+
+    def asset_dirs(self) -> dict[str, Path]:
+        """Static-file prefixes and the folders they are served from."""
+        return {
+            "govuk": self.assets_dir / "govuk-frontend" / "dist" / "govuk",
+            "moj": self.assets_dir / "@ministryofjustice" / "frontend" / "moj",
+            "htmx": self.assets_dir / "htmx.org" / "dist",
+            "built": self.assets_dir / ".safeguard",
+        }
+
     @property
     def sqlite_path(self) -> Path:
         return self.data_dir / "hub.sqlite3"

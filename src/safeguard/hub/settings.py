@@ -5,30 +5,141 @@ from __future__ import annotations
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from safeguard.settings import get_settings
 
 _s = get_settings()
 
-# Outside demo mode a real key is required; until the hub serves pages (issue 5) the CLI only needs
-# a key to satisfy Django, and nothing signed with it leaves the process.
-SECRET_KEY = _s.secret_key or "safeguard-cli-only-not-for-serving"
+# `safeguard serve` refuses to start without a real key outside demo mode;
+# the CLI's store commands sign nothing that leaves the process, so they may run without one.
+DEV_SECRET = "safeguard-demo-only-not-for-serving"  # noqa: S105 - refused outside demo
+SECRET_KEY = _s.secret_key or DEV_SECRET
 DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", *_s.allowed_hosts]
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "safeguard.hub.accounts",
+    "safeguard.hub.audit",
     "safeguard.hub.deliveries",
     "safeguard.hub.people",
     "safeguard.hub.intelligence",
+    "safeguard.hub.web",
 ]
-MIDDLEWARE: list[str] = []
+MIDDLEWARE: list[str] = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+    # the one chokepoint: every route is decided by safeguard.access.policy
+    "safeguard.hub.web.middleware.AccessMiddleware",
+]
 ROOT_URLCONF = "safeguard.hub.urls"
+WSGI_APPLICATION = "safeguard.hub.wsgi.application"
 USE_TZ = True
 TIME_ZONE = "Europe/London"
 LANGUAGE_CODE = "en-gb"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "safeguard.hub.web.context.navigation",
+            ]
+        },
+    }
+]
+STATIC_URL = "/static/"
+STATIC_ROOT = None  # nothing is collected: WhiteNoise serves from the finders below
+WHITENOISE_USE_FINDERS = True  # served straight from the packages: no collectstatic step
+# GOV.UK Frontend, MOJ Frontend and HTMX, installed from npm (`make assets`) into node_modules
+STATICFILES_DIRS = [(prefix, str(d)) for prefix, d in _s.asset_dirs().items() if d.is_dir()]
+
+# --- sign-in: Argon2, NCSC password guidance, two factors, lockout, idle sessions ---
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# NCSC: length and a deny-list of common passwords, no composition rules, no forced rotation
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+AXES_FAILURE_LIMIT = _s.lockout_failures
+AXES_COOLOFF_TIME = None  # locked until an administrator unlocks (`safeguard users unlock`)
+# the account locks, wherever the attempts come from; locking addresses too would lock whole
+# offices that share one address
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+OTP_TOTP_ISSUER = "Safeguard"
+SESSION_COOKIE_AGE = _s.idle_minutes * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the clock restarts on every request: an idle timeout
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- security headers ---
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# behind TLS (outside demo): secure cookies and HSTS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not _s.demo
+SECURE_HSTS_SECONDS = 0 if _s.demo else 31_536_000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not _s.demo
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 
 
 def _database() -> dict[str, Any]:

@@ -89,8 +89,8 @@ class SourceRecord(models.Model):
     record_id = models.CharField(max_length=128)
     version = models.PositiveIntegerField()
     is_current = models.BooleanField()
-    # Bulk loads are the hot path, so the table keeps one index (the unique key below); lookups by
-    # delivery or by subject come with the pages that need them.
+    # Bulk loads are the hot path, so the table keeps two indexes: the unique key and the
+    # current records by subject (the person page's chronology).
     delivery = models.ForeignKey(
         Delivery, on_delete=models.PROTECT, related_name="records", db_index=False
     )
@@ -108,6 +108,14 @@ class SourceRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "kind", "record_id", "version"], name="one_row_per_record_version"
+            ),
+        ]
+        indexes = [
+            # a person's chronology: the current records about each of their agency records
+            models.Index(
+                fields=["agency", "subject_id"],
+                condition=models.Q(is_current=True),
+                name="current_by_subject",
             ),
         ]
 

@@ -101,3 +101,25 @@ class IdentityEvent(models.Model):
     other = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     records = models.JSONField()
     reason = models.TextField()
+
+
+class SearchEntry(models.Model):
+    """One agency record's identity as `/people/` search matches it (refreshed after every
+    linkage run from the prepared records: names lower-cased, forenames with their nickname
+    group, dates of birth also day-month swapped, postcodes upper-case with a space)."""
+
+    unique_id = models.CharField(max_length=200, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="search_entries")
+    agency = models.CharField(max_length=63)
+    record_hash = models.CharField(max_length=64, blank=True)
+    display_name = models.CharField(max_length=200)
+    forename = models.CharField(max_length=100, blank=True, db_index=True)
+    forename_key = models.CharField(max_length=100, blank=True, db_index=True)
+    surname = models.CharField(max_length=100, blank=True, db_index=True)
+    dob = models.CharField(max_length=10, blank=True, db_index=True)
+    dob_swapped = models.CharField(max_length=10, blank=True, db_index=True)
+    nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"

@@ -26,12 +26,14 @@ from safeguard.hub.people.models import (
     LinkRun,
     Person,
     PersonRecord,
+    SearchEntry,
 )
 from safeguard.linkage import identity, run
 from safeguard.linkage.backend import DEFAULT_BACKEND, Backend
 from safeguard.linkage.config import LinkageConfig
 from safeguard.linkage.records import PeopleFile
 from safeguard.linkage.run import RunSummary
+from safeguard.linkage.saved import Saved
 
 BATCH = 5_000
 
@@ -194,7 +196,9 @@ def link_people(
         former=former_people(),
         backend=backend,
     )
-    return result, record_run(result.summary, started, result.assignment, previous, result.refusals)
+    recorded = record_run(result.summary, started, result.assignment, previous, result.refusals)
+    refresh_search(folder)
+    return result, recorded
 
 
 def relink_people(folder: Path, config: LinkageConfig) -> tuple[run.Result, LinkRun]:
@@ -202,7 +206,94 @@ def relink_people(folder: Path, config: LinkageConfig) -> tuple[run.Result, Link
     started = timezone.now()
     previous = current_people()
     result = run.relink(folder, decisions(), previous, next_person_id(), config, former_people())
-    return result, record_run(result.summary, started, result.assignment, previous, result.refusals)
+    recorded = record_run(result.summary, started, result.assignment, previous, result.refusals)
+    refresh_search(folder)
+    return result, recorded
+
+
+SEARCH_COLUMNS = [
+    "agency",
+    "record_hash",
+    "forename1",
+    "forename_key",
+    "surname",
+    "dob",
+    "dob_swapped",
+    "nhs_number",
+    "postcode",
+]
+
+_SEARCH_DIFF = """
+with wanted as (
+    select r.*, p.person_id from records r join people p using (unique_id))
+select w.* from wanted w left join existing e using (unique_id)
+where e.unique_id is null or e.person_id <> w.person_id
+   or e.record_hash is distinct from coalesce(w.record_hash, '')
+"""
+
+
+@transaction.atomic
+def refresh_search(folder: Path) -> tuple[int, int]:
+    """Bring the search entries in step with the linkage folder's prepared records and the
+    current people: write the new and changed, remove those whose record has gone. Returns
+    (written, removed)."""
+    saved = Saved(folder)
+    if not saved.linked():
+        return 0, 0
+    records = saved.records(SEARCH_COLUMNS)
+    people = current_people()
+    existing = pa.Table.from_pylist(
+        [
+            {"unique_id": u, "person_id": p, "record_hash": h}
+            for u, p, h in SearchEntry.objects.values_list("unique_id", "person_id", "record_hash")
+        ],
+        schema=pa.schema(
+            [("unique_id", pa.string()), ("person_id", pa.int64()), ("record_hash", pa.string())]
+        ),
+    )
+    con = duckdb.connect()
+    try:
+        con.register("records", records)
+        con.register("people", people.select(["unique_id", "person_id"]))
+        con.register("existing", existing)
+        diff = con.execute(_SEARCH_DIFF)
+        columns = [d[0] for d in diff.description]
+        changed = diff.fetchall()
+        gone = [
+            r[0]
+            for r in con.sql(
+                "select unique_id from existing where unique_id not in "
+                "(select unique_id from records r join people p using (unique_id))"
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    rows = [dict(zip(columns, r, strict=True)) for r in changed]
+    ids = [r["unique_id"] for r in rows]
+    for start in range(0, len(ids), BATCH):
+        SearchEntry.objects.filter(unique_id__in=ids[start : start + BATCH]).delete()
+    for start in range(0, len(gone), BATCH):
+        SearchEntry.objects.filter(unique_id__in=gone[start : start + BATCH]).delete()
+    SearchEntry.objects.bulk_create((_entry(r) for r in rows), batch_size=BATCH)
+    return len(rows), len(gone)
+
+
+def _entry(r: dict[str, Any]) -> SearchEntry:
+    forename, surname = r["forename1"] or "", r["surname"] or ""
+    return SearchEntry(
+        unique_id=r["unique_id"],
+        person_id=r["person_id"],
+        agency=r["agency"],
+        record_hash=r["record_hash"] or "",
+        display_name=" ".join(p.title() for p in (forename, surname) if p) or "(no name)",
+        forename=forename[:100],
+        forename_key=(r["forename_key"] or "")[:100],
+        surname=surname[:100],
+        dob=r["dob"] or "",
+        dob_swapped=r["dob_swapped"] or "",
+        nhs_number=r["nhs_number"] or "",
+        postcode=r["postcode"] or "",
+    )
 
 
 def _ordered(a: str, b: str) -> tuple[str, str]:

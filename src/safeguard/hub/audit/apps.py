@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "safeguard.hub.audit"
+    label = "audit"
+    verbose_name = "Audit: every view, search, decision and refusal"

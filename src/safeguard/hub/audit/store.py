@@ -1,0 +1,59 @@
+"""Writing and reading the audit trail. Callers write inside their own transaction, so an event
+and the thing it records commit together or not at all."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from safeguard.access.policy import Actor, Decision
+from safeguard.hub.audit.models import AuditEvent
+
+
+def record(
+    actor: Actor | None,
+    action: str,
+    decision: Decision,
+    *,
+    username: str = "",
+    person_id: int | None = None,
+    target: str = "",
+    why: str = "",
+    channel: str = "web",
+) -> AuditEvent:
+    """One audit event: who (`actor`, or `username` when nobody is signed in), what, the
+    policy's decision and reason, the user's own reason, and the lawful basis."""
+    return AuditEvent.objects.create(
+        username=actor.username if actor else username,
+        agency=actor.agency if actor else "",
+        roles=sorted(r.value for r in actor.roles) if actor else [],
+        action=action,
+        person_id=person_id,
+        target=target[:300],
+        allowed=decision.allowed,
+        reason=decision.reason,
+        why=why,
+        lawful_basis=decision.basis,
+        flagged=decision.break_glass,
+        channel=channel,
+    )
+
+
+def events(
+    person_id: int | None = None,
+    username: str = "",
+    flagged: bool = False,
+    limit: int = 200,
+    action: str = "",
+) -> QuerySet[AuditEvent]:
+    """The latest events, newest first: about one person, by one user, of one action, or
+    flagged for review."""
+    rows = AuditEvent.objects.all()
+    if action:
+        rows = rows.filter(action=action)
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
+    if username:
+        rows = rows.filter(username=username)
+    if flagged:
+        rows = rows.filter(flagged=True)
+    return rows[:limit]

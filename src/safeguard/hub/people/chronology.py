@@ -1,0 +1,121 @@
+"""A person's joined-up chronology: every current record any agency holds about any of their
+agency records, in date order. Incidents come in through the person's involvement in them.
+
+What each entry shows is decided per record by the access policy (`safeguard.access.policy.
+record`): a record the reader may not see in full still appears, with its date, agency and
+kind, and the reason its details are withheld.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from safeguard.access import policy
+from safeguard.contract.kinds import KINDS
+from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.people.models import PersonRecord
+
+#: Fields never shown as details: identifiers and references (the page links those).
+_HIDDEN = {
+    "record_id",
+    "person_id",
+    "incident_id",
+    "found_with_person_ids",
+    "person_ids",
+    "other_person_ids",
+    "with_person_ids",
+    "care_home_id",
+}
+
+
+@dataclass
+class Entry:
+    occurred: str
+    agency: str
+    kind: str
+    record_id: str
+    details: list[tuple[str, str]] = field(default_factory=list)
+    withheld: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.replace("_", " ").capitalize()
+
+
+def records_of(person_id: int) -> list[PersonRecord]:
+    return list(PersonRecord.objects.filter(person_id=person_id).order_by("agency", "record_id"))
+
+
+def entries(
+    person_id: int,
+    reader: policy.Actor,
+    agencies: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+) -> list[Entry]:
+    """The chronology, newest first, optionally only some agencies and kinds."""
+    mine = records_of(person_id)
+    if not mine:
+        return []
+    about = Q()
+    for r in mine:
+        about |= Q(agency__code=r.agency, subject_id=r.record_id)
+    rows = list(
+        SourceRecord.objects.filter(about, is_current=True)
+        .exclude(kind="people")
+        .select_related("agency")
+    )
+    incidents = _incidents(rows)
+    out = [_entry(r, reader, incidents) for r in rows]
+    agency_set, kind_set = set(agencies), set(kinds)
+    out = [
+        e
+        for e in out
+        if (not agency_set or e.agency in agency_set) and (not kind_set or e.kind in kind_set)
+    ]
+    return sorted(out, key=lambda e: (e.occurred, e.agency, e.record_id), reverse=True)
+
+
+def _incidents(rows: list[SourceRecord]) -> dict[tuple[int, str], SourceRecord]:
+    wanted = Q()
+    any_wanted = False
+    for r in rows:
+        if r.kind == "involvements" and r.data.get("incident_id"):
+            wanted |= Q(agency_id=r.agency_id, record_id=r.data["incident_id"])
+            any_wanted = True
+    if not any_wanted:
+        return {}
+    found = SourceRecord.objects.filter(wanted, kind="incidents", is_current=True)
+    return {(i.agency_id, i.record_id): i for i in found}
+
+
+def _entry(
+    row: SourceRecord, reader: policy.Actor, incidents: dict[tuple[int, str], SourceRecord]
+) -> Entry:
+    data: dict[str, Any] = dict(row.data)
+    kind, occurred = row.kind, row.occurred_at
+    if kind == "involvements":
+        incident = incidents.get((row.agency_id, str(data.get("incident_id", ""))))
+        if incident is not None:
+            data = {"role": data.get("role"), **incident.data}
+            occurred = incident.occurred_at
+            kind = "incidents"
+    code = str(data.get("event_code") or "")
+    decision = policy.record(reader, kind, code)
+    entry = Entry(occurred.replace("T", " ")[:16], row.agency.code, kind, row.record_id)
+    if not decision:
+        entry.withheld = decision.reason
+        return entry
+    spec = KINDS.get(kind)
+    order = spec.field_names if spec else tuple(data)
+    when = spec.when if spec else None
+    for name in order:
+        value = data.get(name)
+        if name in _HIDDEN or name == when or value in (None, "", []):
+            continue
+        text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+        entry.details.append((name.replace("_", " ").capitalize(), text))
+    return entry

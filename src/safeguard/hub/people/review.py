@@ -1,0 +1,58 @@
+"""A person's links as the last linkage run scored them: how confidently each of their records
+joined them, and the uncertain pairs touching them that await a person's decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from safeguard.hub.people.models import PersonRecord
+from safeguard.hub.people.store import decisions
+from safeguard.linkage.run import review_pairs
+from safeguard.linkage.saved import Saved
+from safeguard.settings import get_settings
+
+
+def _pairs_touching(ids: list[str]) -> pa.Table | None:
+    saved = Saved(get_settings().linkage_dir)
+    if not ids or not saved.linked():
+        return None
+    pairs = saved.pairs(["match_probability"])
+    wanted = pa.array(ids, pa.string())
+    touching = pc.or_(
+        pc.is_in(pairs["unique_id_l"], value_set=wanted),
+        pc.is_in(pairs["unique_id_r"], value_set=wanted),
+    )
+    return pairs.filter(touching)
+
+
+def links_of(person_id: int) -> dict[str, Any]:
+    """For each of the person's records, the best-scoring pair joining it to another of their
+    records (`confidence`: the pair and its match probability), and the pairs between the
+    review thresholds touching their records that nobody has decided (`pending`)."""
+    ids = list(PersonRecord.objects.filter(person_id=person_id).values_list("unique_id", flat=True))
+    pairs = _pairs_touching(ids)
+    if pairs is None:
+        return {"confidence": {}, "pending": []}
+    mine = set(ids)
+    confidence: dict[str, dict[str, Any]] = {}
+    for row in pairs.to_pylist():
+        left, right, p = row["unique_id_l"], row["unique_id_r"], row["match_probability"]
+        if left in mine and right in mine:
+            for a, b in ((left, right), (right, left)):
+                if p > confidence.get(a, {}).get("probability", -1):
+                    confidence[a] = {"other": b, "probability": p}
+    touched = set(pairs["unique_id_l"].to_pylist()) | set(pairs["unique_id_r"].to_pylist())
+    rows = PersonRecord.objects.filter(unique_id__in=sorted(touched)).values_list(
+        "unique_id", "person_id"
+    )
+    people = pa.table(
+        {
+            "unique_id": pa.array([r[0] for r in rows], pa.string()),
+            "person_id": pa.array([r[1] for r in rows], pa.int64()),
+        }
+    )
+    pending = review_pairs(pairs, people, decisions(), get_settings().linkage_config())
+    return {"confidence": confidence, "pending": pending}

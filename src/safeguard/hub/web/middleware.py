@@ -1,0 +1,62 @@
+"""The access chokepoint for pages: every request's route is decided by the access policy
+before its view runs. Refusals are audited; a user not signed in (or not past the one-time
+code) is sent to that step instead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+
+from safeguard.access import policy
+from safeguard.hub.audit import store as audit
+from safeguard.hub.audit.models import AuditEvent
+
+
+def actor_of(request: HttpRequest) -> policy.Actor | None:
+    """The signed-in user as the policy sees them (None when nobody is signed in)."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    verified = bool(getattr(user, "is_verified", lambda: False)())
+    return user.actor(verified)
+
+
+class AccessMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        actor = actor_of(request)
+        decision = policy.route(actor, name)
+        if decision:
+            return None
+        if policy.rule_for(name) is not None and actor is None:
+            return _to(reverse("login"), request)
+        if policy.rule_for(name) is not None and actor is not None and not actor.verified:
+            return _to(reverse("verify"), request)
+        with transaction.atomic():
+            audit.record(
+                actor,
+                AuditEvent.Action.DENIED,
+                decision,
+                username="(not signed in)",
+                target=request.path,
+            )
+        return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
+
+
+def _to(url: str, request: HttpRequest) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -1,0 +1,218 @@
+"""People pages: search, the person (linked records, joined-up chronology, current flags,
+uncertain links to review), break-glass, and link decisions.
+
+Every page here runs after the route check in `AccessMiddleware`; each then asks the policy
+about the person (need to know) and each record (sexual health, intelligence), and writes its
+audit event in the same transaction as the read, so a view that cannot be audited is not shown.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from safeguard.access import policy
+from safeguard.hub.audit import store as audit
+from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.intelligence.models import Finding, MissingAlert, Screening
+from safeguard.hub.people import chronology, review, search
+from safeguard.hub.people import store as people
+from safeguard.hub.people.models import Person, SearchEntry
+from safeguard.hub.web.middleware import actor_of
+
+#: How long a break-glass grant lasts in the session.
+GLASS_SECONDS = 60 * 60
+
+
+def _actor(request: HttpRequest) -> policy.Actor:
+    actor = actor_of(request)
+    if actor is None:  # the middleware lets nobody here unsigned
+        raise PermissionError("not signed in")
+    return actor
+
+
+def _glass(request: HttpRequest, person_id: int) -> bool:
+    grants: dict[str, float] = request.session.get("glass", {})
+    return grants.get(str(person_id), 0) > time.time()
+
+
+def _holders(person_id: int) -> set[str]:
+    return set(
+        SearchEntry.objects.filter(person_id=person_id).values_list("agency", flat=True)
+    ) | set(Person.objects.get(pk=person_id).records.values_list("agency", flat=True))
+
+
+def search_people(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    text = request.GET.get("q", "").strip()
+    query = search.parse(text)
+    results: list[dict[str, object]] = []
+    if text:
+        with transaction.atomic():
+            matches = search.find(query)
+            for m in matches:
+                decision = policy.person(actor, m.agencies, _glass(request, m.person_id))
+                results.append(
+                    {
+                        "person_id": m.person_id,
+                        "visible": decision.allowed,
+                        "name": m.entry.display_name if decision else "",
+                        "dob": m.entry.dob if decision else "",
+                        "postcode": m.entry.postcode if decision else "",
+                        "agencies": sorted(m.agencies) if decision else [],
+                        "why": m.why if decision else [],
+                    }
+                )
+            audit.record(
+                actor,
+                AuditEvent.Action.SEARCH,
+                policy.Decision(True, f"{len(results)} people found", policy.SAFEGUARDING_BASIS),
+                target=f"q={text}",
+            )
+    template = "web/_results.html" if request.headers.get("HX-Request") else "web/search.html"
+    return render(request, template, {"q": text, "query": query, "results": results})
+
+
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = _actor(request)
+    found = Person.objects.filter(pk=person_id).first()
+    if found is None:
+        raise Http404("no such person")
+    if found.merged_into_id is not None:
+        return redirect("people:detail", person_id=found.merged_into_id)
+    holders = _holders(person_id)
+    decision = policy.person(actor, holders, _glass(request, person_id))
+    with transaction.atomic():
+        audit.record(
+            actor,
+            AuditEvent.Action.VIEW_PERSON,
+            decision,
+            person_id=person_id,
+            target=request.get_full_path(),
+        )
+        if not decision:
+            return render(
+                request,
+                "web/person_denied.html",
+                {"person_id": person_id, "reason": decision.reason},
+                status=403,
+            )
+        agencies = request.GET.getlist("agency")
+        kinds = request.GET.getlist("kind")
+        entries = chronology.entries(person_id, actor, agencies, kinds)
+        if request.headers.get("HX-Request"):
+            return render(request, "web/_chronology.html", {"entries": entries})
+        records = chronology.records_of(person_id)
+        names = {e.unique_id: e for e in SearchEntry.objects.filter(person_id=person_id)}
+        context = {
+            "person_id": person_id,
+            "decision": decision,
+            "records": [(r, names.get(r.unique_id)) for r in records],
+            "title": _title(names.values()),
+            "entries": entries,
+            "all_agencies": sorted({r.agency for r in records}),
+            "all_kinds": sorted({e.kind for e in chronology.entries(person_id, actor)}),
+            "chosen_agencies": agencies,
+            "chosen_kinds": kinds,
+            "screening": Screening.objects.filter(person_id=person_id, current=True).first(),
+            "alerts": list(MissingAlert.objects.filter(person_id=person_id, current=True)),
+            "findings": _findings(person_id),
+            "links": review.links_of(person_id),
+            "may_decide": bool(policy.act(actor, policy.Action.DECIDE_LINK)),
+            "history": people.history(person_id),
+        }
+        return render(request, "web/person.html", context)
+
+
+def _title(entries: object) -> str:
+    names = [e.display_name for e in entries]  # type: ignore[attr-defined]
+    return max(set(names), key=names.count) if names else "(no name recorded)"
+
+
+def _findings(person_id: int) -> list[Finding]:
+    node = f"P:{person_id}"
+    live = Finding.objects.filter(active=True).exclude(status=Finding.Status.CLOSED)
+    return [f for f in live if any(m.get("node") == node for m in f.members)]
+
+
+@require_POST
+def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
+    actor = _actor(request)
+    reason = request.POST.get("reason", "")
+    decision = policy.break_glass(actor, reason)
+    with transaction.atomic():
+        audit.record(
+            actor,
+            AuditEvent.Action.BREAK_GLASS,
+            decision,
+            person_id=person_id,
+            target=request.path,
+            why=reason.strip(),
+        )
+    if not decision:
+        return render(
+            request,
+            "web/person_denied.html",
+            {"person_id": person_id, "reason": decision.reason, "error": decision.reason},
+            status=400,
+        )
+    grants = dict(request.session.get("glass", {}))
+    grants[str(person_id)] = time.time() + GLASS_SECONDS
+    request.session["glass"] = grants
+    return redirect("people:detail", person_id=person_id)
+
+
+@require_POST
+def decide(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Confirm or reject an uncertain link between two records, with a reason."""
+    actor = _actor(request)
+    left, right = request.POST.get("left", ""), request.POST.get("right", "")
+    same = request.POST.get("same") == "yes"
+    reason = request.POST.get("reason", "").strip()
+    try:
+        with transaction.atomic():
+            people.decide(left, right, same, reason, actor.username)
+            audit.record(
+                actor,
+                AuditEvent.Action.LINK_DECISION,
+                policy.Decision(True, "same person" if same else "different people"),
+                person_id=person_id,
+                target=f"{left} {right}",
+                why=reason,
+            )
+    except people.DecisionRefused as exc:
+        request.session["decision_error"] = str(exc)
+    return redirect("people:detail", person_id=person_id)
+
+
+def explain(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Why two records scored as they did (comparison by comparison), for a pair touching
+    this person."""
+    from safeguard.linkage.explain import explain_saved
+    from safeguard.settings import get_settings
+
+    actor = _actor(request)
+    left, right = request.GET.get("left", ""), request.GET.get("right", "")
+    mine = set(Person.objects.get(pk=person_id).records.values_list("unique_id", flat=True))
+    if not ({left, right} & mine):
+        raise Http404("that pair does not touch this person")
+    decision = policy.person(actor, _holders(person_id), _glass(request, person_id))
+    with transaction.atomic():
+        audit.record(
+            actor,
+            AuditEvent.Action.VIEW_PERSON,
+            decision,
+            person_id=person_id,
+            target=f"explain {left} {right}",
+        )
+    if not decision:
+        return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
+    try:
+        explanation, shown = explain_saved(get_settings().linkage_dir, left, right)
+    except (KeyError, FileNotFoundError) as exc:  # not in the last run, or no run yet
+        raise Http404(str(exc)) from None
+    return render(request, "web/_explain.html", {"x": explanation, "shown": shown})

@@ -1,0 +1,86 @@
+"""Signing in: a password (Argon2-hashed, lockout after repeated failures by django-axes), then
+a time-based one-time code (django-otp). Only then does the access policy let a user past
+`/`. Both steps and signing out are audited."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import django_otp
+from django import forms
+from django.contrib.auth import logout as sign_out
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from safeguard.access.policy import Decision
+from safeguard.hub.audit import store as audit
+from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.web.middleware import actor_of
+
+
+class PasswordStep(LoginView):
+    """The first step. On success the user is signed in but not verified, so every page but
+    the code step is still refused; the code step then goes on to `next`."""
+
+    template_name = "web/login.html"
+
+    def get_success_url(self) -> str:
+        target = self.get_redirect_url()
+        return reverse("verify") + (f"?{urlencode({'next': target})}" if target else "")
+
+
+class CodeForm(forms.Form):
+    otp_token = forms.CharField(
+        label="One-time code",
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """The second step: the code from the user's authenticator app."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = django_otp.match_token(user, form.cleaned_data["otp_token"].strip())
+        with transaction.atomic():
+            if device is not None:
+                django_otp.login(request, device)
+                audit.record(
+                    actor_of(request),
+                    AuditEvent.Action.SIGN_IN,
+                    Decision(True, "password and code"),
+                )
+                return redirect(_next(request))
+            audit.record(
+                actor_of(request),
+                AuditEvent.Action.DENIED,
+                Decision(False, "wrong or expired one-time code"),
+                target=request.path,
+            )
+        form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
+    has_device = django_otp.user_has_device(user)
+    return render(request, "web/verify.html", {"form": form, "has_device": has_device})
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    with transaction.atomic():
+        audit.record(actor_of(request), AuditEvent.Action.SIGN_OUT, Decision(True, "signed out"))
+    sign_out(request)
+    return redirect("login")
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "/"

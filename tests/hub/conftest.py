@@ -1,0 +1,178 @@
+"""A small hub for page tests: staff with authenticators, and people with records from three
+agencies (built through the models, so each test is quick), plus signing in through the real
+pages (password, then the current one-time code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from safeguard.hub.accounts.models import User
+from safeguard.hub.deliveries.models import Agency, Delivery, SourceRecord
+from safeguard.hub.people.models import LinkRun, Person, PersonRecord, SearchEntry
+
+PASSWORD = "correct horse battery staple"
+
+
+def current_code(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(username: str, *roles: str, agency: str = "cheshire-police") -> User:
+        user = User(username=username, agency=agency, roles=list(roles))
+        user.set_password(PASSWORD)
+        user.is_staff = "administrator" in roles
+        user.save()
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def sign_in() -> Callable[[User], Client]:
+    def signed_in(user: User) -> Client:
+        client = Client()
+        first = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+        assert first.status_code == 302 and first["Location"].startswith("/accounts/verify/")
+        second = client.post("/accounts/verify/", {"otp_token": current_code(user)})
+        assert second.status_code == 302, second.content[:500]
+        return client
+
+    return signed_in
+
+
+def _record(
+    agency: Agency,
+    delivery: Delivery,
+    kind: str,
+    record_id: str,
+    subject: str,
+    when: str,
+    **data: Any,
+) -> SourceRecord:
+    return SourceRecord.objects.create(
+        agency=agency,
+        kind=kind,
+        record_id=record_id,
+        version=1,
+        is_current=True,
+        delivery=delivery,
+        row_number=1,
+        subject_id=subject,
+        occurred_at=when,
+        row_hash=record_id,
+        data={"record_id": record_id, **data},
+        issues=None,
+    )
+
+
+@pytest.fixture
+def mini_hub(db: Any) -> dict[str, int]:
+    """Katie Smith (P1): police, NHS (a sexual-health visit) and school records. Kate Smith
+    (P2): school only. John Brown (P3): NHS only."""
+    run = LinkRun.objects.create(
+        mode="full",
+        started_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        records=5,
+        people=3,
+        summary={},
+    )
+    agencies = {}
+    for code in ("cheshire-police", "cheshire-nhs", "cheshire-schools"):
+        agency = Agency.objects.create(code=code, name=code)
+        delivery = Delivery.objects.create(
+            agency=agency,
+            checksum=code,
+            status="loaded",
+            extract_date="2026-10-31",
+            period_start="2021-11-01",
+            period_end="2026-10-31",
+            contract_version="1",
+            source_path="/dev/null",
+            manifest={},
+        )
+        agencies[code] = (agency, delivery)
+    people = {
+        1: [
+            ("cheshire-police", "POL-1", "katie", "smith", "2011-07-04", "CW1 2AB", ""),
+            ("cheshire-nhs", "NHS-1", "katherine", "smith", "2011-07-04", "CW1 2AB", "9434765919"),
+            ("cheshire-schools", "SCH-1", "kate", "smith", "2011-04-07", "CW1 2AB", ""),
+        ],
+        2: [("cheshire-schools", "SCH-2", "kate", "smyth", "2012-01-09", "CH1 1AA", "")],
+        3: [("cheshire-nhs", "NHS-3", "john", "brown", "2010-03-03", "WA1 1AA", "")],
+    }
+    for pid, rows in people.items():
+        Person.objects.create(pk=pid, created_run=run)
+        for agency, rid, fore, sur, dob, pc, nhs in rows:
+            uid = f"{agency}:{rid}"
+            PersonRecord.objects.create(
+                unique_id=uid, agency=agency, record_id=rid, person_id=pid, run=run
+            )
+            SearchEntry.objects.create(
+                unique_id=uid,
+                person_id=pid,
+                agency=agency,
+                display_name=f"{fore} {sur}".title(),
+                forename=fore,
+                forename_key="kate" if fore.startswith("kat") else fore,
+                surname=sur,
+                dob=dob,
+                dob_swapped=dob[:5] + dob[8:10] + "-" + dob[5:7],
+                nhs_number=nhs,
+                postcode=pc,
+            )
+            a, d = agencies[agency]
+            _record(a, d, "people", rid, rid, "", forenames=fore, surname=sur)
+    police, nhs, school = (
+        agencies[c] for c in ("cheshire-police", "cheshire-nhs", "cheshire-schools")
+    )
+    _record(
+        *police,
+        "missing_episodes",
+        "MIS-1",
+        "POL-1",
+        "2026-03-01T22:00:00",
+        category="missing",
+        reported_at="2026-03-01T22:00:00",
+        found_with="adult male",
+    )
+    _record(
+        *nhs,
+        "health_events",
+        "HE-1",
+        "NHS-1",
+        "2026-04-02T15:00:00",
+        event_code="sti_test",
+        setting="sexual_health_clinic",
+        notes="Requested STI screen",
+    )
+    _record(
+        *nhs,
+        "health_events",
+        "HE-2",
+        "NHS-1",
+        "2026-05-02T23:00:00",
+        event_code="injury",
+        setting="emergency_department",
+        notes="Vague about how",
+    )
+    _record(
+        *school,
+        "education_events",
+        "ED-1",
+        "SCH-1",
+        "2026-02-01",
+        event_type="persistent_absence",
+        notes="Attendance fallen sharply",
+    )
+    return {"katie": 1, "kate": 2, "john": 3}

@@ -1,0 +1,144 @@
+"""The hub's pages through Django's test client: signing in with both factors and lockout,
+search scoped by need to know, the person's joined-up chronology with restricted details,
+break-glass, and the audit trail that records every look."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from django.test import Client
+
+from safeguard.hub.audit.models import AuditEvent
+from tests.hub.conftest import PASSWORD, current_code
+
+
+def test_password_alone_does_not_sign_in(make_user, mini_hub, settings) -> None:
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # else a wrong code makes the next wait a second
+    user = make_user("pc-jones", "police_officer")
+    client = Client()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    refused = client.get("/people/?q=smith")
+    assert refused.status_code == 302 and refused["Location"].startswith("/accounts/verify/")
+    wrong = client.post("/accounts/verify/", {"otp_token": "000000"})
+    assert wrong.status_code == 200 and "wrong or has expired" in wrong.content.decode()
+    assert AuditEvent.objects.filter(username="pc-jones", allowed=False).exists()
+    right = client.post("/accounts/verify/?next=/people/", {"otp_token": current_code(user)})
+    assert right.status_code == 302 and right["Location"] == "/people/"
+    assert client.get("/people/?q=smith").status_code == 200
+
+
+def test_repeated_failures_lock_the_account(make_user, settings) -> None:
+    user = make_user("pc-lock", "police_officer")
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": user.username, "password": "wrong guess"})
+    locked = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 429 and "locked" in locked.content.decode()
+
+
+def test_sessions_end_when_idle_and_cookies_are_guarded(settings) -> None:
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_COOKIE_HTTPONLY and settings.X_FRAME_OPTIONS == "DENY"
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_security_headers_on_every_page(client, mini_hub) -> None:
+    response = client.get("/accounts/login/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_search_is_fuzzy_and_scoped_by_need_to_know(make_user, sign_in, mini_hub) -> None:
+    school = sign_in(make_user("dsl", "school_dsl", agency="cheshire-schools"))
+    page = school.get("/people/?q=Katie Smith 04/07/2011").content.decode()
+    assert "/people/1/" in page and "cheshire-schools, cheshire-police" not in page
+    assert "cheshire-nhs, cheshire-police, cheshire-schools" in page  # one person, 3 agencies
+    # a nickname and a day-month swap still find her
+    swapped = school.get("/people/?q=Katherine Smith 2011-04-07").content.decode()
+    assert "/people/1/" in swapped and "day and month swapped" in swapped
+    health = school.get("/people/?q=john brown").content.decode()
+    assert "/people/3/" in health and "Restricted" in health and "John" not in health
+    by_nhs = school.get("/people/?q=943 476 5919").content.decode()
+    assert "/people/1/" in by_nhs and "NHS number" in by_nhs
+    bad = school.get("/people/?q=943 476 5918").content.decode()
+    assert "modulus 11" in bad
+    event = AuditEvent.objects.filter(username="dsl", action="search").latest("id")
+    assert event.target == "q=943 476 5918" and event.lawful_basis
+
+
+def test_person_page_joins_agencies_and_restricts_sexual_health(
+    make_user, sign_in, mini_hub
+) -> None:
+    police = sign_in(make_user("pc-smith", "police_officer"))
+    page = police.get("/people/1/").content.decode()
+    for agency in ("cheshire-police", "cheshire-nhs", "cheshire-schools"):
+        assert agency in page
+    assert "Missing episodes" in page and "adult male" in page  # police's own record
+    assert "Attendance fallen sharply" in page  # the school's
+    assert "Vague about how" in page  # an NHS injury: casework
+    assert "Requested STI screen" not in page and "sexual health details" in page
+    health = sign_in(make_user("nurse", "health_lead", agency="cheshire-nhs"))
+    assert "Requested STI screen" in health.get("/people/1/").content.decode()
+    only_school = police.get("/people/1/?kind=education_events", HTTP_HX_REQUEST="true")
+    text = only_school.content.decode()
+    assert "Attendance fallen sharply" in text and "adult male" not in text
+    view = AuditEvent.objects.filter(username="pc-smith", person_id=1).first()
+    assert view is not None and view.allowed and view.action == "view_person"
+
+
+def test_no_need_to_know_then_break_glass_flagged_for_the_auditor(
+    make_user, sign_in, mini_hub
+) -> None:
+    police = sign_in(make_user("pc-brown", "police_officer"))
+    refused = police.get("/people/3/")  # NHS only
+    assert refused.status_code == 403 and "no need to know" in refused.content.decode()
+    short = police.post("/people/3/break-glass/", {"reason": "need"})
+    assert short.status_code == 400
+    opened = police.post(
+        "/people/3/break-glass/", {"reason": "Found alone at 2am, says she is his carer"}
+    )
+    assert opened.status_code == 302
+    page = police.get("/people/3/").content.decode()
+    assert "Break-glass access" in page
+    auditor = sign_in(make_user("auditor", "auditor", agency="cheshire-east-cs"))
+    trail = auditor.get("/audit/?person=P3").content.decode()
+    assert "pc-brown" in trail and "Found alone at 2am" in trail and "Flagged" in trail
+    assert "Refused" in trail  # the first look, before the glass was broken
+    flagged = auditor.get("/audit/?flagged=1").content.decode()
+    assert "pc-brown" in flagged and "pc-smith" not in flagged
+
+
+def test_serve_refuses_without_a_secret_outside_demo(cli, cli_env) -> None:
+    env = {k: v for k, v in cli_env.items() if k not in ("SAFEGUARD_DEMO", "SAFEGUARD_SECRET_KEY")}
+    refused = cli(env, "serve", "--port", "1")
+    assert refused.returncode == 2 and "secret key" in refused.stderr
+
+
+def test_users_code_only_in_demo_mode(cli, cli_env) -> None:
+    env = {k: v for k, v in cli_env.items() if k != "SAFEGUARD_DEMO"}
+    refused = cli(env, "users", "code", "anyone")
+    assert refused.returncode == 2 and "demo mode only" in refused.stderr
+    weak = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "safeguard",
+            "users",
+            "add",
+            "x",
+            "--agency",
+            "a",
+            "--role",
+            "police_officer",
+            "--password-stdin",
+        ],
+        input="password123\n",
+        env=env,
+        text=True,
+        capture_output=True,
+        check=False,
+    )
+    assert weak.returncode == 2 and "password refused" in weak.stderr
