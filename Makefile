@@ -7,7 +7,7 @@ DEMO_CHILDREN ?= 5000
 # PostgreSQL for the second test run (trust auth on the CI machines); override as needed.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo test test-sqlite test-postgres lint format bench clean
+.PHONY: install assets demo test test-sqlite test-postgres lint format bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,17 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
-demo: install
+# GOV.UK Frontend, MOJ Frontend, HTMX and axe-core from npm; the stylesheet built with Sass.
+ASSETS := node_modules/.safeguard/safeguard.css
+$(ASSETS): package.json package-lock.json assets/safeguard.scss
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+
+assets: $(ASSETS)
+
+DEMO_ENV := SAFEGUARD_DATA_DIR=$(DEMO)/data SAFEGUARD_DEMO=true
+
+demo: install assets
 	$(BIN)/safeguard synth --out $(DEMO)/partnership --children $(DEMO_CHILDREN) --seed 1
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard ingest $(DEMO)/partnership
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard link
@@ -25,6 +35,10 @@ demo: install
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate linkage --truth $(DEMO)/partnership --errors 3
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard analyse --as-of 2026-10-31
 	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate intelligence --truth $(DEMO)/partnership
+	$(DEMO_ENV) $(BIN)/safeguard users demo
+	@echo "Sign in at http://127.0.0.1:8000/ with a user above; its one-time code:"
+	@echo "  $(DEMO_ENV) $(BIN)/safeguard users code USERNAME"
+	$(DEMO_ENV) $(BIN)/safeguard serve --host 127.0.0.1 --port 8000
 
 test: test-sqlite test-postgres
 

@@ -6,6 +6,7 @@ import typer
 
 from safeguard.cli import (
     analyse,
+    audit,
     contract,
     evaluate,
     explain,
@@ -18,7 +19,9 @@ from safeguard.cli import (
     quarantine,
     review,
     screening,
+    serve,
     synth,
+    users,
 )
 
 app = typer.Typer(
@@ -42,6 +45,9 @@ app.add_typer(findings.app, name="findings")
 app.add_typer(screening.app, name="screening")
 app.add_typer(missing.app, name="missing")
 app.add_typer(evaluate.app, name="evaluate")
+app.add_typer(users.app, name="users")
+app.command("audit")(audit.audit)
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

@@ -1,0 +1,60 @@
+"""`safeguard audit`: who looked at which person, searched, decided or was refused, and why."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+
+def audit(
+    person: str = typer.Option("", "--person", help="Only events about this person (P123 or 123)."),
+    user: str = typer.Option("", "--user", help="Only this user's events."),
+    flagged: bool = typer.Option(False, "--flagged", help="Only break-glass views for review."),
+    limit: int = typer.Option(200, "--limit", min=1, help="At most this many, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON lines."),
+) -> None:
+    """The audit trail, newest first."""
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from safeguard.hub.audit import store
+
+    digits = person.strip().lstrip("Pp")
+    if person and not digits.isdigit():
+        typer.echo(f"{person!r} is not a person id (P123 or 123)", err=True)
+        raise typer.Exit(2)
+    rows = store.events(int(digits) if digits else None, user, flagged, limit)
+    fields = (
+        "at",
+        "username",
+        "agency",
+        "action",
+        "person_id",
+        "target",
+        "allowed",
+        "reason",
+        "why",
+        "lawful_basis",
+        "flagged",
+        "channel",
+    )
+    if as_json:
+        for e in rows:
+            typer.echo(json.dumps({f: getattr(e, f) for f in fields}, default=str))
+        return
+    table = Table(title=f"{len(rows)} audit events, newest first", title_justify="left")
+    for column in ("when", "who", "what", "person", "decision", "their reason"):
+        table.add_column(column)
+    for e in rows:
+        table.add_row(
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            f"{e.username} ({e.agency})" if e.agency else e.username,
+            e.action + (" [flagged]" if e.flagged else ""),
+            f"P{e.person_id}" if e.person_id else "",
+            ("allowed: " if e.allowed else "refused: ") + e.reason,
+            e.why,
+        )
+    Console().print(table)

@@ -1,0 +1,33 @@
+"""`safeguard serve`: the hub's web pages on the configured store, behind waitress (a
+production WSGI server; not Django's development server)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    threads: int = typer.Option(8, "--threads", min=1, help="Worker threads."),
+) -> None:
+    """Serve the hub. Outside demo mode a real secret key (SAFEGUARD_SECRET_KEY) is required."""
+    from safeguard.settings import get_settings
+
+    settings = get_settings()
+    if not settings.demo and not settings.secret_key:
+        typer.echo(
+            "refusing to serve without a secret key: set SAFEGUARD_SECRET_KEY "
+            "(or SAFEGUARD_DEMO=true for the demo)",
+            err=True,
+        )
+        raise typer.Exit(2)
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from waitress import serve as waitress_serve
+
+    from safeguard.hub.wsgi import application
+
+    typer.echo(f"Safeguard hub on http://{host}:{port}/ (Ctrl-C to stop)")
+    waitress_serve(application, host=host, port=port, threads=threads, ident="safeguard")

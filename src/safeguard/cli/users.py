@@ -1,0 +1,194 @@
+"""`safeguard users`: staff accounts for the hub - add (with an authenticator), list, print the
+current one-time code (demo and test only), unlock after too many failed sign-ins."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from safeguard.access.policy import ROLE_LABELS, Role
+
+app = typer.Typer(help="Staff accounts: add, list, code, unlock.", no_args_is_help=True)
+
+
+def _open() -> None:
+    from safeguard.cli.hub import open_store
+
+    open_store()
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(2)
+
+
+def _roles(values: list[str]) -> list[str]:
+    known = {r.value for r in Role}
+    wrong = [v for v in values if v not in known]
+    if wrong:
+        raise _fail(
+            f"unknown role {', '.join(map(repr, wrong))}; roles are: {', '.join(sorted(known))}"
+        )
+    return values
+
+
+@app.command("add")
+def add(
+    username: str = typer.Argument(..., help="Sign-in name."),
+    agency: str = typer.Option(..., "--agency", help="The user's agency code."),
+    role: list[str] = typer.Option(..., "--role", help="A role (repeat for several)."),
+    team: str = typer.Option("", "--team", help="The user's team."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the password from standard input (else one is made)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the account as JSON."),
+) -> None:
+    """Add a staff account with a time-based one-time-code authenticator. Prints the password
+    (when made here) and the authenticator's otpauth:// URI to load into an app."""
+    roles = _roles(role)
+    _open()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.hub.accounts.models import User
+
+    if User.objects.filter(username=username).exists():
+        raise _fail(f"there is already a user {username!r}")
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _made_password()
+    user = User(username=username, agency=agency, team=team, roles=roles)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise _fail("password refused: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.is_staff = Role.ADMINISTRATOR.value in roles  # Django admin: administrators only
+        user.save()
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    shown = {
+        "username": username,
+        "agency": agency,
+        "team": team,
+        "roles": roles,
+        "password": None if password_stdin else password,
+        "otpauth": device.config_url,
+    }
+    if as_json:
+        typer.echo(json.dumps(shown))
+        return
+    for key, value in shown.items():
+        if value is not None:
+            typer.echo(f"{key}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+def _made_password() -> str:
+    """20 random characters: long, as NCSC advises, with no composition rules."""
+    return secrets.token_urlsafe(15)
+
+
+@app.command("list")
+def list_users() -> None:
+    """Every account: agency, team, roles, and whether it is locked."""
+    _open()
+    from axes.models import AccessAttempt
+
+    from safeguard.hub.accounts.models import User
+
+    locked = set(AccessAttempt.objects.values_list("username", flat=True))
+    table = Table(title="Staff accounts", title_justify="left")
+    for column in ("username", "agency", "team", "roles", "locked"):
+        table.add_column(column)
+    for user in User.objects.order_by("username"):
+        labels = [ROLE_LABELS.get(Role(r), r) for r in user.roles if r in Role.__members__.values()]
+        table.add_row(
+            user.username,
+            user.agency,
+            user.team,
+            ", ".join(labels),
+            "yes" if user.username in locked else "",
+        )
+    Console().print(table)
+
+
+@app.command("code")
+def code(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
+    """Print the user's current one-time code. For the demo and tests only: it reads the
+    authenticator's secret, which in real use lives only in the user's app."""
+    from safeguard.settings import get_settings
+
+    if not get_settings().demo:
+        raise _fail("`users code` works in demo mode only (SAFEGUARD_DEMO=true)")
+    _open()
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is None:
+        raise _fail(f"no authenticator for {username!r}")
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    typer.echo(f"{value:0{device.digits}d}")
+
+
+@app.command("unlock")
+def unlock(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
+    """Unlock an account locked after too many failed sign-ins."""
+    _open()
+    from axes.utils import reset
+
+    removed = reset(username=username)
+    typer.echo(f"{username}: unlocked ({removed} failed attempts cleared)")
+
+
+#: One demo account per role: (username, agency).
+DEMO_USERS = {
+    Role.MASH_PRACTITIONER: ("mash", "cheshire-east-cs"),
+    Role.MASH_MANAGER: ("mash-manager", "cheshire-east-cs"),
+    Role.SOCIAL_WORKER: ("social-worker", "cheshire-west-cs"),
+    Role.POLICE_OFFICER: ("police", "cheshire-police"),
+    Role.POLICE_SPOC: ("police-spoc", "cheshire-police"),
+    Role.HEALTH_LEAD: ("health", "cheshire-nhs"),
+    Role.SCHOOL_DSL: ("school", "cheshire-schools"),
+    Role.ANALYST: ("analyst", "cheshire-police"),
+    Role.STRATEGIC_LEAD: ("strategic", "cheshire-east-cs"),
+    Role.AUDITOR: ("auditor", "cheshire-east-cs"),
+    Role.ADMINISTRATOR: ("admin", "cheshire-east-cs"),
+}
+
+
+@app.command("demo")
+def demo() -> None:
+    """Demo mode only: one account per role, each with a new password (printed) and an
+    authenticator; run again to reset them."""
+    from safeguard.settings import get_settings
+
+    if not get_settings().demo:
+        raise _fail("`users demo` works in demo mode only (SAFEGUARD_DEMO=true)")
+    _open()
+    from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from safeguard.hub.accounts.models import User
+
+    table = Table(title="Demo users (one per role)", title_justify="left")
+    for column in ("username", "password", "role", "agency"):
+        table.add_column(column)
+    for role, (username, agency) in DEMO_USERS.items():
+        password = _made_password()
+        with transaction.atomic():
+            user, _ = User.objects.get_or_create(username=username)
+            user.agency, user.roles = agency, [role.value]
+            user.is_staff = role is Role.ADMINISTRATOR
+            user.set_password(password)
+            user.save()
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        table.add_row(username, password, ROLE_LABELS[role], agency)
+    Console(width=200).print(table)
+    typer.echo("One-time code for a user: SAFEGUARD_DEMO=true safeguard users code USERNAME")
