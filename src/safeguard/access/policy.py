@@ -4,9 +4,10 @@
 Rules, in order (anything not allowed here is denied):
 
 - **Routes.** Every URL name has exactly one rule in `ROUTES`; a route without one is denied
-  (and a test built from the URL configuration fails). Public routes are the sign-in steps and
-  health; every other route needs a user signed in with both factors and one of the roles
-  `ALLOWED` gives its action.
+  (and a test built from the URL configuration fails). Public routes are the sign-in steps,
+  health and the API's description; API calls authenticate by token in the endpoint; every
+  other route needs a user signed in with both factors and one of the roles `ALLOWED` gives
+  its action.
 - **People (need to know).** Roles that work across the partnership (MASH, analysts) may open
   any person. Roles that work inside one agency (social worker, police, health, school) may
   open a person their own agency holds a record of. Anyone else with a casework role may use
@@ -59,6 +60,7 @@ class Action(StrEnum):
     DECIDE_LINK = "decide_link"
     VIEW_AUDIT = "view_audit"
     ADMINISTER = "administer"
+    API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
 MASH = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER})
@@ -92,6 +94,11 @@ ROUTES: dict[str, Action] = {
     "people:explain": Action.VIEW_PERSON,
     "audit:events": Action.VIEW_AUDIT,
     "admin:": Action.ADMINISTER,
+    "api:openapi-json": Action.PUBLIC,
+    "api:openapi-view": Action.PUBLIC,
+    "api:api-root": Action.API,
+    "api:people_search": Action.API,
+    "api:person": Action.API,
 }
 
 #: The lawful basis recorded with every view of a person (DOMAIN.md section 3).
@@ -163,6 +170,8 @@ def route(actor: Actor | None, name: str) -> Decision:
         return _deny(f"no access rule for route {name!r}")
     if action is Action.PUBLIC:
         return Decision(True, "public route")
+    if action is Action.API:  # no session: the endpoint checks the token, then asks per call
+        return Decision(True, "API route: token checked by the endpoint")
     if actor is None:
         return _deny("sign in first")
     if not actor.verified:

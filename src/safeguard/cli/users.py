@@ -192,3 +192,33 @@ def demo() -> None:
         table.add_row(username, password, ROLE_LABELS[role], agency)
     Console(width=200).print(table)
     typer.echo("One-time code for a user: SAFEGUARD_DEMO=true safeguard users code USERNAME")
+
+
+@app.command("token")
+def token(
+    username: str = typer.Argument(..., help="The service account the token acts as."),
+    name: str = typer.Option(..., "--name", help="What the token is for (an agency system)."),
+    revoke: bool = typer.Option(
+        False, "--revoke", help="Revoke the account's tokens of this name."
+    ),
+) -> None:
+    """Make an API token for an account (printed once; only its SHA-256 is kept), or revoke
+    one. The token acts as the account: its agency and roles decide what the API returns."""
+    _open()
+    from django.utils import timezone
+
+    from safeguard.hub.accounts.models import ApiToken, User
+    from safeguard.hub.api import digest
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise _fail(f"no user {username!r}")
+    if revoke:
+        n = ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        typer.echo(f"{username}: {n} token(s) named {name!r} revoked")
+        return
+    value = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, digest=digest(value))
+    typer.echo(value)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "ninja",
     "safeguard.hub.accounts",
     "safeguard.hub.audit",
     "safeguard.hub.deliveries",

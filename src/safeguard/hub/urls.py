@@ -4,6 +4,7 @@ built from this configuration checks each against every role."""
 from django.contrib import admin
 from django.urls import include, path
 
+from safeguard.hub.api import api
 from safeguard.hub.web import pages, people, signin
 
 people_urls = (
@@ -27,4 +28,5 @@ urlpatterns = [
     path("people/", include(people_urls)),
     path("audit/", include(audit_urls)),
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
 ]

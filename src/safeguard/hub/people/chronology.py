@@ -46,6 +46,11 @@ class Entry:
         return self.kind.replace("_", " ").capitalize()
 
 
+def holders(person_id: int) -> set[str]:
+    """The agencies holding records of the person: need to know follows them."""
+    return set(PersonRecord.objects.filter(person_id=person_id).values_list("agency", flat=True))
+
+
 def records_of(person_id: int) -> list[PersonRecord]:
     return list(PersonRecord.objects.filter(person_id=person_id).order_by("agency", "record_id"))
 

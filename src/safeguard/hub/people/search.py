@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
+from typing import Any
 
 from django.db.models import Q
 
+from safeguard.access import policy
 from safeguard.contract import identifiers
 from safeguard.hub.people.models import SearchEntry
 from safeguard.linkage.records import nickname_groups
@@ -166,3 +169,27 @@ def _score(q: Query, row: SearchEntry) -> tuple[float, list[str]]:
     if q.postcode and row.postcode == q.postcode:
         score, why = score + 2, [*why, "postcode"]
     return score, why
+
+
+def scoped(
+    actor: policy.Actor, text: str, glass: Callable[[int], bool] = lambda _: False
+) -> tuple[Query, list[dict[str, Any]]]:
+    """Search as `actor`: each person found, with details only where the access policy allows
+    (`glass(person_id)`: a live break-glass grant). Others are listed as restricted, without
+    name, date of birth or postcode. The caller audits the search."""
+    query = parse(text)
+    results = []
+    for m in find(query):
+        decision = policy.person(actor, m.agencies, glass(m.person_id))
+        results.append(
+            {
+                "person_id": m.person_id,
+                "visible": decision.allowed,
+                "name": m.entry.display_name if decision else "",
+                "dob": m.entry.dob if decision else "",
+                "postcode": m.entry.postcode if decision else "",
+                "agencies": sorted(m.agencies) if decision else [],
+                "why": m.why if decision else [],
+            }
+        )
+    return query, results

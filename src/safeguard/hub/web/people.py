@@ -41,32 +41,16 @@ def _glass(request: HttpRequest, person_id: int) -> bool:
 
 
 def _holders(person_id: int) -> set[str]:
-    return set(
-        SearchEntry.objects.filter(person_id=person_id).values_list("agency", flat=True)
-    ) | set(Person.objects.get(pk=person_id).records.values_list("agency", flat=True))
+    return chronology.holders(person_id)
 
 
 def search_people(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     text = request.GET.get("q", "").strip()
-    query = search.parse(text)
-    results: list[dict[str, object]] = []
+    query, results = search.parse(text), list[dict[str, object]]()
     if text:
         with transaction.atomic():
-            matches = search.find(query)
-            for m in matches:
-                decision = policy.person(actor, m.agencies, _glass(request, m.person_id))
-                results.append(
-                    {
-                        "person_id": m.person_id,
-                        "visible": decision.allowed,
-                        "name": m.entry.display_name if decision else "",
-                        "dob": m.entry.dob if decision else "",
-                        "postcode": m.entry.postcode if decision else "",
-                        "agencies": sorted(m.agencies) if decision else [],
-                        "why": m.why if decision else [],
-                    }
-                )
+            query, results = search.scoped(actor, text, lambda pid: _glass(request, pid))
             audit.record(
                 actor,
                 AuditEvent.Action.SEARCH,
