@@ -22,7 +22,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import pyarrow as pa
@@ -273,6 +273,28 @@ def review_pairs(
         ]
     finally:
         con.close()
+
+
+def review_rows(
+    pairs: Sequence[dict[str, Any]],
+    person_of: dict[str, int],
+    decided: set[tuple[str, str]],
+    config: LinkageConfig,
+) -> list[dict[str, object]]:
+    """`review_pairs` for a handful of pairs already in memory (one person's page): the same
+    rule, without starting a query engine. `decided` holds pairs in id order."""
+    out = [
+        {k: p[k] for k in ("unique_id_l", "unique_id_r", "match_probability")}
+        for p in pairs
+        if config.lower <= p["match_probability"] < config.upper
+        and p["unique_id_l"] in person_of
+        and p["unique_id_r"] in person_of
+        and person_of[p["unique_id_l"]] != person_of[p["unique_id_r"]]
+        and tuple(sorted((p["unique_id_l"], p["unique_id_r"]))) not in decided
+    ]
+    return sorted(
+        out, key=lambda p: (-float(p["match_probability"]), p["unique_id_l"], p["unique_id_r"])
+    )
 
 
 def link(

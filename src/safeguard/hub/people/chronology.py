@@ -55,13 +55,8 @@ def records_of(person_id: int) -> list[PersonRecord]:
     return list(PersonRecord.objects.filter(person_id=person_id).order_by("agency", "record_id"))
 
 
-def entries(
-    person_id: int,
-    reader: policy.Actor,
-    agencies: Iterable[str] = (),
-    kinds: Iterable[str] = (),
-) -> list[Entry]:
-    """The chronology, newest first, optionally only some agencies and kinds."""
+def entries(person_id: int, reader: policy.Actor) -> list[Entry]:
+    """The chronology, newest first."""
     mine = records_of(person_id)
     if not mine:
         return []
@@ -75,13 +70,19 @@ def entries(
     )
     incidents = _incidents(rows)
     out = [_entry(r, reader, incidents) for r in rows]
+    return sorted(out, key=lambda e: (e.occurred, e.agency, e.record_id), reverse=True)
+
+
+def only(
+    chosen: list[Entry], agencies: Iterable[str] = (), kinds: Iterable[str] = ()
+) -> list[Entry]:
+    """The entries from these agencies and of these kinds (all, when none are given)."""
     agency_set, kind_set = set(agencies), set(kinds)
-    out = [
+    return [
         e
-        for e in out
+        for e in chosen
         if (not agency_set or e.agency in agency_set) and (not kind_set or e.kind in kind_set)
     ]
-    return sorted(out, key=lambda e: (e.occurred, e.agency, e.record_id), reverse=True)
 
 
 def _incidents(rows: list[SourceRecord]) -> dict[tuple[int, str], SourceRecord]:

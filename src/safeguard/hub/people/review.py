@@ -7,10 +7,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db.models import Q
 
-from safeguard.hub.people.models import PersonRecord
-from safeguard.hub.people.store import decisions
-from safeguard.linkage.run import review_pairs
+from safeguard.hub.people.models import LinkDecision, PersonRecord
+from safeguard.linkage.run import review_rows
 from safeguard.linkage.saved import Saved
 from safeguard.settings import get_settings
 
@@ -37,22 +37,22 @@ def links_of(person_id: int) -> dict[str, Any]:
     if pairs is None:
         return {"confidence": {}, "pending": []}
     mine = set(ids)
+    rows = pairs.to_pylist()
     confidence: dict[str, dict[str, Any]] = {}
-    for row in pairs.to_pylist():
+    for row in rows:
         left, right, p = row["unique_id_l"], row["unique_id_r"], row["match_probability"]
         if left in mine and right in mine:
             for a, b in ((left, right), (right, left)):
                 if p > confidence.get(a, {}).get("probability", -1):
                     confidence[a] = {"other": b, "probability": p}
-    touched = set(pairs["unique_id_l"].to_pylist()) | set(pairs["unique_id_r"].to_pylist())
-    rows = PersonRecord.objects.filter(unique_id__in=sorted(touched)).values_list(
-        "unique_id", "person_id"
+    touched = sorted(set(pairs["unique_id_l"].to_pylist()) | set(pairs["unique_id_r"].to_pylist()))
+    person_of = dict(
+        PersonRecord.objects.filter(unique_id__in=touched).values_list("unique_id", "person_id")
     )
-    people = pa.table(
-        {
-            "unique_id": pa.array([r[0] for r in rows], pa.string()),
-            "person_id": pa.array([r[1] for r in rows], pa.int64()),
-        }
+    decided = set(
+        LinkDecision.objects.filter(current=True)
+        .filter(Q(left__in=touched) | Q(right__in=touched))
+        .values_list("left", "right")
     )
-    pending = review_pairs(pairs, people, decisions(), get_settings().linkage_config())
+    pending = review_rows(rows, person_of, decided, get_settings().linkage_config())
     return {"confidence": confidence, "pending": pending}

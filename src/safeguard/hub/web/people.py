@@ -87,7 +87,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             )
         agencies = request.GET.getlist("agency")
         kinds = request.GET.getlist("kind")
-        entries = chronology.entries(person_id, actor, agencies, kinds)
+        everything = chronology.entries(person_id, actor)
+        entries = chronology.only(everything, agencies, kinds)
         if request.headers.get("HX-Request"):
             return render(request, "web/_chronology.html", {"entries": entries})
         records = chronology.records_of(person_id)
@@ -99,7 +100,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "title": _title(names.values()),
             "entries": entries,
             "all_agencies": sorted({r.agency for r in records}),
-            "all_kinds": sorted({e.kind for e in chronology.entries(person_id, actor)}),
+            "all_kinds": sorted({e.kind for e in everything}),
             "chosen_agencies": agencies,
             "chosen_kinds": kinds,
             "screening": Screening.objects.filter(person_id=person_id, current=True).first(),
