@@ -111,7 +111,9 @@ def find(q: Query, limit: int = 20) -> list[Match]:
     if q.dob:
         wanted |= Q(dob=q.dob) | Q(dob_swapped=q.dob)
     if q.surname:
-        wanted |= Q(surname=q.surname) | Q(surname__startswith=q.surname[:3])
+        # a prefix as a range, so the surname index serves it (LIKE would not, on SQLite)
+        prefix = q.surname[:3]
+        wanted |= Q(surname=q.surname) | Q(surname__gte=prefix, surname__lt=prefix + "\uffff")
     if q.forename and not q.surname:
         wanted |= Q(forename=q.forename)
     if q.postcode and not (q.surname or q.dob or q.nhs_number):
