@@ -42,14 +42,18 @@ demo: install assets
 
 test: test-sqlite test-postgres
 
+# Test files spread over this many processes (pytest-xdist); a file stays in one process.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+
 test-sqlite: install
-	$(BIN)/pytest -p no:cacheprovider
+	$(PYTEST)
 
 # The store-touching tests again on PostgreSQL. Required in CI (CI=true); skipped with a notice on a
 # machine without a PostgreSQL server.
 test-postgres: install
 	@if $(BIN)/python -m safeguard.cli.pgcheck "$(PG_TEST_URL)"; then \
-		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider -m store; \
+		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m store; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is not reachable"; exit 1; \
 	else \
