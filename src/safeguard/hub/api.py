@@ -105,8 +105,8 @@ def find_people(request: HttpRequest, q: str) -> dict[str, Any]:
     """Name, date of birth, NHS number or postcode, in any order: as the search page. People
     the token's account has no need to know are returned as restricted, without details."""
     actor = _actor(request)
-    with transaction.atomic():
-        query, results = search.scoped(actor, q)
+    query, results = search.scoped(actor, q)
+    with transaction.atomic():  # committed before the answer is sent
         audit.record(
             actor,
             AuditEvent.Action.SEARCH,

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from safeguard.access import policy
 from safeguard.contract.kinds import KINDS
-from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.deliveries.models import Agency, SourceRecord
 from safeguard.hub.people.models import PersonRecord
 
 #: Fields never shown as details: identifiers and references (the page links those).
@@ -60,14 +60,18 @@ def entries(person_id: int, reader: policy.Actor) -> list[Entry]:
     mine = records_of(person_id)
     if not mine:
         return []
+    # by agency id (not code) and with `is_current` in each branch of the OR: so SQLite uses
+    # the partial index on (agency, subject) for each branch, not a scan of the agency
+    agency_ids = dict(
+        Agency.objects.filter(code__in={r.agency for r in mine}).values_list("code", "id")
+    )
     about = Q()
     for r in mine:
-        about |= Q(agency__code=r.agency, subject_id=r.record_id)
-    rows = list(
-        SourceRecord.objects.filter(about, is_current=True)
-        .exclude(kind="people")
-        .select_related("agency")
-    )
+        if r.agency in agency_ids:
+            about |= Q(agency_id=agency_ids[r.agency], subject_id=r.record_id, is_current=True)
+    if not about:
+        return []
+    rows = list(SourceRecord.objects.filter(about).exclude(kind="people").select_related("agency"))
     incidents = _incidents(rows)
     out = [_entry(r, reader, incidents) for r in rows]
     return sorted(out, key=lambda e: (e.occurred, e.agency, e.record_id), reverse=True)
@@ -90,11 +94,12 @@ def _incidents(rows: list[SourceRecord]) -> dict[tuple[int, str], SourceRecord]:
     any_wanted = False
     for r in rows:
         if r.kind == "involvements" and r.data.get("incident_id"):
-            wanted |= Q(agency_id=r.agency_id, record_id=r.data["incident_id"])
+            # kind in each branch: the unique key (agency, kind, record, version) serves it
+            wanted |= Q(agency_id=r.agency_id, kind="incidents", record_id=r.data["incident_id"])
             any_wanted = True
     if not any_wanted:
         return {}
-    found = SourceRecord.objects.filter(wanted, kind="incidents", is_current=True)
+    found = SourceRecord.objects.filter(wanted, is_current=True)
     return {(i.agency_id, i.record_id): i for i in found}
 
 

@@ -3,6 +3,7 @@ joined them, and the uncertain pairs touching them that await a person's decisio
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -11,15 +12,30 @@ from django.db.models import Q
 
 from safeguard.hub.people.models import LinkDecision, PersonRecord
 from safeguard.linkage.run import review_rows
-from safeguard.linkage.saved import Saved
+from safeguard.linkage.saved import MANIFEST, Saved
 from safeguard.settings import get_settings
+
+_cache: dict[str, tuple[int, pa.Table]] = {}
+
+
+def _live_pairs(folder: Path) -> pa.Table | None:
+    """The last run's scored pairs, read once per run (keyed on its manifest's time) rather
+    than once per page."""
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        return None
+    stamp = manifest.stat().st_mtime_ns
+    cached = _cache.get(str(folder))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, Saved(folder).pairs(["match_probability"]))
+        _cache[str(folder)] = cached
+    return cached[1]
 
 
 def _pairs_touching(ids: list[str]) -> pa.Table | None:
-    saved = Saved(get_settings().linkage_dir)
-    if not ids or not saved.linked():
+    pairs = _live_pairs(get_settings().linkage_dir)
+    if not ids or pairs is None:
         return None
-    pairs = saved.pairs(["match_probability"])
     wanted = pa.array(ids, pa.string())
     touching = pc.or_(
         pc.is_in(pairs["unique_id_l"], value_set=wanted),

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from safeguard.access import policy
 from safeguard.contract import identifiers
-from safeguard.hub.people.models import SearchEntry
+from safeguard.hub.people.models import PersonRecord, SearchEntry
 from safeguard.linkage.records import nickname_groups
 
 _DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$|^(\d{4})-(\d{2})-(\d{2})$")
@@ -102,35 +102,44 @@ def parse(text: str) -> Query:
 
 
 def find(q: Query, limit: int = 20) -> list[Match]:
-    """The people best matching `q`, best first (at most `limit`)."""
+    """The people best matching `q`, best first (at most `limit`), each with every agency
+    holding records of them."""
     if q.empty:
         return []
+    rows = list(SearchEntry.objects.filter(_candidates(q))[:CANDIDATES])
+    best: dict[int, Match] = {}
+    for row in rows:
+        score, why = _score(q, row)
+        if score > 0 and (row.person_id not in best or score > best[row.person_id].score):
+            best[row.person_id] = Match(row.person_id, score, row, why, set())
+    chosen = sorted(best.values(), key=lambda m: (-m.score, m.person_id))[:limit]
+    holders = PersonRecord.objects.filter(person_id__in=[m.person_id for m in chosen])
+    for pid, agency in holders.values_list("person_id", "agency"):
+        best[pid].agencies.add(agency)
+    return chosen
+
+
+def _candidates(q: Query) -> Q:
+    """Records worth scoring, each branch served by an index. With a date of birth or an NHS
+    number those select; the name then adds only exact surnames with the forename's nickname
+    group (a mistyped date). With a name alone, the surname and its first letters do."""
     wanted = Q()
     if q.nhs_number:
         wanted |= Q(nhs_number=q.nhs_number)
     if q.dob:
         wanted |= Q(dob=q.dob) | Q(dob_swapped=q.dob)
-    if q.surname:
+    if q.surname and (q.dob or q.nhs_number):
+        groups = _groups().get(q.forename, {q.forename}) if q.forename else set()
+        wanted |= Q(surname=q.surname, forename_key__in=groups) if groups else Q(surname=q.surname)
+    elif q.surname:
         # a prefix as a range, so the surname index serves it (LIKE would not, on SQLite)
-        prefix = q.surname[:3]
+        prefix = q.surname[:4]
         wanted |= Q(surname=q.surname) | Q(surname__gte=prefix, surname__lt=prefix + "\uffff")
     if q.forename and not q.surname:
         wanted |= Q(forename=q.forename)
     if q.postcode and not (q.surname or q.dob or q.nhs_number):
         wanted |= Q(postcode=q.postcode)
-    rows = list(SearchEntry.objects.filter(wanted)[:CANDIDATES])
-    best: dict[int, Match] = {}
-    agencies: dict[int, set[str]] = {}
-    for row in rows:
-        score, why = _score(q, row)
-        agencies.setdefault(row.person_id, set()).add(row.agency)
-        if score <= 0:
-            continue
-        if row.person_id not in best or score > best[row.person_id].score:
-            best[row.person_id] = Match(row.person_id, score, row, why, set())
-    for pid, match in best.items():
-        match.agencies = agencies[pid]
-    return sorted(best.values(), key=lambda m: (-m.score, m.person_id))[:limit]
+    return wanted
 
 
 def _score(q: Query, row: SearchEntry) -> tuple[float, list[str]]:

@@ -2,8 +2,10 @@
 uncertain links to review), break-glass, and link decisions.
 
 Every page here runs after the route check in `AccessMiddleware`; each then asks the policy
-about the person (need to know) and each record (sexual health, intelligence), and writes its
-audit event in the same transaction as the read, so a view that cannot be audited is not shown.
+about the person (need to know) and each record (sexual health, intelligence). Its audit event
+is committed before the answer is built and sent, so a view that cannot be audited is not
+shown. (The event has its own short transaction: on SQLite a transaction around the whole read
+would hold the write lock for it, and every page would wait for every other.)
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ def search_people(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     query, results = search.parse(text), list[dict[str, object]]()
     if text:
-        with transaction.atomic():
-            query, results = search.scoped(actor, text, lambda pid: _glass(request, pid))
+        query, results = search.scoped(actor, text, lambda pid: _glass(request, pid))
+        with transaction.atomic():  # committed before the answer is sent
             audit.record(
                 actor,
                 AuditEvent.Action.SEARCH,
@@ -70,7 +72,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         return redirect("people:detail", person_id=found.merged_into_id)
     holders = _holders(person_id)
     decision = policy.person(actor, holders, _glass(request, person_id))
-    with transaction.atomic():
+    with transaction.atomic():  # committed before anything about the person is read
         audit.record(
             actor,
             AuditEvent.Action.VIEW_PERSON,
@@ -78,39 +80,39 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             person_id=person_id,
             target=request.get_full_path(),
         )
-        if not decision:
-            return render(
-                request,
-                "web/person_denied.html",
-                {"person_id": person_id, "reason": decision.reason},
-                status=403,
-            )
-        agencies = request.GET.getlist("agency")
-        kinds = request.GET.getlist("kind")
-        everything = chronology.entries(person_id, actor)
-        entries = chronology.only(everything, agencies, kinds)
-        if request.headers.get("HX-Request"):
-            return render(request, "web/_chronology.html", {"entries": entries})
-        records = chronology.records_of(person_id)
-        names = {e.unique_id: e for e in SearchEntry.objects.filter(person_id=person_id)}
-        context = {
-            "person_id": person_id,
-            "decision": decision,
-            "records": [(r, names.get(r.unique_id)) for r in records],
-            "title": _title(names.values()),
-            "entries": entries,
-            "all_agencies": sorted({r.agency for r in records}),
-            "all_kinds": sorted({e.kind for e in everything}),
-            "chosen_agencies": agencies,
-            "chosen_kinds": kinds,
-            "screening": Screening.objects.filter(person_id=person_id, current=True).first(),
-            "alerts": list(MissingAlert.objects.filter(person_id=person_id, current=True)),
-            "findings": _findings(person_id),
-            "links": review.links_of(person_id),
-            "may_decide": bool(policy.act(actor, policy.Action.DECIDE_LINK)),
-            "history": people.history(person_id),
-        }
-        return render(request, "web/person.html", context)
+    if not decision:
+        return render(
+            request,
+            "web/person_denied.html",
+            {"person_id": person_id, "reason": decision.reason},
+            status=403,
+        )
+    agencies = request.GET.getlist("agency")
+    kinds = request.GET.getlist("kind")
+    everything = chronology.entries(person_id, actor)
+    entries = chronology.only(everything, agencies, kinds)
+    if request.headers.get("HX-Request"):
+        return render(request, "web/_chronology.html", {"entries": entries})
+    records = chronology.records_of(person_id)
+    names = {e.unique_id: e for e in SearchEntry.objects.filter(person_id=person_id)}
+    context = {
+        "person_id": person_id,
+        "decision": decision,
+        "records": [(r, names.get(r.unique_id)) for r in records],
+        "title": _title(names.values()),
+        "entries": entries,
+        "all_agencies": sorted({r.agency for r in records}),
+        "all_kinds": sorted({e.kind for e in everything}),
+        "chosen_agencies": agencies,
+        "chosen_kinds": kinds,
+        "screening": Screening.objects.filter(person_id=person_id, current=True).first(),
+        "alerts": list(MissingAlert.objects.filter(person_id=person_id, current=True)),
+        "findings": _findings(person_id),
+        "links": review.links_of(person_id),
+        "may_decide": bool(policy.act(actor, policy.Action.DECIDE_LINK)),
+        "history": people.history(person_id),
+    }
+    return render(request, "web/person.html", context)
 
 
 def _title(entries: object) -> str:
@@ -120,7 +122,11 @@ def _title(entries: object) -> str:
 
 def _findings(person_id: int) -> list[Finding]:
     node = f"P:{person_id}"
-    live = Finding.objects.filter(active=True).exclude(status=Finding.Status.CLOSED)
+    live = (
+        Finding.objects.filter(active=True)
+        .exclude(status=Finding.Status.CLOSED)
+        .filter(members__icontains=f'"{node}"')  # narrows in SQL; the exact check follows
+    )
     return [f for f in live if any(m.get("node") == node for m in f.members)]
 
 
