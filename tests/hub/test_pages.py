@@ -142,3 +142,28 @@ def test_users_code_only_in_demo_mode(cli, cli_env) -> None:
         check=False,
     )
     assert weak.returncode == 2 and "password refused" in weak.stderr
+
+
+def test_split_records_off_a_person_with_a_reason(make_user, sign_in, mini_hub) -> None:
+    from safeguard.hub.people.models import LinkDecision
+
+    mash = sign_in(make_user("mash", "mash_practitioner", agency="cheshire-east-cs"))
+    page = mash.get("/people/1/").content.decode()
+    assert "Split the chosen records off" in page
+    refused = mash.post("/people/1/split/", {"record": ["cheshire-schools:SCH-1"], "reason": ""})
+    assert "not recorded" in mash.get(refused["Location"]).content.decode()
+    assert not LinkDecision.objects.exists()
+    mash.post(
+        "/people/1/split/",
+        {"record": ["cheshire-schools:SCH-1"], "reason": "Different child, same school"},
+    )
+    made = LinkDecision.objects.filter(same=False, current=True)
+    assert {(d.left, d.right) for d in made} == {
+        ("cheshire-nhs:NHS-1", "cheshire-schools:SCH-1"),
+        ("cheshire-police:POL-1", "cheshire-schools:SCH-1"),
+    }
+    assert "next linkage run" in mash.get("/people/1/").content.decode()  # none here yet
+    event = AuditEvent.objects.get(action="link_decision")
+    assert event.why == "Different child, same school" and event.person_id == 1
+    school = sign_in(make_user("dsl2", "school_dsl", agency="cheshire-schools"))
+    assert school.post("/people/1/split/", {"record": ["x"], "reason": "y"}).status_code == 403

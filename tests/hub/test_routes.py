@@ -35,6 +35,7 @@ URLS = {
     "people:detail": "/people/1/",
     "people:break_glass": "/people/1/break-glass/",
     "people:decide": "/people/1/decide/",
+    "people:split": "/people/1/split/",
     "people:explain": "/people/1/explain/?left=cheshire-police:POL-1&right=cheshire-nhs:NHS-1",
     "audit:events": "/audit/",
     "admin:index": "/admin/",

@@ -91,6 +91,7 @@ ROUTES: dict[str, Action] = {
     "people:detail": Action.VIEW_PERSON,
     "people:break_glass": Action.SEARCH_PEOPLE,
     "people:decide": Action.DECIDE_LINK,
+    "people:split": Action.DECIDE_LINK,
     "people:explain": Action.VIEW_PERSON,
     "audit:events": Action.VIEW_AUDIT,
     "admin:": Action.ADMINISTER,

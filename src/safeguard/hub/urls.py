@@ -13,6 +13,7 @@ people_urls = (
         path("<int:person_id>/", people.person, name="detail"),
         path("<int:person_id>/break-glass/", people.break_glass, name="break_glass"),
         path("<int:person_id>/decide/", people.decide, name="decide"),
+        path("<int:person_id>/split/", people.split, name="split"),
         path("<int:person_id>/explain/", people.explain, name="explain"),
     ],
     "people",

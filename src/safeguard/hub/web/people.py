@@ -11,6 +11,8 @@ would hold the write lock for it, and every page would wait for every other.)
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -94,6 +96,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(request, "web/_chronology.html", {"entries": entries})
     records = chronology.records_of(person_id)
+    may_decide = bool(policy.act(actor, policy.Action.DECIDE_LINK))
     names = {e.unique_id: e for e in SearchEntry.objects.filter(person_id=person_id)}
     context = {
         "person_id": person_id,
@@ -109,8 +112,11 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         "alerts": list(MissingAlert.objects.filter(person_id=person_id, current=True)),
         "findings": _findings(person_id),
         "links": review.links_of(person_id),
-        "may_decide": bool(policy.act(actor, policy.Action.DECIDE_LINK)),
+        "may_decide": may_decide,
+        "can_split": may_decide and len(records) > 1,
         "history": people.history(person_id),
+        "decision_error": request.session.pop("decision_error", ""),
+        "decision_note": request.session.pop("decision_note", ""),
     }
     return render(request, "web/person.html", context)
 
@@ -159,24 +165,73 @@ def break_glass(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_POST
 def decide(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Confirm or reject an uncertain link between two records, with a reason."""
+    """Confirm or reject an uncertain link between two records, with a reason; people are
+    resolved again at once, as `safeguard review decide` does."""
     actor = _actor(request)
     left, right = request.POST.get("left", ""), request.POST.get("right", "")
     same = request.POST.get("same") == "yes"
     reason = request.POST.get("reason", "").strip()
+    verdict = "same person" if same else "different people"
+    return _decided(
+        request,
+        actor,
+        person_id,
+        f"{left} {right}: {verdict}",
+        reason,
+        lambda: [people.decide(left, right, same, reason, actor.username)],
+    )
+
+
+@require_POST
+def split(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Split the chosen records off the person (each decided a different person from the
+    person's other records), with a reason, as `safeguard review split` does."""
+    actor = _actor(request)
+    chosen = request.POST.getlist("record")
+    reason = request.POST.get("reason", "").strip()
+    return _decided(
+        request,
+        actor,
+        person_id,
+        f"split {' '.join(chosen)}",
+        reason,
+        lambda: people.split(person_id, chosen, reason, actor.username),
+    )
+
+
+def _decided(
+    request: HttpRequest,
+    actor: policy.Actor,
+    person_id: int,
+    what: str,
+    reason: str,
+    record: Callable[[], list[Any]],
+) -> HttpResponse:
+    """Store a link decision and its audit event together, then resolve people again; a
+    refused decision is shown on the person's page."""
+    from safeguard.linkage.run import NotLinkedYet
+    from safeguard.settings import get_settings
+
     try:
         with transaction.atomic():
-            people.decide(left, right, same, reason, actor.username)
+            record()
             audit.record(
                 actor,
                 AuditEvent.Action.LINK_DECISION,
-                policy.Decision(True, "same person" if same else "different people"),
+                policy.Decision(True, what),
                 person_id=person_id,
-                target=f"{left} {right}",
+                target=what[:300],
                 why=reason,
             )
     except people.DecisionRefused as exc:
         request.session["decision_error"] = str(exc)
+        return redirect("people:detail", person_id=person_id)
+    settings = get_settings()
+    try:
+        people.relink_people(settings.linkage_dir, settings.linkage_config())
+        request.session["decision_note"] = "Recorded, and people resolved again."
+    except NotLinkedYet:
+        request.session["decision_note"] = "Recorded; it takes effect at the next linkage run."
     return redirect("people:detail", person_id=person_id)
 
 
