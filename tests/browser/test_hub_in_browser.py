@@ -239,7 +239,10 @@ def test_a_role_is_refused_what_it_may_not_see_and_the_auditor_sees_who_looked(
     served_hub: dict[str, Any], browser_page: Any
 ) -> None:
     page, hub = browser_page, served_hub
+    person = _target(hub["env"])["person"]
     _sign_in(page, hub, "school")
+    page.goto(hub["base"] + f"/people/{person}/")
+    _axe(page, "a person, or the refusal to show one")
     page.goto(hub["base"] + "/audit/")
     assert "You cannot see this page" in page.inner_text("h1")
     _axe(page, "refused")
@@ -253,3 +256,4 @@ def test_a_role_is_refused_what_it_may_not_see_and_the_auditor_sees_who_looked(
     assert page.locator("button:has-text('Sign out auditor')").count() == 1
     _axe(page, "audit")
     _shot(page, "05-audit")
+    assert "view_person" in text  # the person the school lead opened, or was refused
