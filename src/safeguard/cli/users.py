@@ -191,7 +191,7 @@ def demo() -> None:
                 TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         table.add_row(username, password, ROLE_LABELS[role], agency)
     Console(width=200).print(table)
-    typer.echo("One-time code for a user: SAFEGUARD_DEMO=true safeguard users code USERNAME")
+    typer.echo("A user's current one-time code: safeguard users code USERNAME (demo mode)")
 
 
 @app.command("token")
