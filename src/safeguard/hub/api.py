@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Schema, Status
@@ -20,7 +19,6 @@ from ninja.security import HttpBearer
 from safeguard.access import policy
 from safeguard.hub.accounts.models import ApiToken
 from safeguard.hub.audit import store as audit
-from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.intelligence.models import MissingAlert, Screening
 from safeguard.hub.people import chronology, search
 from safeguard.hub.people.models import Person, SearchEntry
@@ -106,14 +104,7 @@ def find_people(request: HttpRequest, q: str) -> dict[str, Any]:
     the token's account has no need to know are returned as restricted, without details."""
     actor = _actor(request)
     query, results = search.scoped(actor, q)
-    with transaction.atomic():  # committed before the answer is sent
-        audit.record(
-            actor,
-            AuditEvent.Action.SEARCH,
-            policy.Decision(True, f"{len(results)} people found", policy.SAFEGUARDING_BASIS),
-            target=f"q={q}",
-            channel="api",
-        )
+    audit.searched(actor, q, len(results), channel="api")
     return {
         "query": q,
         "problems": query.problems,
@@ -145,15 +136,7 @@ def get_person(request: HttpRequest, person_id: int) -> Status[dict[str, Any]]:
     if found is None:
         return Status(404, {"detail": f"no person P{person_id}"})
     decision = policy.person(actor, chronology.holders(person_id))
-    with transaction.atomic():
-        audit.record(
-            actor,
-            AuditEvent.Action.VIEW_PERSON,
-            decision,
-            person_id=person_id,
-            target=f"api /people/{person_id}",
-            channel="api",
-        )
+    audit.viewed(actor, person_id, decision, f"api /people/{person_id}", channel="api")
     if not decision:
         return Status(403, {"detail": decision.reason})
     entries = {e.unique_id: e for e in SearchEntry.objects.filter(person_id=person_id)}

@@ -3,9 +3,10 @@ and the thing it records commit together or not at all."""
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 
-from safeguard.access.policy import Actor, Decision
+from safeguard.access.policy import SAFEGUARDING_BASIS, Actor, Decision
 from safeguard.hub.audit.models import AuditEvent
 
 
@@ -57,3 +58,30 @@ def events(
     if flagged:
         rows = rows.filter(flagged=True)
     return rows[:limit]
+
+
+def searched(actor: Actor, text: str, found: int, channel: str = "web") -> AuditEvent:
+    """A search, committed before its answer is sent."""
+    with transaction.atomic():
+        return record(
+            actor,
+            AuditEvent.Action.SEARCH,
+            Decision(True, f"{found} people found", SAFEGUARDING_BASIS),
+            target=f"q={text}",
+            channel=channel,
+        )
+
+
+def viewed(
+    actor: Actor, person_id: int, decision: Decision, target: str, channel: str = "web"
+) -> AuditEvent:
+    """A look at a person (allowed or refused), committed before anything about them is read."""
+    with transaction.atomic():
+        return record(
+            actor,
+            AuditEvent.Action.VIEW_PERSON,
+            decision,
+            person_id=person_id,
+            target=target,
+            channel=channel,
+        )

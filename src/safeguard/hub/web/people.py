@@ -54,13 +54,7 @@ def search_people(request: HttpRequest) -> HttpResponse:
     query, results = search.parse(text), list[dict[str, object]]()
     if text:
         query, results = search.scoped(actor, text, lambda pid: _glass(request, pid))
-        with transaction.atomic():  # committed before the answer is sent
-            audit.record(
-                actor,
-                AuditEvent.Action.SEARCH,
-                policy.Decision(True, f"{len(results)} people found", policy.SAFEGUARDING_BASIS),
-                target=f"q={text}",
-            )
+        audit.searched(actor, text, len(results))
     template = "web/_results.html" if request.headers.get("HX-Request") else "web/search.html"
     return render(request, template, {"q": text, "query": query, "results": results})
 
@@ -74,14 +68,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         return redirect("people:detail", person_id=found.merged_into_id)
     holders = _holders(person_id)
     decision = policy.person(actor, holders, _glass(request, person_id))
-    with transaction.atomic():  # committed before anything about the person is read
-        audit.record(
-            actor,
-            AuditEvent.Action.VIEW_PERSON,
-            decision,
-            person_id=person_id,
-            target=request.get_full_path(),
-        )
+    audit.viewed(actor, person_id, decision, request.get_full_path())
     if not decision:
         return render(
             request,
@@ -247,14 +234,7 @@ def explain(request: HttpRequest, person_id: int) -> HttpResponse:
     if not ({left, right} & mine):
         raise Http404("that pair does not touch this person")
     decision = policy.person(actor, _holders(person_id), _glass(request, person_id))
-    with transaction.atomic():
-        audit.record(
-            actor,
-            AuditEvent.Action.VIEW_PERSON,
-            decision,
-            person_id=person_id,
-            target=f"explain {left} {right}",
-        )
+    audit.viewed(actor, person_id, decision, f"explain {left} {right}")
     if not decision:
         return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
     try:
