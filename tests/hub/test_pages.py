@@ -37,8 +37,21 @@ def test_repeated_failures_lock_the_account(make_user, settings) -> None:
     assert locked.status_code == 429 and "locked" in locked.content.decode()
 
 
-def test_sessions_end_when_idle_and_cookies_are_guarded(settings) -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_COOKIE_AGE == 30 * 60
+def test_sessions_end_when_idle_and_cookies_are_guarded(settings, make_user, sign_in) -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    client = sign_in(make_user("idle", "police_officer"))
+    from django.contrib.sessions.models import Session
+
+    key = client.cookies["sessionid"].value
+    first = Session.objects.get(session_key=key).expire_date
+    client.get("/")  # within the minute: the expiry stays
+    assert Session.objects.get(session_key=key).expire_date == first
+    session = client.session
+    session["_seen"] = 0  # as if the last push was long ago
+    session.save()
+    pushed = Session.objects.get(session_key=key).expire_date
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > pushed
     assert settings.SESSION_COOKIE_HTTPONLY and settings.X_FRAME_OPTIONS == "DENY"
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 

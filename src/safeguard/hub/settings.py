@@ -41,6 +41,7 @@ MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "safeguard.hub.web.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,7 +113,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 OTP_TOTP_ISSUER = "Safeguard"
 SESSION_COOKIE_AGE = _s.idle_minutes * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the clock restarts on every request: an idle timeout
+# an idle timeout: IdleSessionMiddleware pushes the expiry back at most once a minute
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- security headers ---

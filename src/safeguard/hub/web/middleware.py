@@ -4,6 +4,7 @@ code) is sent to that step instead."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -60,3 +61,24 @@ class AccessMiddleware:
 
 def _to(url: str, request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
+#: How often an active session's idle clock is pushed back (a session write), at most.
+IDLE_REFRESH_SECONDS = 60
+
+
+class IdleSessionMiddleware:
+    """Sessions end after `SESSION_COOKIE_AGE` without a request. Pushing the expiry back on
+    every request would write the session on every request; this does it at most once a
+    minute, so the idle limit holds to within a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - int(session.get("_seen", 0)) >= IDLE_REFRESH_SECONDS:
+                session["_seen"] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
