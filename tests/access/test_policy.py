@@ -80,6 +80,8 @@ def test_sexual_health_and_intelligence_details_are_restricted() -> None:
     assert not policy.record(health, "intelligence")
     assert policy.record(police, "intelligence")
     assert policy.record(actor(Role.MASH_MANAGER), "health_events", "pregnancy_test")
+    # any event at a sexual health clinic is sexual health, whatever its code
+    assert not policy.record(police, "health_events", "injury", "sexual_health_clinic")
 
 
 def test_unknown_role_names_grant_nothing() -> None:

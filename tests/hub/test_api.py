@@ -65,3 +65,10 @@ def test_the_openapi_description_is_public_and_lists_the_calls(client) -> None:
     spec = client.get("/api/openapi.json").json()
     assert {"/api/people", "/api/people/{person_id}"} <= set(spec["paths"])
     assert client.get("/api/docs").status_code == 200
+
+
+def test_a_role_without_search_is_refused_by_the_api(make_user, mini_hub) -> None:
+    token = _token(make_user("audit-system", "auditor", agency="cheshire-east-cs"))
+    refused = _get("/api/people?q=smith", token)
+    assert refused.status_code == 403
+    assert AuditEvent.objects.filter(username="audit-system", allowed=False).exists()

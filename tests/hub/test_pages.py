@@ -180,3 +180,62 @@ def test_split_records_off_a_person_with_a_reason(make_user, sign_in, mini_hub) 
     assert event.why == "Different child, same school" and event.person_id == 1
     school = sign_in(make_user("dsl2", "school_dsl", agency="cheshire-schools"))
     assert school.post("/people/1/split/", {"record": ["x"], "reason": "y"}).status_code == 403
+
+
+def test_flags_resting_on_restricted_records_are_withheld(make_user, sign_in, mini_hub) -> None:
+    import datetime as dt
+
+    from safeguard.hub.intelligence.models import AnalysisRun, Screening
+
+    run = AnalysisRun.objects.create(
+        started_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        as_of="2026-10-31",
+        catalogue="test 1",
+        summary={},
+    )
+    reasons = [
+        {
+            "code": "sexually_transmitted_infection",
+            "level": "moderate",
+            "records": ["cheshire-nhs:health_events:HE-1"],
+            "details": [],
+            "last_seen": None,
+        },
+        {
+            "code": "exclusion_or_absence",
+            "level": "moderate",
+            "records": ["cheshire-schools:education_events:ED-1"],
+            "details": [],
+            "last_seen": None,
+        },
+    ]
+    Screening.objects.create(
+        run=run,
+        person_id=1,
+        assessed_on="2026-10-31",
+        age=15,
+        score=2,
+        band_by_score="low",
+        band="mild",
+        at_risk=False,
+        referral=False,
+        disclosed=False,
+        reasons=reasons,
+        catalogue="test 1",
+    )
+    police = sign_in(make_user("pc-flags", "police_officer")).get("/people/1/").content.decode()
+    assert "exclusion_or_absence" in police and "sexually_transmitted_infection" not in police
+    assert "1 indicator not shown" in police
+    nurse = sign_in(make_user("nurse-flags", "health_lead", agency="cheshire-nhs"))
+    page = nurse.get("/people/1/").content.decode()
+    assert "sexually_transmitted_infection" in page
+    assert "Shown to police, MASH and analysts only" in page  # findings rest on intelligence
+
+
+def test_a_half_signed_in_session_can_be_ended(make_user, mini_hub) -> None:
+    user = make_user("half", "police_officer")
+    client = Client()
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    ended = client.post("/accounts/logout/")
+    assert ended.status_code == 302 and ended["Location"] == "/accounts/login/"
+    assert client.get("/accounts/verify/")["Location"].startswith("/accounts/login/")

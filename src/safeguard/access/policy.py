@@ -85,7 +85,7 @@ ROUTES: dict[str, Action] = {
     "healthz": Action.PUBLIC,
     "login": Action.PUBLIC,
     "verify": Action.PUBLIC,
-    "logout": Action.SIGNED_IN,
+    "logout": Action.PUBLIC,  # a half-signed-in session (password, no code) must end too
     "home": Action.SIGNED_IN,
     "people:search": Action.SEARCH_PEOPLE,
     "people:detail": Action.VIEW_PERSON,
@@ -120,6 +120,8 @@ SEXUAL_HEALTH_CODES = frozenset(
         "sexual_assault",
     }
 )
+#: ... and so are all events at these settings, whatever their code.
+SEXUAL_HEALTH_SETTINGS = frozenset({"sexual_health_clinic", "sexual_assault_referral_centre"})
 SEXUAL_HEALTH_READERS = MASH | {Role.HEALTH_LEAD}
 INTELLIGENCE_READERS = MASH | {Role.ANALYST, Role.POLICE_OFFICER, Role.POLICE_SPOC}
 
@@ -230,10 +232,11 @@ def _glass() -> Decision:
     )
 
 
-def record(actor: Actor, kind: str, code: str = "") -> Decision:
-    """May `actor` read the details of one record (its kind, and for health events its code)?
-    A refusal still lets the page say such a record exists."""
-    if kind == "health_events" and code in SEXUAL_HEALTH_CODES:
+def record(actor: Actor, kind: str, code: str = "", setting: str = "") -> Decision:
+    """May `actor` read the details of one record (its kind, and for health events its code
+    and setting)? A refusal still lets the page say such a record exists."""
+    sexual_health = code in SEXUAL_HEALTH_CODES or setting in SEXUAL_HEALTH_SETTINGS
+    if kind == "health_events" and sexual_health:
         if actor.roles & SEXUAL_HEALTH_READERS:
             return Decision(True, "sexual health: health or MASH need")
         return _deny("sexual health details: health and MASH roles only")
@@ -242,6 +245,12 @@ def record(actor: Actor, kind: str, code: str = "") -> Decision:
             return Decision(True, "intelligence: police, MASH or analyst")
         return _deny("intelligence: police, MASH and analysts only")
     return Decision(True, "casework record")
+
+
+def intelligence(actor: Actor) -> Decision:
+    """May `actor` see what is drawn from intelligence: network findings, and screening
+    indicators resting on intelligence reports?"""
+    return record(actor, "intelligence")
 
 
 def _roles(roles: Iterable[Role]) -> str:

@@ -98,29 +98,41 @@ def _actor(request: HttpRequest) -> policy.Actor:
     return request.auth.actor(verified=True)  # type: ignore[attr-defined, no-any-return]
 
 
-@api.get("/people", response=Found, url_name="people_search", summary="Find people")
-def find_people(request: HttpRequest, q: str) -> dict[str, Any]:
+@api.get(
+    "/people",
+    response={200: Found, 403: Problem},
+    url_name="people_search",
+    summary="Find people",
+)
+def find_people(request: HttpRequest, q: str) -> Status[Any]:
     """Name, date of birth, NHS number or postcode, in any order: as the search page. People
     the token's account has no need to know are returned as restricted, without details."""
     actor = _actor(request)
+    may = policy.act(actor, policy.Action.SEARCH_PEOPLE)
+    if not may:
+        audit.searched(actor, q, [], channel="api", refused=may)
+        return Status(403, {"detail": may.reason})
     query, results = search.scoped(actor, q)
-    audit.searched(actor, q, len(results), channel="api")
-    return {
-        "query": q,
-        "problems": query.problems,
-        "results": [
-            {
-                "person_id": r["person_id"],
-                "restricted": not r["visible"],
-                "name": r["name"] or None,
-                "date_of_birth": r["dob"] or None,
-                "postcode": r["postcode"] or None,
-                "agencies": r["agencies"],
-                "matched_on": r["why"],
-            }
-            for r in results
-        ],
-    }
+    audit.searched(actor, q, [r["person_id"] for r in results if r["visible"]], channel="api")
+    return Status(
+        200,
+        {
+            "query": q,
+            "problems": query.problems,
+            "results": [
+                {
+                    "person_id": r["person_id"],
+                    "restricted": not r["visible"],
+                    "name": r["name"] or None,
+                    "date_of_birth": r["dob"] or None,
+                    "postcode": r["postcode"] or None,
+                    "agencies": r["agencies"],
+                    "matched_on": r["why"],
+                }
+                for r in results
+            ],
+        },
+    )
 
 
 @api.get(

@@ -3,6 +3,8 @@ and the thing it records commit together or not at all."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -60,14 +62,27 @@ def events(
     return rows[:limit]
 
 
-def searched(actor: Actor, text: str, found: int, channel: str = "web") -> AuditEvent:
-    """A search, committed before its answer is sent."""
+def searched(
+    actor: Actor,
+    text: str,
+    shown: Sequence[int],
+    channel: str = "web",
+    refused: Decision | None = None,
+) -> AuditEvent:
+    """A search and the people whose details it showed (or its refusal), committed before
+    its answer is sent."""
+    decision = (
+        refused
+        if refused is not None
+        else Decision(True, f"{len(shown)} people shown", SAFEGUARDING_BASIS)
+    )
+    people = ",".join(f"P{p}" for p in shown)
     with transaction.atomic():
         return record(
             actor,
             AuditEvent.Action.SEARCH,
-            Decision(True, f"{found} people found", SAFEGUARDING_BASIS),
-            target=f"q={text}",
+            decision,
+            target=f"q={text}" + (f" -> {people}" if people else ""),
             channel=channel,
         )
 

@@ -51,6 +51,13 @@ def holders(person_id: int) -> set[str]:
     return set(PersonRecord.objects.filter(person_id=person_id).values_list("agency", flat=True))
 
 
+def records_of_ids(person_id: int) -> list[str]:
+    """The person's records' unique ids (agency:record_id)."""
+    return list(
+        PersonRecord.objects.filter(person_id=person_id).values_list("unique_id", flat=True)
+    )
+
+
 def records_of(person_id: int) -> list[PersonRecord]:
     return list(PersonRecord.objects.filter(person_id=person_id).order_by("agency", "record_id"))
 
@@ -115,7 +122,7 @@ def _entry(
             occurred = incident.occurred_at
             kind = "incidents"
     code = str(data.get("event_code") or "")
-    decision = policy.record(reader, kind, code)
+    decision = policy.record(reader, kind, code, str(data.get("setting") or ""))
     entry = Entry(occurred.replace("T", " ")[:16], row.agency.code, kind, row.record_id)
     if not decision:
         entry.withheld = decision.reason

@@ -3,6 +3,7 @@ joined them, and the uncertain pairs touching them that await a person's decisio
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +45,26 @@ def _pairs_touching(ids: list[str]) -> pa.Table | None:
     return pairs.filter(touching)
 
 
-def links_of(person_id: int) -> dict[str, Any]:
+def saved_pair(left: str, right: str) -> dict[str, Any] | None:
+    """The last run's stored scores for one pair (ids in order), or None if it was not scored."""
+    saved = Saved(get_settings().linkage_dir)
+    if not saved.linked():
+        return None
+    found = saved.pairs(between=(left, right))
+    return found.to_pylist()[0] if found.num_rows else None
+
+
+def model() -> dict[str, Any]:
+    """The last run's model (for explaining its scores)."""
+    folder = get_settings().linkage_dir
+    return dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))
+
+
+def links_of(person_id: int, pending: bool = True) -> dict[str, Any]:
     """For each of the person's records, the best-scoring pair joining it to another of their
     records (`confidence`: the pair and its match probability), and the pairs between the
-    review thresholds touching their records that nobody has decided (`pending`)."""
+    review thresholds touching their records that nobody has decided (`pending`; only when
+    asked: they name other people's records)."""
     ids = list(PersonRecord.objects.filter(person_id=person_id).values_list("unique_id", flat=True))
     pairs = _pairs_touching(ids)
     if pairs is None:
@@ -61,6 +78,8 @@ def links_of(person_id: int) -> dict[str, Any]:
             for a, b in ((left, right), (right, left)):
                 if p > confidence.get(a, {}).get("probability", -1):
                     confidence[a] = {"other": b, "probability": p}
+    if not pending:
+        return {"confidence": confidence, "pending": []}
     touched = sorted(set(pairs["unique_id_l"].to_pylist()) | set(pairs["unique_id_r"].to_pylist()))
     person_of = dict(
         PersonRecord.objects.filter(unique_id__in=touched).values_list("unique_id", "person_id")
@@ -70,5 +89,5 @@ def links_of(person_id: int) -> dict[str, Any]:
         .filter(Q(left__in=touched) | Q(right__in=touched))
         .values_list("left", "right")
     )
-    pending = review_rows(rows, person_of, decided, get_settings().linkage_config())
-    return {"confidence": confidence, "pending": pending}
+    queue = review_rows(rows, person_of, decided, get_settings().linkage_config())
+    return {"confidence": confidence, "pending": queue}

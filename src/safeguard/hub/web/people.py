@@ -15,13 +15,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from safeguard.access import policy
 from safeguard.hub.audit import store as audit
 from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.deliveries.models import SourceRecord
 from safeguard.hub.intelligence.models import Finding, MissingAlert, Screening
 from safeguard.hub.people import chronology, review, search
 from safeguard.hub.people import store as people
@@ -48,17 +52,21 @@ def _holders(person_id: int) -> set[str]:
     return chronology.holders(person_id)
 
 
+@never_cache
+@vary_on_headers("HX-Request")
 def search_people(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     text = request.GET.get("q", "").strip()
-    query, results = search.parse(text), list[dict[str, object]]()
+    query, results = search.parse(text), list[dict[str, Any]]()
     if text:
         query, results = search.scoped(actor, text, lambda pid: _glass(request, pid))
-        audit.searched(actor, text, len(results))
+        audit.searched(actor, text, [r["person_id"] for r in results if r["visible"]])
     template = "web/_results.html" if request.headers.get("HX-Request") else "web/search.html"
     return render(request, template, {"q": text, "query": query, "results": results})
 
 
+@never_cache
+@vary_on_headers("HX-Request")
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     actor = _actor(request)
     found = Person.objects.filter(pk=person_id).first()
@@ -84,6 +92,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         return render(request, "web/_chronology.html", {"entries": entries})
     records = chronology.records_of(person_id)
     may_decide = bool(policy.act(actor, policy.Action.DECIDE_LINK))
+    screening = Screening.objects.filter(person_id=person_id, current=True).first()
+    withheld = _restricted_reasons(screening, actor) if screening else 0
     names = {e.unique_id: e for e in SearchEntry.objects.filter(person_id=person_id)}
     context = {
         "person_id": person_id,
@@ -95,10 +105,11 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         "all_kinds": sorted({e.kind for e in everything}),
         "chosen_agencies": agencies,
         "chosen_kinds": kinds,
-        "screening": Screening.objects.filter(person_id=person_id, current=True).first(),
+        "screening": screening,
+        "withheld_reasons": withheld,
         "alerts": list(MissingAlert.objects.filter(person_id=person_id, current=True)),
-        "findings": _findings(person_id),
-        "links": review.links_of(person_id),
+        "findings": _findings(person_id) if policy.intelligence(actor) else None,
+        "links": review.links_of(person_id, pending=may_decide),
         "may_decide": may_decide,
         "can_split": may_decide and len(records) > 1,
         "history": people.history(person_id),
@@ -106,6 +117,45 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         "decision_note": request.session.pop("decision_note", ""),
     }
     return render(request, "web/person.html", context)
+
+
+def _restricted_reasons(screening: Screening, actor: policy.Actor) -> int:
+    """Drop from the screening's reasons any resting on records the reader may not see in
+    full (sexual health, intelligence); how many were dropped."""
+    cited = [
+        tuple(r.split(":", 2))
+        for reason in screening.reasons or []
+        for r in reason.get("records") or []
+        if r.count(":") >= 2
+    ]
+    health = Q()
+    for agency, kind, rid in cited:
+        if kind == "health_events":
+            health |= Q(agency__code=agency, kind=kind, record_id=rid, is_current=True)
+    details = (
+        {
+            (r.agency.code, r.record_id): (
+                str(r.data.get("event_code") or ""),
+                str(r.data.get("setting") or ""),
+            )
+            for r in SourceRecord.objects.filter(health).select_related("agency")
+        }
+        if health
+        else {}
+    )
+    kept = []
+    for reason in screening.reasons or []:
+        readable = True
+        for r in reason.get("records") or []:
+            agency, kind, rid = [*r.split(":", 2), "", ""][:3]
+            code, setting = details.get((agency, rid), ("", ""))
+            if not policy.record(actor, kind, code, setting):
+                readable = False
+        if readable:
+            kept.append(reason)
+    dropped = len(screening.reasons or []) - len(kept)
+    screening.reasons = kept
+    return dropped
 
 
 def _title(entries: object) -> str:
@@ -159,6 +209,8 @@ def decide(request: HttpRequest, person_id: int) -> HttpResponse:
     same = request.POST.get("same") == "yes"
     reason = request.POST.get("reason", "").strip()
     verdict = "same person" if same else "different people"
+    if not {left, right} & set(chronology.records_of_ids(person_id)):
+        raise Http404("neither record is this person's")
     return _decided(
         request,
         actor,
@@ -222,23 +274,28 @@ def _decided(
     return redirect("people:detail", person_id=person_id)
 
 
+@never_cache
 def explain(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Why two records scored as they did (comparison by comparison), for a pair touching
-    this person."""
-    from safeguard.linkage.explain import explain_saved
-    from safeguard.settings import get_settings
+    """Why two records scored as they did (comparison by comparison): two of this person's
+    records, or (for those who decide links) a pair awaiting review that touches them. Only
+    pairs the last run scored: the web never scores a pair on demand."""
+    from safeguard.linkage.explain import explain_row
 
     actor = _actor(request)
-    left, right = request.GET.get("left", ""), request.GET.get("right", "")
-    mine = set(Person.objects.get(pk=person_id).records.values_list("unique_id", flat=True))
-    if not ({left, right} & mine):
-        raise Http404("that pair does not touch this person")
+    left, right = sorted((request.GET.get("left", ""), request.GET.get("right", "")))
     decision = policy.person(actor, _holders(person_id), _glass(request, person_id))
     audit.viewed(actor, person_id, decision, f"explain {left} {right}")
     if not decision:
         return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
-    try:
-        explanation, shown = explain_saved(get_settings().linkage_dir, left, right)
-    except (KeyError, FileNotFoundError) as exc:  # not in the last run, or no run yet
-        raise Http404(str(exc)) from None
-    return render(request, "web/_explain.html", {"x": explanation, "shown": shown})
+    mine = set(chronology.records_of_ids(person_id))
+    pair = review.saved_pair(left, right)
+    if pair is None or not ({left, right} & mine):
+        raise Http404("no scored pair of those records touches this person")
+    if not {left, right} <= mine and not policy.act(actor, policy.Action.DECIDE_LINK):
+        return render(
+            request,
+            "web/denied.html",
+            {"reason": "a pair with another person's record: for those who decide links"},
+            status=403,
+        )
+    return render(request, "web/_explain.html", {"x": explain_row(pair, review.model())})
