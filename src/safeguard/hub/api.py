@@ -147,7 +147,8 @@ def get_person(request: HttpRequest, person_id: int) -> Status[dict[str, Any]]:
     found = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if found is None:
         return Status(404, {"detail": f"no person P{person_id}"})
-    decision = policy.person(actor, chronology.holders(person_id))
+    mine = chronology.records_of(person_id)
+    decision = policy.person(actor, chronology.holders(mine))
     audit.viewed(actor, person_id, decision, f"api /people/{person_id}", channel="api")
     if not decision:
         return Status(403, {"detail": decision.reason})
@@ -155,7 +156,7 @@ def get_person(request: HttpRequest, person_id: int) -> Status[dict[str, Any]]:
     screening = Screening.objects.filter(person_id=person_id, current=True).first()
     alerts = MissingAlert.objects.filter(person_id=person_id, current=True)
     records = []
-    for r in chronology.records_of(person_id):
+    for r in mine:
         e = entries.get(r.unique_id)
         records.append(
             {

@@ -46,25 +46,17 @@ class Entry:
         return self.kind.replace("_", " ").capitalize()
 
 
-def holders(person_id: int) -> set[str]:
-    """The agencies holding records of the person: need to know follows them."""
-    return set(PersonRecord.objects.filter(person_id=person_id).values_list("agency", flat=True))
-
-
-def records_of_ids(person_id: int) -> list[str]:
-    """The person's records' unique ids (agency:record_id)."""
-    return list(
-        PersonRecord.objects.filter(person_id=person_id).values_list("unique_id", flat=True)
-    )
-
-
 def records_of(person_id: int) -> list[PersonRecord]:
+    """The person's agency records. Need to know follows their agencies (`holders`)."""
     return list(PersonRecord.objects.filter(person_id=person_id).order_by("agency", "record_id"))
 
 
-def entries(person_id: int, reader: policy.Actor) -> list[Entry]:
-    """The chronology, newest first."""
-    mine = records_of(person_id)
+def holders(records: Iterable[PersonRecord]) -> set[str]:
+    return {r.agency for r in records}
+
+
+def entries(mine: list[PersonRecord], reader: policy.Actor) -> list[Entry]:
+    """The chronology of the person with these records, newest first."""
     if not mine:
         return []
     # by agency id (not code) and with `is_current` in each branch of the OR: so SQLite uses

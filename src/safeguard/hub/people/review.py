@@ -60,12 +60,11 @@ def model() -> dict[str, Any]:
     return dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))
 
 
-def links_of(person_id: int, pending: bool = True) -> dict[str, Any]:
-    """For each of the person's records, the best-scoring pair joining it to another of their
+def links_of(ids: list[str], pending: bool = True) -> dict[str, Any]:
+    """For each of a person's records (`ids`), the best-scoring pair joining it to another of their
     records (`confidence`: the pair and its match probability), and the pairs between the
     review thresholds touching their records that nobody has decided (`pending`; only when
     asked: they name other people's records)."""
-    ids = list(PersonRecord.objects.filter(person_id=person_id).values_list("unique_id", flat=True))
     pairs = _pairs_touching(ids)
     if pairs is None:
         return {"confidence": {}, "pending": []}

@@ -48,10 +48,6 @@ def _glass(request: HttpRequest, person_id: int) -> bool:
     return grants.get(str(person_id), 0) > time.time()
 
 
-def _holders(person_id: int) -> set[str]:
-    return chronology.holders(person_id)
-
-
 @never_cache
 @vary_on_headers("HX-Request")
 def search_people(request: HttpRequest) -> HttpResponse:
@@ -74,8 +70,8 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404("no such person")
     if found.merged_into_id is not None:
         return redirect("people:detail", person_id=found.merged_into_id)
-    holders = _holders(person_id)
-    decision = policy.person(actor, holders, _glass(request, person_id))
+    records = chronology.records_of(person_id)
+    decision = policy.person(actor, chronology.holders(records), _glass(request, person_id))
     audit.viewed(actor, person_id, decision, request.get_full_path())
     if not decision:
         return render(
@@ -86,11 +82,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         )
     agencies = request.GET.getlist("agency")
     kinds = request.GET.getlist("kind")
-    everything = chronology.entries(person_id, actor)
+    everything = chronology.entries(records, actor)
     entries = chronology.only(everything, agencies, kinds)
     if request.headers.get("HX-Request"):
         return render(request, "web/_chronology.html", {"entries": entries})
-    records = chronology.records_of(person_id)
     may_decide = bool(policy.act(actor, policy.Action.DECIDE_LINK))
     screening = Screening.objects.filter(person_id=person_id, current=True).first()
     withheld = _restricted_reasons(screening, actor) if screening else 0
@@ -109,7 +104,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         "withheld_reasons": withheld,
         "alerts": list(MissingAlert.objects.filter(person_id=person_id, current=True)),
         "findings": _findings(person_id) if policy.intelligence(actor) else None,
-        "links": review.links_of(person_id, pending=may_decide),
+        "links": review.links_of([r.unique_id for r in records], pending=may_decide),
         "may_decide": may_decide,
         "can_split": may_decide and len(records) > 1,
         "history": people.history(person_id),
@@ -209,7 +204,7 @@ def decide(request: HttpRequest, person_id: int) -> HttpResponse:
     same = request.POST.get("same") == "yes"
     reason = request.POST.get("reason", "").strip()
     verdict = "same person" if same else "different people"
-    if not {left, right} & set(chronology.records_of_ids(person_id)):
+    if not {left, right} & {r.unique_id for r in chronology.records_of(person_id)}:
         raise Http404("neither record is this person's")
     return _decided(
         request,
@@ -283,11 +278,12 @@ def explain(request: HttpRequest, person_id: int) -> HttpResponse:
 
     actor = _actor(request)
     left, right = sorted((request.GET.get("left", ""), request.GET.get("right", "")))
-    decision = policy.person(actor, _holders(person_id), _glass(request, person_id))
+    records = chronology.records_of(person_id)
+    decision = policy.person(actor, chronology.holders(records), _glass(request, person_id))
     audit.viewed(actor, person_id, decision, f"explain {left} {right}")
     if not decision:
         return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
-    mine = set(chronology.records_of_ids(person_id))
+    mine = {r.unique_id for r in records}
     pair = review.saved_pair(left, right)
     if pair is None or not ({left, right} & mine):
         raise Http404("no scored pair of those records touches this person")
