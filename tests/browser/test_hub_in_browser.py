@@ -216,6 +216,16 @@ def test_practitioner_finds_a_child_reads_the_chronology_and_confirms_a_link(
     chosen = first_agency.get_attribute("value")
     with page.expect_response(lambda r: "agency=" in r.url):
         first_agency.check()
+    # the response arrives before HTMX swaps it in: wait for the swap, not the network
+    page.wait_for_function(
+        """chosen => {
+            const cells = [...document.querySelectorAll('#chronology tbody tr td:nth-child(2)')];
+            return cells.length > 0 && cells.every(
+                td => td.innerText.trim() === chosen || td.innerText.trim() === 'No records');
+        }""",
+        arg=chosen,
+        timeout=10_000,
+    )
     agencies = page.locator("#chronology tbody tr td:nth-child(2)").all_inner_texts()
     assert agencies and set(agencies) <= {chosen, "No records"}, (chosen, agencies)
 
@@ -226,8 +236,9 @@ def test_practitioner_finds_a_child_reads_the_chronology_and_confirms_a_link(
     card.locator("table").wait_for()
     assert "match probability" in card.inner_text()
     card.locator("input[name=reason]").fill("Same school, same address, same mother")
-    card.locator("button:has-text('Same person')").click()
-    page.wait_for_url(f"**/people/{target['person']}/")
+    # the decision posts and comes back to the same address: wait for the page it returns
+    with page.expect_navigation(url=f"**/people/{target['person']}/"):
+        card.locator("button:has-text('Same person')").click()
     assert title not in page.locator(".govuk-summary-card h3").all_inner_texts()
     decided = run_cli(hub["env"], "audit", "--user", "mash", "--json")
     events = [json.loads(line) for line in decided.stdout.splitlines()]
