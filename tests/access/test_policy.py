@@ -87,3 +87,15 @@ def test_sexual_health_and_intelligence_details_are_restricted() -> None:
 def test_unknown_role_names_grant_nothing() -> None:
     someone = Actor.of("x", "cheshire-police", ["superuser", "police_officer"], True)
     assert someone.roles == frozenset({Role.POLICE_OFFICER})
+
+
+def test_administrators_keep_reference_data_and_accounts_but_never_casework() -> None:
+    admin = actor(Role.ADMINISTRATOR)
+    for app in ("accounts", "homes", "deliveries", "otp_totp", "axes"):
+        assert policy.administer(admin, app), app
+    for app in ("audit", "people", "intelligence", "auth", "sessions"):
+        refused = policy.administer(admin, app)
+        assert not refused and "not kept through the admin" in refused.reason, app
+    assert not policy.administer(actor(Role.ADMINISTRATOR, verified=False), "homes")
+    everyone_else = actor(*(r for r in Role if r is not Role.ADMINISTRATOR))
+    assert not policy.administer(everyone_else, "homes")

@@ -71,6 +71,8 @@ def served_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             "mash": ("mash_practitioner", "cheshire-east-cs"),
             "school": ("school_dsl", "cheshire-schools"),
             "auditor": ("auditor", "cheshire-east-cs"),
+            "admin": ("administrator", "cheshire-east-cs"),
+            "spoc": ("police_spoc", "cheshire-police"),
         }
         for name, (role, agency) in users.items():
             added = subprocess.run(
@@ -268,3 +270,30 @@ def test_a_role_is_refused_what_it_may_not_see_and_the_auditor_sees_who_looked(
     _axe(page, "audit")
     _shot(page, "05-audit")
     assert "view_person" in text  # the person the school lead opened, or was refused
+
+
+def test_an_administrator_gives_a_childrens_home_its_police_spoc_who_then_sees_it(
+    served_hub: dict[str, Any], browser_page: Any
+) -> None:
+    page, hub = browser_page, served_hub
+    _sign_in(page, hub, "admin")
+    page.goto(hub["base"] + "/admin/homes/childrenshome/?spoc=no")
+    _axe(page, "children's homes in the admin")
+    _shot(page, "06-admin-homes")
+    home = page.locator("#result_list tbody tr th a").first
+    name = home.inner_text()
+    home.click()
+    page.wait_for_selector("#id_police_spoc")
+    assert page.locator("#id_name").count() == 0  # the delivery's details are read-only
+    _axe(page, "a children's home in the admin")
+    page.select_option("#id_police_spoc", label="spoc")
+    page.fill("#id_ofsted_urn", "SC123456")
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    assert "was changed successfully" in page.inner_text("body")
+
+    page.context.clear_cookies()  # a new session, as another user
+    _sign_in(page, hub, "spoc")
+    mine = page.locator("table", has_text="Ofsted reference")
+    assert name in mine.inner_text() and "SC123456" in mine.inner_text()
+    _axe(page, "a police SPOC's page")

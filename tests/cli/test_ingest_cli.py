@@ -60,3 +60,27 @@ def test_contract_command_prints_every_kind(cli, cli_env):
     assert result.returncode == 0
     for name in KINDS:
         assert name in result.stdout
+
+
+def test_a_homes_delivery_fills_the_childrens_homes_table(cli, cli_env, write_delivery):
+    homes = (
+        "record_id,name,town,postcode,council_area,provider\n"
+        "H1,Oak House,Crewe,CW1 2AB,cheshire_east,Acorn Care\n"
+        "H2,Elm Lodge,Runcorn,WA7 1AA,halton,Acorn Care\n"
+    )
+    manifest = {"agency": "childrens-homes", "agency_name": "Children's homes"}
+    first = write_delivery("d1", files={"care_homes.csv": homes}, manifest=manifest)
+    result = cli(cli_env, "ingest", str(first), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["childrens_homes"] == {
+        "added": 2,
+        "updated": 0,
+        "unchanged": 0,
+    }
+
+    moved = homes.replace("WA7 1AA", "WA7 2BB")
+    later = {**manifest, "extract_date": "2026-11-30", "period_end": "2026-11-30"}
+    second = write_delivery("d2", files={"care_homes.csv": moved}, manifest=later)
+    again = cli(cli_env, "ingest", str(second))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Children's homes: 0 added, 1 updated" in again.stdout

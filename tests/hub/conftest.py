@@ -30,7 +30,6 @@ def make_user(db: Any) -> Callable[..., User]:
     def make(username: str, *roles: str, agency: str = "cheshire-police") -> User:
         user = User(username=username, agency=agency, roles=list(roles))
         user.set_password(PASSWORD)
-        user.is_staff = "administrator" in roles
         user.save()
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         return user

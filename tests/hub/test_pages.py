@@ -4,6 +4,7 @@ break-glass, and the audit trail that records every look."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -239,3 +240,38 @@ def test_a_half_signed_in_session_can_be_ended(make_user, mini_hub) -> None:
     ended = client.post("/accounts/logout/")
     assert ended.status_code == 302 and ended["Location"] == "/accounts/login/"
     assert client.get("/accounts/verify/")["Location"].startswith("/accounts/login/")
+
+
+def test_users_get_a_team_of_their_agency_and_the_demo_spoc_gets_the_homes(
+    cli, cli_env, write_delivery
+) -> None:
+    added = cli(
+        cli_env,
+        "users",
+        "add",
+        "pc1",
+        "--agency",
+        "cheshire-police",
+        "--role",
+        "police_officer",
+        "--team",
+        "Child Exploitation Unit",
+        "--json",
+    )
+    assert added.returncode == 0, added.stderr
+    assert json.loads(added.stdout)["team"] == "Child Exploitation Unit"
+    listing = cli(cli_env, "users", "list")
+    assert "Child Exploitation Unit" in listing.stdout, listing.stdout
+
+    homes = write_delivery(
+        files={"care_homes.csv": "record_id,name\nH1,Oak House\nH2,Elm Lodge\n"},
+        manifest={"agency": "childrens-homes", "agency_name": "Children's homes"},
+    )
+    assert cli(cli_env, "ingest", str(homes)).returncode == 0
+    demo_env = {**cli_env, "SAFEGUARD_DEMO": "true"}
+    demo = cli(demo_env, "users", "demo")
+    assert demo.returncode == 0, demo.stderr
+    assert "Missing from Home" in demo.stdout  # the demo SPOC's team
+    assert "police-spoc is now the police single point of contact for 2 homes" in demo.stdout
+    again = cli(demo_env, "users", "demo")  # homes that have a SPOC keep theirs
+    assert "is now the police single point of contact" not in again.stdout

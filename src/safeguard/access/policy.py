@@ -127,6 +127,10 @@ INTELLIGENCE_READERS = MASH | {Role.ANALYST, Role.POLICE_OFFICER, Role.POLICE_SP
 
 #: The shortest break-glass reason accepted: a few words, not a keystroke.
 MIN_REASON = 15
+#: What administrators keep through Django admin (app labels): accounts and teams, agencies,
+#: children's homes, authenticators, and sign-in lockouts. Not deliveries' records, links or
+#: audit, which change only through their own commands and pages.
+ADMINISTERED = frozenset({"accounts", "deliveries", "homes", "otp_totp", "axes"})
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,17 @@ def intelligence(actor: Actor) -> Decision:
     """May `actor` see what is drawn from intelligence: network findings, and screening
     indicators resting on intelligence reports?"""
     return record(actor, "intelligence")
+
+
+def administer(actor: Actor, app_label: str) -> Decision:
+    """May `actor` keep the records of Django app `app_label` through the admin site? Only
+    reference data and accounts are kept there (`ADMINISTERED`); casework never is."""
+    allowed = act(actor, Action.ADMINISTER)
+    if not allowed:
+        return allowed
+    if app_label in ADMINISTERED:
+        return Decision(True, f"administrator: {app_label} is reference data or accounts")
+    return _deny(f"{app_label} is not kept through the admin site")
 
 
 def _roles(roles: Iterable[Role]) -> str:

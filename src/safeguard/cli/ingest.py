@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -66,6 +67,7 @@ def ingest(
 
     open_store()
     from safeguard.hub.deliveries.store import DjangoDeliveryStore
+    from safeguard.hub.homes.store import refresh as refresh_homes
     from safeguard.ingest.batch import ingest_all
     from safeguard.settings import get_settings
 
@@ -100,12 +102,17 @@ def ingest(
             reports.append(report)
             if not as_json:
                 _print(console, report)
+    # the children's homes table follows the homes' deliveries (idempotent, so a rerun after a
+    # crash between the load and this step catches up)
+    homes = asdict(refresh_homes())
     if as_json:
-        typer.echo(json.dumps(summary(reports), indent=2))
+        typer.echo(json.dumps({**summary(reports), "childrens_homes": homes}, indent=2))
     else:
         totals = summary(reports)["totals"]
         console.print(
             f"[bold]Total[/]: read {totals['read']:,}, accepted "
             f"{totals['accepted']:,}, quarantined {totals['quarantined']:,}"
         )
+        if homes["added"] or homes["updated"]:
+            console.print(f"Children's homes: {homes['added']} added, {homes['updated']} updated")
     raise typer.Exit(exit_code(reports))

@@ -42,7 +42,9 @@ def add(
     username: str = typer.Argument(..., help="Sign-in name."),
     agency: str = typer.Option(..., "--agency", help="The user's agency code."),
     role: list[str] = typer.Option(..., "--role", help="A role (repeat for several)."),
-    team: str = typer.Option("", "--team", help="The user's team."),
+    team: str = typer.Option(
+        "", "--team", help="The user's team in their agency (made if the agency has none so named)."
+    ),
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input (else one is made)."
     ),
@@ -57,19 +59,19 @@ def add(
     from django.db import transaction
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from safeguard.hub.accounts.models import User
+    from safeguard.hub.accounts.models import Team, User
 
     if User.objects.filter(username=username).exists():
         raise _fail(f"there is already a user {username!r}")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else _made_password()
-    user = User(username=username, agency=agency, team=team, roles=roles)
+    user = User(username=username, agency=agency, roles=roles)
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise _fail("password refused: " + " ".join(exc.messages)) from None
     with transaction.atomic():
+        user.team = Team.named(agency, team) if team else None
         user.set_password(password)
-        user.is_staff = Role.ADMINISTRATOR.value in roles  # Django admin: administrators only
         user.save()
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
     shown = {
@@ -105,12 +107,12 @@ def list_users() -> None:
     table = Table(title="Staff accounts", title_justify="left")
     for column in ("username", "agency", "team", "roles", "locked"):
         table.add_column(column)
-    for user in User.objects.order_by("username"):
+    for user in User.objects.select_related("team").order_by("username"):
         labels = [ROLE_LABELS.get(Role(r), r) for r in user.roles if r in Role.__members__.values()]
         table.add_row(
             user.username,
             user.agency,
-            user.team,
+            user.team.name if user.team else "",
             ", ".join(labels),
             "yes" if user.username in locked else "",
         )
@@ -146,26 +148,27 @@ def unlock(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
     typer.echo(f"{username}: unlocked ({removed} failed attempts cleared)")
 
 
-#: One demo account per role: (username, agency).
+#: One demo account per role: (username, agency, team).
 DEMO_USERS = {
-    Role.MASH_PRACTITIONER: ("mash", "cheshire-east-cs"),
-    Role.MASH_MANAGER: ("mash-manager", "cheshire-east-cs"),
-    Role.SOCIAL_WORKER: ("social-worker", "cheshire-west-cs"),
-    Role.POLICE_OFFICER: ("police", "cheshire-police"),
-    Role.POLICE_SPOC: ("police-spoc", "cheshire-police"),
-    Role.HEALTH_LEAD: ("health", "cheshire-nhs"),
-    Role.SCHOOL_DSL: ("school", "cheshire-schools"),
-    Role.ANALYST: ("analyst", "cheshire-police"),
-    Role.STRATEGIC_LEAD: ("strategic", "cheshire-east-cs"),
-    Role.AUDITOR: ("auditor", "cheshire-east-cs"),
-    Role.ADMINISTRATOR: ("admin", "cheshire-east-cs"),
+    Role.MASH_PRACTITIONER: ("mash", "cheshire-east-cs", "MASH"),
+    Role.MASH_MANAGER: ("mash-manager", "cheshire-east-cs", "MASH"),
+    Role.SOCIAL_WORKER: ("social-worker", "cheshire-west-cs", "Children in Care"),
+    Role.POLICE_OFFICER: ("police", "cheshire-police", "Child Exploitation Unit"),
+    Role.POLICE_SPOC: ("police-spoc", "cheshire-police", "Missing from Home"),
+    Role.HEALTH_LEAD: ("health", "cheshire-nhs", "Safeguarding Children"),
+    Role.SCHOOL_DSL: ("school", "cheshire-schools", "Designated Safeguarding Leads"),
+    Role.ANALYST: ("analyst", "cheshire-police", "Intelligence Analysis"),
+    Role.STRATEGIC_LEAD: ("strategic", "cheshire-east-cs", "Safeguarding Partnership"),
+    Role.AUDITOR: ("auditor", "cheshire-east-cs", "Information Governance"),
+    Role.ADMINISTRATOR: ("admin", "cheshire-east-cs", "Information Governance"),
 }
 
 
 @app.command("demo")
 def demo() -> None:
     """Demo mode only: one account per role, each with a new password (printed) and an
-    authenticator; run again to reset them."""
+    authenticator; run again to reset them. The demo police SPOC becomes the single point of
+    contact of every children's home that has none."""
     from safeguard.settings import get_settings
 
     if not get_settings().demo:
@@ -174,23 +177,28 @@ def demo() -> None:
     from django.db import transaction
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from safeguard.hub.accounts.models import User
+    from safeguard.hub.accounts.models import Team, User
+    from safeguard.hub.homes.models import ChildrensHome
 
     table = Table(title="Demo users (one per role)", title_justify="left")
-    for column in ("username", "password", "role", "agency"):
+    for column in ("username", "password", "role", "agency", "team"):
         table.add_column(column)
-    for role, (username, agency) in DEMO_USERS.items():
+    for role, (username, agency, team) in DEMO_USERS.items():
         password = _made_password()
         with transaction.atomic():
             user, _ = User.objects.get_or_create(username=username)
             user.agency, user.roles = agency, [role.value]
-            user.is_staff = role is Role.ADMINISTRATOR
+            user.team = Team.named(agency, team)
             user.set_password(password)
             user.save()
             if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
                 TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-        table.add_row(username, password, ROLE_LABELS[role], agency)
+        table.add_row(username, password, ROLE_LABELS[role], agency, team)
+    spoc = User.objects.get(username=DEMO_USERS[Role.POLICE_SPOC][0])
+    homes = ChildrensHome.objects.filter(police_spoc=None).update(police_spoc=spoc)
     Console(width=200).print(table)
+    if homes:
+        typer.echo(f"{spoc.username} is now the police single point of contact for {homes} homes")
     typer.echo("A user's current one-time code: safeguard users code USERNAME (demo mode)")
 
 

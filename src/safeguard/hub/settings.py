@@ -19,6 +19,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", *_s.allowed_hosts]
 
 INSTALLED_APPS = [
+    "safeguard.hub.web",  # first, so its admin/base_site.html dresses Django admin
     "django.contrib.admin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -33,9 +34,9 @@ INSTALLED_APPS = [
     "safeguard.hub.accounts",
     "safeguard.hub.audit",
     "safeguard.hub.deliveries",
+    "safeguard.hub.homes",
     "safeguard.hub.people",
     "safeguard.hub.intelligence",
-    "safeguard.hub.web",
 ]
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",

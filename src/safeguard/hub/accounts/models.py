@@ -4,22 +4,83 @@ are django-otp's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from safeguard.access.policy import Actor
+from safeguard.access.policy import Actor, Role, administer
+from safeguard.hub.deliveries.models import Agency
+
+
+class Team(models.Model):
+    """A team within an agency (reference data, kept by administrators): "MASH East",
+    "Child Exploitation Unit". A user's team must be one of their own agency's."""
+
+    agency = models.ForeignKey(
+        Agency, to_field="code", on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ("agency", "name")
+        constraints = (
+            models.UniqueConstraint(fields=("agency", "name"), name="team_unique_in_agency"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency_id})"
+
+    @classmethod
+    def named(cls, agency: str, name: str) -> Team:
+        """The agency's team called `name`, made (with the agency, if new) when missing."""
+        known, _ = Agency.objects.get_or_create(code=agency, defaults={"name": agency})
+        team, _ = cls.objects.get_or_create(agency=known, name=name)
+        return team
 
 
 class User(AbstractUser):
     agency = models.CharField(
         max_length=63, blank=True, help_text="Agency code, e.g. cheshire-police"
     )
-    team = models.CharField(max_length=100, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
     roles = models.JSONField(default=list, blank=True, help_text="Role codes (access policy)")
 
     def actor(self, verified: bool) -> Actor:
         """This user as the access policy sees them."""
         return Actor.of(self.username, self.agency, self.roles or [], verified)
+
+    # Django admin asks the user for model permissions; the access policy answers them from
+    # the roles, so there are no separate Django permissions or groups to keep in step.
+    def _verified(self) -> bool:
+        return bool(getattr(self, "is_verified", lambda: False)())  # set by django-otp
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        return self.has_module_perms(perm.partition(".")[0])
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return self.is_active and bool(administer(self.actor(self._verified()), app_label))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_staff = Role.ADMINISTRATOR.value in (self.roles or [])  # the admin site's gate
+        fields = kwargs.get("update_fields")
+        if fields is not None and "roles" in fields:
+            kwargs["update_fields"] = {*fields, "is_staff"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        known = {r.value for r in Role}
+        wrong = [r for r in self.roles or [] if r not in known]
+        if wrong:
+            raise ValidationError({"roles": f"unknown role(s) {', '.join(map(repr, wrong))}"})
+        if self.team is not None and self.team.agency_id != self.agency:
+            raise ValidationError(
+                {"team": f"{self.team} is not a team of {self.agency or 'no agency'}"}
+            )
 
 
 class ApiToken(models.Model):

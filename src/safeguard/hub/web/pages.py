@@ -9,6 +9,7 @@ from django.shortcuts import render
 from safeguard.access import policy
 from safeguard.hub.audit import store as audit
 from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.homes.models import ChildrensHome
 from safeguard.hub.intelligence.models import Finding, Screening
 from safeguard.hub.web.context import navigation
 from safeguard.hub.web.middleware import actor_of
@@ -46,6 +47,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if may["decide_link"]
         else None,
         "flagged": audit.events(flagged=True).count() if may["view_audit"] else None,
+        "team": getattr(request.user, "team", None),
+        # a police SPOC's own homes (set by an administrator)
+        "homes": list(ChildrensHome.objects.filter(police_spoc_id=request.user.pk, open=True))
+        if policy.Role.POLICE_SPOC in actor.roles
+        else [],
     }
     return render(request, "web/home.html", context)
 

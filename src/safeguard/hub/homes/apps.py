@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HomesConfig(AppConfig):
+    name = "safeguard.hub.homes"
+    label = "homes"
+    verbose_name = "Children's homes and their police single points of contact"

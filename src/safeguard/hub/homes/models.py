@@ -1,0 +1,72 @@
+"""Children's homes (reference data). The homes' own delivery (`care_homes` records) names
+them; administrators add what no delivery carries: the Ofsted reference, whether the home is
+open, and the police officer who is its single point of contact (SPOC)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from safeguard.access.policy import Role
+from safeguard.contract.kinds import COUNCIL_AREAS
+from safeguard.hub.deliveries.models import Agency
+
+#: Ofsted's unique reference number for a children's home: SC and six digits.
+OFSTED_URN = RegexValidator(r"^SC\d{6}$", "An Ofsted reference for a children's home: SC123456")
+
+
+class ChildrensHome(models.Model):
+    #: The fields a delivery sets; an administrator edits them only on a home no delivery names.
+    DELIVERED = ("name", "address", "town", "postcode", "council_area", "provider")
+
+    home_id = models.CharField(
+        max_length=128, unique=True, help_text="The home's id, as other records cite it"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The agency whose delivery names the home; blank if added here",
+    )
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    council_area = models.CharField(
+        max_length=32,
+        blank=True,
+        choices=[(c, c.replace("_", " ").title().replace(" And ", " and ")) for c in COUNCIL_AREAS],
+    )
+    provider = models.CharField(max_length=200, blank=True)
+    ofsted_urn = models.CharField(
+        "Ofsted reference", max_length=8, blank=True, validators=[OFSTED_URN]
+    )
+    open = models.BooleanField(default=True)
+    police_spoc = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spoc_for",
+        verbose_name="police single point of contact",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "children's home"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        spoc = self.police_spoc
+        if spoc is not None and Role.POLICE_SPOC.value not in (spoc.roles or []):
+            raise ValidationError(
+                {"police_spoc": f"{spoc.username} does not hold the police SPOC role"}
+            )
