@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     idle_minutes: int = Field(
         default=30, gt=0, description="A signed-in session ends after this many idle minutes."
     )
+    enrol_hours: int = Field(
+        default=72,
+        gt=0,
+        description="Hours a new or reset account has to set up its authenticator at sign-in.",
+    )
     lockout_failures: int = Field(
         default=5, gt=0, description="Failed sign-ins in a row that lock an account."
     )

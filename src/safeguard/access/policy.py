@@ -85,6 +85,7 @@ ROUTES: dict[str, Action] = {
     "healthz": Action.PUBLIC,
     "login": Action.PUBLIC,
     "verify": Action.PUBLIC,
+    "enrol": Action.PUBLIC,  # after the password, for an account an administrator opened to it
     "logout": Action.PUBLIC,  # a half-signed-in session (password, no code) must end too
     "home": Action.SIGNED_IN,
     "people:search": Action.SEARCH_PEOPLE,

@@ -48,10 +48,17 @@ def add(
     password_stdin: bool = typer.Option(
         False, "--password-stdin", help="Read the password from standard input (else one is made)."
     ),
+    enrol_at_sign_in: bool = typer.Option(
+        False,
+        "--enrol-at-sign-in",
+        help="Make no authenticator: the user sets one up from a QR code when they first sign "
+        "in, within SAFEGUARD_ENROL_HOURS.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the account as JSON."),
 ) -> None:
     """Add a staff account with a time-based one-time-code authenticator. Prints the password
-    (when made here) and the authenticator's otpauth:// URI to load into an app."""
+    (when made here) and the authenticator's otpauth:// URI to load into an app; or, with
+    --enrol-at-sign-in, until when the user may set up their app at sign-in."""
     roles = _roles(role)
     _open()
     from django.contrib.auth.password_validation import validate_password
@@ -59,7 +66,9 @@ def add(
     from django.db import transaction
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from safeguard.hub.accounts.authenticators import open_enrolment
     from safeguard.hub.accounts.models import Team, User
+    from safeguard.settings import get_settings
 
     if User.objects.filter(username=username).exists():
         raise _fail(f"there is already a user {username!r}")
@@ -73,14 +82,20 @@ def add(
         user.team = Team.named(agency, team) if team else None
         user.set_password(password)
         user.save()
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        until = open_enrolment(user, get_settings().enrol_hours) if enrol_at_sign_in else None
+        device = (
+            None
+            if enrol_at_sign_in
+            else TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        )
     shown = {
         "username": username,
         "agency": agency,
         "team": team,
         "roles": roles,
         "password": None if password_stdin else password,
-        "otpauth": device.config_url,
+        "otpauth": device.config_url if device else None,
+        "enrol_until": until.isoformat(timespec="minutes") if until else None,
     }
     if as_json:
         typer.echo(json.dumps(shown))
@@ -136,6 +151,25 @@ def code(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
         raise _fail(f"no authenticator for {username!r}")
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
     typer.echo(f"{value:0{device.digits}d}")
+
+
+@app.command("reset-authenticator")
+def reset_authenticator(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
+    """Remove the user's authenticator (a lost or new phone) and let them set up a new one from
+    a QR code at their next sign-in, within SAFEGUARD_ENROL_HOURS."""
+    _open()
+    from safeguard.hub.accounts.authenticators import open_enrolment
+    from safeguard.hub.accounts.models import User
+    from safeguard.settings import get_settings
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise _fail(f"no user {username!r}")
+    until = open_enrolment(user, get_settings().enrol_hours)
+    typer.echo(
+        f"{username}: authenticator removed; they may set up a new one when they sign in, "
+        f"until {until:%d %b %Y %H:%M} UTC"
+    )
 
 
 @app.command("unlock")

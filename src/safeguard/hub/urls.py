@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("accounts/login/", signin.PasswordStep.as_view(), name="login"),
     path("accounts/verify/", signin.verify, name="verify"),
+    path("accounts/enrol/", signin.enrol, name="enrol"),
     path("accounts/logout/", signin.logout, name="logout"),
     path("", pages.home, name="home"),
     path("people/", include(people_urls)),

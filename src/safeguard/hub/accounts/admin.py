@@ -1,10 +1,15 @@
 """Django admin for administrators: staff accounts with their agency, team and roles, and the
 teams themselves (reference data)."""
 
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from typing import Any
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
+
+from safeguard.hub.accounts.authenticators import open_enrolment
 from safeguard.hub.accounts.models import Team, User
+from safeguard.settings import get_settings
 
 
 @admin.register(User)
@@ -16,10 +21,23 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "email")}),
-        ("Safeguard", {"fields": ("agency", "team", "roles", "is_active")}),
+        ("Safeguard", {"fields": ("agency", "team", "roles", "is_active", "enrol_until")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "enrol_until")
+    actions = ("reset_authenticator",)
+
+    @admin.action(description="Remove the authenticator; let them set up a new one at sign-in")
+    def reset_authenticator(self, request: HttpRequest, chosen: Any) -> None:
+        hours = get_settings().enrol_hours
+        for user in chosen:
+            open_enrolment(user, hours)
+            self.log_change(request, user, "authenticator reset: set up again at sign-in")
+        self.message_user(
+            request,
+            f"{len(chosen)} user(s) may set up a new authenticator at sign-in within {hours} hours",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Team)

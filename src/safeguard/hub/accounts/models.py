@@ -48,6 +48,11 @@ class User(AbstractUser):
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
     )
     roles = models.JSONField(default=list, blank=True, help_text="Role codes (access policy)")
+    enrol_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Until then, the user may set up an authenticator when they next sign in",
+    )
 
     def actor(self, verified: bool) -> Actor:
         """This user as the access policy sees them."""

@@ -15,9 +15,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from safeguard.access.policy import Decision
+from safeguard.hub.accounts import authenticators
 from safeguard.hub.audit import store as audit
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.web.middleware import actor_of
@@ -68,7 +71,52 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
         form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
     has_device = django_otp.user_has_device(user)
+    if not has_device and authenticators.may_enrol(user):
+        return redirect(_onward("enrol", request))
     return render(request, "web/verify.html", {"form": form, "has_device": has_device})
+
+
+@never_cache  # the page carries the new authenticator's secret
+def enrol(request: HttpRequest) -> HttpResponse:
+    """The second step for an account an administrator opened to it: set up the authenticator
+    app from a QR code (or its key), and prove it works with its current code."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if not authenticators.may_enrol(user):
+        return redirect(_onward("verify", request))
+    device = authenticators.pending(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["otp_token"].strip()
+        with transaction.atomic():
+            if authenticators.confirm(user, device, token):
+                django_otp.login(request, device)
+                audit.record(
+                    actor_of(request),
+                    AuditEvent.Action.SIGN_IN,
+                    Decision(True, "set up an authenticator, then password and code"),
+                )
+                return redirect(_next(request))
+            audit.record(
+                actor_of(request),
+                AuditEvent.Action.DENIED,
+                Decision(False, "wrong one-time code while setting up an authenticator"),
+                target=request.path,
+            )
+        form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
+    context = {
+        "form": form,
+        "qr": mark_safe(authenticators.qr_svg(device)),  # noqa: S308 - segno's own SVG
+        "key": authenticators.key_text(device),
+        "until": user.enrol_until,
+    }
+    return render(request, "web/enrol.html", context)
+
+
+def _onward(step: str, request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    return reverse(step) + (f"?{urlencode({'next': target})}" if target else "")
 
 
 @require_POST
