@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from safeguard.hub.accounts.models import Team, User
+from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.deliveries.models import Agency, Delivery, SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
 from safeguard.hub.homes.store import refresh
@@ -162,3 +163,31 @@ def test_a_police_spoc_sees_their_open_homes_on_their_page(
     assert "Missing from Home" in page
     assert "Oak House" in page
     assert "Elm Lodge" not in page and "Ash Court" not in page
+
+
+def test_changes_through_the_admin_are_in_the_audit_trail(
+    make_user: Callable[..., User], sign_in: Callable[[User], Client]
+) -> None:
+    home = ChildrensHome.objects.create(home_id="H1", name="Oak House")
+    spoc = make_user("spoc", "police_spoc")
+    admin = sign_in(make_user("admin", "administrator"))
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.ADMINISTER).count()
+    admin.get(f"/admin/homes/childrenshome/{home.pk}/change/")  # looking changes nothing
+    saved = admin.post(
+        f"/admin/homes/childrenshome/{home.pk}/change/",
+        {"home_id": "H1", "name": "Oak House", "police_spoc": spoc.pk, "open": "on"},
+    )
+    assert saved.status_code == 302, saved.content[:600]
+    admin.post(
+        "/admin/accounts/user/",
+        {"action": "reset_authenticator", "_selected_action": [spoc.pk]},
+    )
+    events = list(
+        AuditEvent.objects.filter(action=AuditEvent.Action.ADMINISTER).order_by("pk")[before:]
+    )
+    assert [e.username for e in events] == ["admin", "admin"]
+    assert events[0].target.startswith("homes.ChildrensHome") and "Oak House" in events[0].target
+    assert "single point of contact" in events[0].target.lower()
+    assert (
+        events[1].target.startswith("accounts.User") and "authenticator reset" in events[1].target
+    )

@@ -53,6 +53,7 @@ MIDDLEWARE: list[str] = [
     "axes.middleware.AxesMiddleware",
     # the one chokepoint: every route is decided by safeguard.access.policy
     "safeguard.hub.web.middleware.AccessMiddleware",
+    "safeguard.hub.web.middleware.AdminAuditMiddleware",
 ]
 ROOT_URLCONF = "safeguard.hub.urls"
 WSGI_APPLICATION = "safeguard.hub.wsgi.application"

@@ -16,6 +16,7 @@ class AuditEvent(models.Model):
         DENIED = "denied"
         SIGN_IN = "sign_in"
         SIGN_OUT = "sign_out"
+        ADMINISTER = "administer"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.contrib.admin.models import LogEntry
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from safeguard.access.policy import SAFEGUARDING_BASIS, Actor, Decision
 from safeguard.hub.audit.models import AuditEvent
@@ -100,3 +101,33 @@ def viewed(
             target=target,
             channel=channel,
         )
+
+
+#: Django admin's log entry flags, as the audit trail names them.
+_ADMIN_CHANGES = {1: "added", 2: "changed", 3: "deleted"}
+
+
+def admin_log_mark() -> int:
+    """Where Django admin's log stands now (its newest entry), for `administered`."""
+    return LogEntry.objects.aggregate(mark=Max("pk"))["mark"] or 0
+
+
+def administered(actor: Actor, mark: int) -> int:
+    """Copy into the audit trail each change `actor` made through the admin site after `mark`
+    (Django's own log of it: which record, added, changed or deleted, which fields). Returns
+    how many."""
+    entries = LogEntry.objects.filter(user__username=actor.username, pk__gt=mark)
+    made = 0
+    for entry in entries.select_related("content_type").order_by("pk"):
+        kind = entry.content_type.model_class() if entry.content_type else None
+        what = kind._meta.label if kind else "unknown"
+        change = _ADMIN_CHANGES.get(entry.action_flag, "changed")
+        detail = entry.get_change_message() or change
+        record(
+            actor,
+            AuditEvent.Action.ADMINISTER,
+            Decision(True, f"administrator: {change} through the admin site"),
+            target=f"{what} {entry.object_id} ({entry.object_repr}): {detail}",
+        )
+        made += 1
+    return made

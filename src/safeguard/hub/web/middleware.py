@@ -59,6 +59,26 @@ class AccessMiddleware:
         return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
 
 
+class AdminAuditMiddleware:
+    """Every change made through the admin site (a user's roles, a home's police SPOC, a reset
+    authenticator) becomes an audit event too, copied from the admin's own log of the request
+    once the admin has committed it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or not request.path.startswith(reverse("admin:index")):
+            return self.get_response(request)
+        mark = audit.admin_log_mark()
+        response = self.get_response(request)
+        actor = actor_of(request)
+        if actor is not None:
+            with transaction.atomic():
+                audit.administered(actor, mark)
+        return response
+
+
 def _to(url: str, request: HttpRequest) -> HttpResponseRedirect:
     return HttpResponseRedirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
 
