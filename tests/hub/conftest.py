@@ -75,6 +75,21 @@ def _record(
     )
 
 
+def loaded_delivery(agency: Agency) -> Delivery:
+    """A loaded delivery from `agency` (its files are not needed here)."""
+    return Delivery.objects.create(
+        agency=agency,
+        checksum=f"{agency.code}-{Delivery.objects.count()}",
+        status="loaded",
+        extract_date="2026-10-31",
+        period_start="2021-11-01",
+        period_end="2026-10-31",
+        contract_version="1",
+        source_path="/dev/null",
+        manifest={},
+    )
+
+
 @pytest.fixture
 def mini_hub(db: Any) -> dict[str, int]:
     """Katie Smith (P1): police, NHS (a sexual-health visit) and school records. Kate Smith
@@ -89,18 +104,7 @@ def mini_hub(db: Any) -> dict[str, int]:
     agencies = {}
     for code in ("cheshire-police", "cheshire-nhs", "cheshire-schools"):
         agency = Agency.objects.create(code=code, name=code)
-        delivery = Delivery.objects.create(
-            agency=agency,
-            checksum=code,
-            status="loaded",
-            extract_date="2026-10-31",
-            period_start="2021-11-01",
-            period_end="2026-10-31",
-            contract_version="1",
-            source_path="/dev/null",
-            manifest={},
-        )
-        agencies[code] = (agency, delivery)
+        agencies[code] = (agency, loaded_delivery(agency))
     people = {
         1: [
             ("cheshire-police", "POL-1", "katie", "smith", "2011-07-04", "CW1 2AB", ""),

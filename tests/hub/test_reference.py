@@ -16,24 +16,14 @@ from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.deliveries.models import Agency, Delivery, SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
 from safeguard.hub.homes.store import refresh
+from tests.hub.conftest import loaded_delivery
 
 pytestmark = pytest.mark.django_db
 
 
 def _homes_delivery(code: str = "childrens-homes") -> tuple[Agency, Delivery]:
     agency, _ = Agency.objects.get_or_create(code=code, defaults={"name": "Children's homes"})
-    delivery = Delivery.objects.create(
-        agency=agency,
-        checksum=f"{code}-{Delivery.objects.count()}",
-        status="loaded",
-        extract_date="2026-10-31",
-        period_start="2021-11-01",
-        period_end="2026-10-31",
-        contract_version="1",
-        source_path="/dev/null",
-        manifest={},
-    )
-    return agency, delivery
+    return agency, loaded_delivery(agency)
 
 
 def _home(

@@ -4,6 +4,7 @@ a time-based one-time code (django-otp). Only then does the access policy let a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import django_otp
@@ -18,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.models import Device
 
 from safeguard.access.policy import Decision
 from safeguard.hub.accounts import authenticators
@@ -52,24 +54,15 @@ def verify(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect("login")
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        device = django_otp.match_token(user, form.cleaned_data["otp_token"].strip())
-        with transaction.atomic():
-            if device is not None:
-                django_otp.login(request, device)
-                audit.record(
-                    actor_of(request),
-                    AuditEvent.Action.SIGN_IN,
-                    Decision(True, "password and code"),
-                )
-                return redirect(_next(request))
-            audit.record(
-                actor_of(request),
-                AuditEvent.Action.DENIED,
-                Decision(False, "wrong or expired one-time code"),
-                target=request.path,
-            )
-        form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
+    done = _take_code(
+        request,
+        form,
+        lambda token: django_otp.match_token(user, token),
+        "password and code",
+        "wrong or expired one-time code",
+    )
+    if done is not None:
+        return done
     has_device = django_otp.user_has_device(user)
     if not has_device and authenticators.may_enrol(user):
         return redirect(_onward("enrol", request))
@@ -87,24 +80,15 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect(_onward("verify", request))
     device = authenticators.pending(user)
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["otp_token"].strip()
-        with transaction.atomic():
-            if authenticators.confirm(user, device, token):
-                django_otp.login(request, device)
-                audit.record(
-                    actor_of(request),
-                    AuditEvent.Action.SIGN_IN,
-                    Decision(True, "set up an authenticator, then password and code"),
-                )
-                return redirect(_next(request))
-            audit.record(
-                actor_of(request),
-                AuditEvent.Action.DENIED,
-                Decision(False, "wrong one-time code while setting up an authenticator"),
-                target=request.path,
-            )
-        form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
+    done = _take_code(
+        request,
+        form,
+        lambda token: device if authenticators.confirm(user, device, token) else None,
+        "set up an authenticator, then password and code",
+        "wrong one-time code while setting up an authenticator",
+    )
+    if done is not None:
+        return done
     context = {
         "form": form,
         "qr": mark_safe(authenticators.qr_svg(device)),  # noqa: S308 - segno's own SVG
@@ -112,6 +96,33 @@ def enrol(request: HttpRequest) -> HttpResponse:
         "until": user.enrol_until,
     }
     return render(request, "web/enrol.html", context)
+
+
+def _take_code(
+    request: HttpRequest,
+    form: CodeForm,
+    check: Callable[[str], Device | None],
+    signed_in: str,
+    refused: str,
+) -> HttpResponse | None:
+    """A posted code: `check` says which device it proves (None: wrong). Signs the user in and
+    sends them on, or marks the form; either way audited. None when there is nothing to do."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    with transaction.atomic():
+        device = check(form.cleaned_data["otp_token"].strip())
+        if device is not None:
+            django_otp.login(request, device)
+            audit.record(actor_of(request), AuditEvent.Action.SIGN_IN, Decision(True, signed_in))
+            return redirect(_next(request))
+        audit.record(
+            actor_of(request),
+            AuditEvent.Action.DENIED,
+            Decision(False, refused),
+            target=request.path,
+        )
+    form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
+    return None
 
 
 def _onward(step: str, request: HttpRequest) -> str:
