@@ -91,11 +91,30 @@ def test_unknown_role_names_grant_nothing() -> None:
 
 def test_administrators_keep_reference_data_and_accounts_but_never_casework() -> None:
     admin = actor(Role.ADMINISTRATOR)
-    for app in ("accounts", "homes", "deliveries", "otp_totp", "axes"):
+    for app in ("accounts", "homes", "deliveries", "axes"):
         assert policy.administer(admin, app), app
-    for app in ("audit", "people", "intelligence", "auth", "sessions"):
+    for app in ("audit", "people", "intelligence", "auth", "sessions", "otp_totp"):
         refused = policy.administer(admin, app)
         assert not refused and "not kept through the admin" in refused.reason, app
+    assert policy.administer(admin, "homes.childrenshome", "change")
+    assert policy.administer(admin, "deliveries.agency", "change")
+    for model, what in (
+        ("deliveries.sourcerecord", "view"),  # a child's record, in an app that is kept
+        ("deliveries.agency", "delete"),
+        ("accounts.apitoken", "view"),
+        ("otp_totp.totpdevice", "view"),  # authenticator secrets
+        ("axes.accesslog", "delete"),  # sign-in logs are evidence
+    ):
+        assert not policy.administer(admin, model, what), (model, what)
+    assert policy.administer(admin, "axes.accessattempt", "delete")  # clearing a lockout
     assert not policy.administer(actor(Role.ADMINISTRATOR, verified=False), "homes")
     everyone_else = actor(*(r for r in Role if r is not Role.ADMINISTRATOR))
     assert not policy.administer(everyone_else, "homes")
+
+
+def test_an_administrator_holds_no_casework_or_audit_role() -> None:
+    assert policy.conflicting_roles(["administrator"]) == ""
+    assert policy.conflicting_roles(["mash_practitioner", "analyst"]) == ""
+    for other in ("mash_practitioner", "police_officer", "auditor"):
+        why = policy.conflicting_roles(["administrator", other])
+        assert other in why and "separation of duties" in why

@@ -141,3 +141,52 @@ def test_the_cli_adds_an_account_to_set_up_at_sign_in_and_resets_one(
     assert reset.returncode == 0 and "authenticator removed" in reset.stdout
     assert cli(demo_env, "users", "code", "pc3").returncode == 2
     assert cli(cli_env, "users", "reset-authenticator", "nobody").returncode == 2
+    trail = cli(cli_env, "audit", "--flagged", "--json")
+    done = [json.loads(line) for line in trail.stdout.splitlines()]
+    assert {e["reason"] for e in done} >= {
+        "command line: account added",
+        "command line: authenticator reset",
+    }
+    assert all(e["username"].startswith("cli:") for e in done), done
+    both = cli(
+        cli_env,
+        "users",
+        "add",
+        "x1",
+        "--agency",
+        "a",
+        "--role",
+        "administrator",
+        "--role",
+        "mash_practitioner",
+    )
+    assert both.returncode == 2 and "separation of duties" in both.stderr
+
+
+def test_a_reset_signs_the_user_out_everywhere(
+    make_user: Callable[..., User], sign_in: Callable[[User], Client]
+) -> None:
+    officer = make_user("officer", "police_officer")
+    signed_in = sign_in(officer)  # e.g. on a lost laptop
+    half = _password(officer)  # password only, before the reset
+    assert signed_in.get("/").status_code == 200
+    open_enrolment(officer, 72)
+    gone = signed_in.get("/")
+    assert gone.status_code == 302 and gone["Location"].startswith("/accounts/login/")
+    stale = half.get("/accounts/enrol/")
+    assert stale.status_code == 302 and stale["Location"] == "/accounts/login/"
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+
+
+def test_confirming_one_device_removes_any_other_begun_in_another_tab() -> None:
+    user = _newcomer()
+    client = _password(user)
+    assert client.get("/accounts/enrol/").status_code == 200
+    shown = TOTPDevice.objects.get(user=user)
+    stray = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    assert client.get("/accounts/enrol/").status_code == 200
+    assert TOTPDevice.objects.filter(user=user).count() == 2  # the first is shown again
+    done = client.post("/accounts/enrol/", {"otp_token": _code(shown)})
+    assert done.status_code == 302
+    assert list(TOTPDevice.objects.filter(user=user)) == [shown]
+    assert not TOTPDevice.objects.filter(pk=stray.pk).exists()

@@ -111,11 +111,12 @@ def test_administrators_keep_teams_and_homes_in_the_admin(
         "/admin/accounts/user/",
         "/admin/accounts/team/",
         "/admin/homes/childrenshome/?spoc=no",
-        "/admin/otp_totp/totpdevice/",
         "/admin/axes/accessattempt/",
     ):
         response = admin.get(page)
         assert response.status_code == 200, page
+    # authenticators (their secrets) are not kept in the admin
+    assert admin.get("/admin/otp_totp/totpdevice/").status_code == 403
     assert b"Oak House" in admin.get("/admin/homes/childrenshome/?spoc=no").content
     assert b"Oak House" not in admin.get("/admin/homes/childrenshome/?spoc=yes").content
 
@@ -181,3 +182,56 @@ def test_changes_through_the_admin_are_in_the_audit_trail(
     assert (
         events[1].target.startswith("accounts.User") and "authenticator reset" in events[1].target
     )
+
+
+def test_an_administrator_may_not_grant_themselves_access_nor_hold_casework_roles(
+    make_user: Callable[..., User], sign_in: Callable[[User], Client]
+) -> None:
+    me = make_user("admin", "administrator")
+    admin = sign_in(me)
+    own = admin.get(f"/admin/accounts/user/{me.pk}/change/")
+    assert own.status_code == 200
+    assert {"roles", "agency", "is_active"} <= set(own.context["adminform"].readonly_fields)
+
+    officer = make_user("officer", "police_officer")
+    form = {
+        "username": "officer",
+        "agency": "cheshire-police",
+        "roles": '["police_officer", "administrator"]',
+        "is_active": "on",
+        "last_login_0": "",
+        "date_joined_0": "2026-11-01",
+        "date_joined_1": "09:00:00",
+    }
+    refused = admin.post(f"/admin/accounts/user/{officer.pk}/change/", form)
+    assert refused.status_code == 200
+    assert "separation of duties" in refused.content.decode()
+    officer.refresh_from_db()
+    assert officer.roles == ["police_officer"] and not officer.is_staff
+
+
+def test_account_changes_through_the_admin_are_flagged_and_an_own_password_change_audited(
+    make_user: Callable[..., User], sign_in: Callable[[User], Client]
+) -> None:
+    officer = make_user("officer", "police_officer")
+    me = make_user("admin", "administrator")
+    admin = sign_in(me)
+    admin.post(
+        "/admin/accounts/user/", {"action": "reset_authenticator", "_selected_action": [officer.pk]}
+    )
+    new = "a completely different long passphrase"
+    changed = admin.post(
+        "/admin/password_change/",
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": new,
+            "new_password2": new,
+        },
+    )
+    assert changed.status_code == 302, changed.content[:500]
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.ADMINISTER, username="admin")
+    assert [(e.flagged, e.target.split(":")[0]) for e in events.order_by("pk")] == [
+        (True, f"accounts.User {officer.pk} (officer)"),
+        (True, "accounts.User"),
+    ]
+    assert admin.get("/admin/").status_code == 200  # still signed in after the change

@@ -128,10 +128,23 @@ INTELLIGENCE_READERS = MASH | {Role.ANALYST, Role.POLICE_OFFICER, Role.POLICE_SP
 
 #: The shortest break-glass reason accepted: a few words, not a keystroke.
 MIN_REASON = 15
-#: What administrators keep through Django admin (app labels): accounts and teams, agencies,
-#: children's homes, authenticators, and sign-in lockouts. Not deliveries' records, links or
-#: audit, which change only through their own commands and pages.
-ADMINISTERED = frozenset({"accounts", "deliveries", "homes", "otp_totp", "axes"})
+_KEEP = frozenset({"view", "add", "change", "delete"})
+#: What administrators keep through Django admin: each model ("app.model") and what they may
+#: do with it. Accounts and teams, agencies, children's homes; sign-in lockouts to clear, and
+#: the sign-in logs to read. Never deliveries' records, people, links, audit, API tokens or
+#: authenticators (their secrets): those change only through their own commands and pages.
+ADMINISTERED: dict[str, frozenset[str]] = {
+    "accounts.user": _KEEP,
+    "accounts.team": _KEEP,
+    "deliveries.agency": frozenset({"view", "add", "change"}),
+    "homes.childrenshome": _KEEP,
+    "axes.accessattempt": frozenset({"view", "delete"}),
+    "axes.accessfailurelog": frozenset({"view"}),
+    "axes.accesslog": frozenset({"view"}),
+}
+#: Separation of duties: whoever administers accounts holds no role that reads children's
+#: records or audits those who do, so no one can grant themselves a child's record.
+SEPARATE_FROM_ADMINISTRATION = CASEWORK | {Role.AUDITOR}
 
 
 @dataclass(frozen=True)
@@ -258,15 +271,31 @@ def intelligence(actor: Actor) -> Decision:
     return record(actor, "intelligence")
 
 
-def administer(actor: Actor, app_label: str) -> Decision:
-    """May `actor` keep the records of Django app `app_label` through the admin site? Only
-    reference data and accounts are kept there (`ADMINISTERED`); casework never is."""
+def administer(actor: Actor, model: str, what: str = "view") -> Decision:
+    """May `actor` do `what` (view, add, change, delete) to `model` ("app.model") through the
+    admin site? A bare app label asks whether any of its models is kept there."""
     allowed = act(actor, Action.ADMINISTER)
     if not allowed:
         return allowed
-    if app_label in ADMINISTERED:
-        return Decision(True, f"administrator: {app_label} is reference data or accounts")
-    return _deny(f"{app_label} is not kept through the admin site")
+    if "." not in model:
+        if any(m.partition(".")[0] == model for m in ADMINISTERED):
+            return Decision(True, f"administrator: {model} holds reference data or accounts")
+        return _deny(f"{model} is not kept through the admin site")
+    if what in ADMINISTERED.get(model, frozenset()):
+        return Decision(True, f"administrator: may {what} {model}")
+    return _deny(f"{model}: administrators may not {what} it")
+
+
+def conflicting_roles(roles: Iterable[str]) -> str:
+    """Why these roles may not be held together ("" if they may): an administrator holds no
+    casework or audit role (`SEPARATE_FROM_ADMINISTRATION`)."""
+    held = {Role(r) for r in roles if r in Role.__members__.values()}
+    if Role.ADMINISTRATOR in held and held & SEPARATE_FROM_ADMINISTRATION:
+        return (
+            "an administrator may not also hold "
+            f"{_roles(held & SEPARATE_FROM_ADMINISTRATION)} (separation of duties)"
+        )
+    return ""
 
 
 def _roles(roles: Iterable[Role]) -> str:

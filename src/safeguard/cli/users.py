@@ -3,7 +3,9 @@ current one-time code (demo and test only), unlock after too many failed sign-in
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import secrets
 import sys
 
@@ -11,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safeguard.access.policy import ROLE_LABELS, Role
+from safeguard.access.policy import ROLE_LABELS, Decision, Role, conflicting_roles
 
 app = typer.Typer(help="Staff accounts: add, list, code, unlock.", no_args_is_help=True)
 
@@ -34,7 +36,31 @@ def _roles(values: list[str]) -> list[str]:
         raise _fail(
             f"unknown role {', '.join(map(repr, wrong))}; roles are: {', '.join(sorted(known))}"
         )
+    conflict = conflicting_roles(values)
+    if conflict:
+        raise _fail(f"roles refused: {conflict}")
     return values
+
+
+def _audit(what: str, target: str) -> None:
+    """An account change made here is an audit event like one made in the admin (flagged for
+    review); call it inside the change's transaction."""
+    from safeguard.hub.audit import store
+    from safeguard.hub.audit.models import AuditEvent
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no name for this process's user
+        who = f"uid {os.getuid()}"
+    store.record(
+        None,
+        AuditEvent.Action.ADMINISTER,
+        Decision(True, f"command line: {what}"),
+        username=f"cli:{who}",
+        target=target,
+        channel="cli",
+        flagged=True,
+    )
 
 
 @app.command("add")
@@ -88,6 +114,7 @@ def add(
             if enrol_at_sign_in
             else TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         )
+        _audit("account added", f"accounts.User {user.pk} ({username}): roles {', '.join(roles)}")
     shown = {
         "username": username,
         "agency": agency,
@@ -158,6 +185,8 @@ def reset_authenticator(username: str = typer.Argument(..., help="Sign-in name."
     """Remove the user's authenticator (a lost or new phone) and let them set up a new one from
     a QR code at their next sign-in, within SAFEGUARD_ENROL_HOURS."""
     _open()
+    from django.db import transaction
+
     from safeguard.hub.accounts.authenticators import open_enrolment
     from safeguard.hub.accounts.models import User
     from safeguard.settings import get_settings
@@ -165,7 +194,9 @@ def reset_authenticator(username: str = typer.Argument(..., help="Sign-in name."
     user = User.objects.filter(username=username).first()
     if user is None:
         raise _fail(f"no user {username!r}")
-    until = open_enrolment(user, get_settings().enrol_hours)
+    with transaction.atomic():
+        until = open_enrolment(user, get_settings().enrol_hours)
+        _audit("authenticator reset", f"accounts.User {user.pk} ({username})")
     typer.echo(
         f"{username}: authenticator removed; they may set up a new one when they sign in, "
         f"until {until:%d %b %Y %H:%M} UTC"
@@ -179,6 +210,7 @@ def unlock(username: str = typer.Argument(..., help="Sign-in name.")) -> None:
     from axes.utils import reset
 
     removed = reset(username=username)
+    _audit("sign-in lockout cleared", f"accounts.User ({username}): {removed} attempts cleared")
     typer.echo(f"{username}: unlocked ({removed} failed attempts cleared)")
 
 
@@ -247,6 +279,7 @@ def token(
     """Make an API token for an account (printed once; only its SHA-256 is kept), or revoke
     one. The token acts as the account: its agency and roles decide what the API returns."""
     _open()
+    from django.db import transaction
     from django.utils import timezone
 
     from safeguard.hub.accounts.models import ApiToken, User
@@ -256,11 +289,15 @@ def token(
     if user is None:
         raise _fail(f"no user {username!r}")
     if revoke:
-        n = ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
+        with transaction.atomic():
+            n = ApiToken.objects.filter(user=user, name=name, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            _audit("API token revoked", f"accounts.ApiToken of {username}: {name} ({n})")
         typer.echo(f"{username}: {n} token(s) named {name!r} revoked")
         return
     value = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, digest=digest(value))
+    with transaction.atomic():
+        ApiToken.objects.create(user=user, name=name, digest=digest(value))
+        _audit("API token made", f"accounts.ApiToken of {username}: {name}")
     typer.echo(value)

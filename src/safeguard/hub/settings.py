@@ -114,6 +114,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 OTP_TOTP_ISSUER = "Safeguard"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no authenticator secrets or QR codes in the admin
 SESSION_COOKIE_AGE = _s.idle_minutes * 60
 # an idle timeout: IdleSessionMiddleware pushes the expiry back at most once a minute
 SESSION_SAVE_EVERY_REQUEST = False

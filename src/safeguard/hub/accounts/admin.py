@@ -25,6 +25,13 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined", "enrol_until")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fixed = tuple(self.readonly_fields)
+        if obj is not None and obj.pk == request.user.pk:  # no one grants themselves access
+            return (*fixed, "agency", "team", "roles", "is_active")
+        return fixed
+
     actions = ("reset_authenticator",)
 
     @admin.action(description="Remove the authenticator; let them set up a new one at sign-in")

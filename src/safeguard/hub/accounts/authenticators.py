@@ -36,9 +36,12 @@ def may_enrol(user: User) -> bool:
 
 
 def pending(user: User) -> TOTPDevice:
-    """The authenticator being set up: the same one on every visit, until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=NAME, confirmed=False)
+    """The authenticator being set up: the same one on every visit and in every tab (the
+    user's row is locked while it is found or made), until it is confirmed."""
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+        return device or TOTPDevice.objects.create(user=user, name=NAME, confirmed=False)
 
 
 def confirm(user: User, device: TOTPDevice, token: str) -> bool:
@@ -48,6 +51,8 @@ def confirm(user: User, device: TOTPDevice, token: str) -> bool:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        # any other device begun and never confirmed had its secret shown: it goes
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         user.enrol_until = None
         user.save(update_fields=["enrol_until"])
     return True

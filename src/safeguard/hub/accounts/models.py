@@ -9,8 +9,9 @@ from typing import Any
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 
-from safeguard.access.policy import Actor, Role, administer
+from safeguard.access.policy import Actor, Role, administer, conflicting_roles
 from safeguard.hub.deliveries.models import Agency
 
 
@@ -64,10 +65,24 @@ class User(AbstractUser):
         return bool(getattr(self, "is_verified", lambda: False)())  # set by django-otp
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
-        return self.has_module_perms(perm.partition(".")[0])
+        """`perm` is Django's "app.action_model", e.g. "homes.change_childrenshome"."""
+        app, _, codename = perm.partition(".")
+        what, _, model = codename.partition("_")
+        actor = self.actor(self._verified())
+        return self.is_active and bool(administer(actor, f"{app}.{model}", what))
 
     def has_module_perms(self, app_label: str) -> bool:
         return self.is_active and bool(administer(self.actor(self._verified()), app_label))
+
+    def get_session_auth_hash(self) -> str:
+        """Django ends every session whose stored hash no longer matches. Opening a window to
+        set up an authenticator (a reset) changes it, so the reset signs the user out
+        everywhere: a session left open elsewhere cannot register a device."""
+        plain = super().get_session_auth_hash()
+        if self.enrol_until is None:
+            return plain
+        window = f"{plain}:{self.enrol_until.isoformat()}"
+        return salted_hmac("safeguard.enrolment", window, algorithm="sha256").hexdigest()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.is_staff = Role.ADMINISTRATOR.value in (self.roles or [])  # the admin site's gate
@@ -82,6 +97,9 @@ class User(AbstractUser):
         wrong = [r for r in self.roles or [] if r not in known]
         if wrong:
             raise ValidationError({"roles": f"unknown role(s) {', '.join(map(repr, wrong))}"})
+        conflict = conflicting_roles(self.roles or [])
+        if conflict:
+            raise ValidationError({"roles": conflict})
         if self.team is not None and self.team.agency_id != self.agency:
             raise ValidationError(
                 {"team": f"{self.team} is not a team of {self.agency or 'no agency'}"}

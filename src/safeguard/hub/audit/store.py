@@ -23,6 +23,7 @@ def record(
     target: str = "",
     why: str = "",
     channel: str = "web",
+    flagged: bool = False,
 ) -> AuditEvent:
     """One audit event: who (`actor`, or `username` when nobody is signed in), what, the
     policy's decision and reason, the user's own reason, and the lawful basis."""
@@ -37,7 +38,7 @@ def record(
         reason=decision.reason,
         why=why,
         lawful_basis=decision.basis,
-        flagged=decision.break_glass,
+        flagged=decision.break_glass or flagged,
         channel=channel,
     )
 
@@ -103,6 +104,8 @@ def viewed(
         )
 
 
+#: The model whose changes through the admin are flagged for review.
+ACCOUNTS = "accounts.User"
 #: Django admin's log entry flags, as the audit trail names them.
 _ADMIN_CHANGES = {1: "added", 2: "changed", 3: "deleted"}
 
@@ -112,11 +115,12 @@ def admin_log_mark() -> int:
     return LogEntry.objects.aggregate(mark=Max("pk"))["mark"] or 0
 
 
-def administered(actor: Actor, mark: int) -> int:
-    """Copy into the audit trail each change `actor` made through the admin site after `mark`
-    (Django's own log of it: which record, added, changed or deleted, which fields). Returns
-    how many."""
-    entries = LogEntry.objects.filter(user__username=actor.username, pk__gt=mark)
+def administered(actor: Actor, user_id: int, mark: int) -> int:
+    """Copy into the audit trail each change `actor` (user `user_id`) made through the admin
+    site after `mark` (Django's own log of it: which record, added, changed or deleted, which
+    fields). Changes to accounts (roles, passwords, authenticators) are flagged for an
+    auditor's review. Returns how many."""
+    entries = LogEntry.objects.filter(user_id=user_id, pk__gt=mark)
     made = 0
     for entry in entries.select_related("content_type").order_by("pk"):
         kind = entry.content_type.model_class() if entry.content_type else None
@@ -128,6 +132,7 @@ def administered(actor: Actor, mark: int) -> int:
             AuditEvent.Action.ADMINISTER,
             Decision(True, f"administrator: {change} through the admin site"),
             target=f"{what} {entry.object_id} ({entry.object_repr}): {detail}",
+            flagged=what == ACCOUNTS,
         )
         made += 1
     return made

@@ -31,7 +31,11 @@ def _delivered(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def refresh() -> Refreshed:
     """Bring the table in step with the current `care_homes` records, in one transaction."""
-    current = SourceRecord.objects.filter(kind="care_homes", is_current=True)
+    # records cite a home by its id alone; should two agencies deliver one id, the same one
+    # (the agency registered last) wins on every run
+    current = SourceRecord.objects.filter(kind="care_homes", is_current=True).order_by(
+        "agency_id", "record_id"
+    )
     delivered = {
         r["record_id"]: _delivered(r) for r in current.values("record_id", "agency_id", "data")
     }

@@ -61,8 +61,8 @@ class AccessMiddleware:
 
 class AdminAuditMiddleware:
     """Every change made through the admin site (a user's roles, a home's police SPOC, a reset
-    authenticator) becomes an audit event too, copied from the admin's own log of the request
-    once the admin has committed it."""
+    authenticator, an administrator's own password) becomes an audit event too, copied from
+    the admin's own log of the request, in one transaction with the change itself."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -70,12 +70,22 @@ class AdminAuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or not request.path.startswith(reverse("admin:index")):
             return self.get_response(request)
-        mark = audit.admin_log_mark()
-        response = self.get_response(request)
-        actor = actor_of(request)
-        if actor is not None:
-            with transaction.atomic():
-                audit.administered(actor, mark)
+        with transaction.atomic():  # the change and its audit events commit together, or neither
+            mark = audit.admin_log_mark()
+            response = self.get_response(request)
+            actor, user_id = actor_of(request), request.user.pk
+            if actor is None or user_id is None:
+                return response
+            audit.administered(actor, user_id, mark)
+            match = request.resolver_match
+            if match and match.view_name == "admin:password_change" and response.status_code == 302:
+                audit.record(  # Django's admin keeps no log entry of this one
+                    actor,
+                    AuditEvent.Action.ADMINISTER,
+                    policy.Decision(True, "administrator: changed their own password"),
+                    target="accounts.User: own password changed",
+                    flagged=True,
+                )
         return response
 
 

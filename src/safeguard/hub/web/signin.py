@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import django_otp
 from django import forms
 from django.contrib.auth import logout as sign_out
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -79,11 +80,18 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if not authenticators.may_enrol(user):
         return redirect(_onward("verify", request))
     device = authenticators.pending(user)
+
+    def proves(token: str) -> Device | None:
+        if not authenticators.confirm(user, device, token):
+            return None
+        update_session_auth_hash(request, user)  # closing the window changed the session's hash
+        return device
+
     form = CodeForm(request.POST or None)
     done = _take_code(
         request,
         form,
-        lambda token: device if authenticators.confirm(user, device, token) else None,
+        proves,
         "set up an authenticator, then password and code",
         "wrong one-time code while setting up an authenticator",
     )
