@@ -286,6 +286,17 @@ def administer(actor: Actor, model: str, what: str = "view") -> Decision:
     return _deny(f"{model}: administrators may not {what} it")
 
 
+def roles_problem(roles: Iterable[str]) -> str:
+    """What is wrong with giving someone these roles ("" if nothing): a role the policy does
+    not know, or roles that may not be held together."""
+    values = list(roles)
+    known = {r.value for r in Role}
+    wrong = [r for r in values if r not in known]
+    if wrong:
+        return f"unknown role {', '.join(map(repr, wrong))}; roles are: {', '.join(sorted(known))}"
+    return conflicting_roles(values)
+
+
 def conflicting_roles(roles: Iterable[str]) -> str:
     """Why these roles may not be held together ("" if they may): an administrator holds no
     casework or audit role (`SEPARATE_FROM_ADMINISTRATION`)."""

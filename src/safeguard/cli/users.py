@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from safeguard.access.policy import ROLE_LABELS, Decision, Role, conflicting_roles
+from safeguard.access.policy import ROLE_LABELS, Decision, Role, roles_problem
 
 app = typer.Typer(help="Staff accounts: add, list, code, unlock.", no_args_is_help=True)
 
@@ -30,15 +30,9 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _roles(values: list[str]) -> list[str]:
-    known = {r.value for r in Role}
-    wrong = [v for v in values if v not in known]
-    if wrong:
-        raise _fail(
-            f"unknown role {', '.join(map(repr, wrong))}; roles are: {', '.join(sorted(known))}"
-        )
-    conflict = conflicting_roles(values)
-    if conflict:
-        raise _fail(f"roles refused: {conflict}")
+    problem = roles_problem(values)
+    if problem:
+        raise _fail(f"roles refused: {problem}")
     return values
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 
-from safeguard.access.policy import Actor, Role, administer, conflicting_roles
+from safeguard.access.policy import Actor, Role, administer, roles_problem
 from safeguard.hub.deliveries.models import Agency
 
 
@@ -59,20 +59,23 @@ class User(AbstractUser):
         """This user as the access policy sees them."""
         return Actor.of(self.username, self.agency, self.roles or [], verified)
 
+    def signed_in_actor(self) -> Actor:
+        """This user on a request: verified when this session passed the one-time code
+        (django-otp's middleware gives the request's user `is_verified`)."""
+        return self.actor(bool(getattr(self, "is_verified", lambda: False)()))
+
     # Django admin asks the user for model permissions; the access policy answers them from
     # the roles, so there are no separate Django permissions or groups to keep in step.
-    def _verified(self) -> bool:
-        return bool(getattr(self, "is_verified", lambda: False)())  # set by django-otp
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         """`perm` is Django's "app.action_model", e.g. "homes.change_childrenshome"."""
         app, _, codename = perm.partition(".")
         what, _, model = codename.partition("_")
-        actor = self.actor(self._verified())
+        actor = self.signed_in_actor()
         return self.is_active and bool(administer(actor, f"{app}.{model}", what))
 
     def has_module_perms(self, app_label: str) -> bool:
-        return self.is_active and bool(administer(self.actor(self._verified()), app_label))
+        return self.is_active and bool(administer(self.signed_in_actor(), app_label))
 
     def get_session_auth_hash(self) -> str:
         """Django ends every session whose stored hash no longer matches. Opening a window to
@@ -93,13 +96,9 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        known = {r.value for r in Role}
-        wrong = [r for r in self.roles or [] if r not in known]
-        if wrong:
-            raise ValidationError({"roles": f"unknown role(s) {', '.join(map(repr, wrong))}"})
-        conflict = conflicting_roles(self.roles or [])
-        if conflict:
-            raise ValidationError({"roles": conflict})
+        problem = roles_problem(self.roles or [])
+        if problem:
+            raise ValidationError({"roles": problem})
         if self.team is not None and self.team.agency_id != self.agency:
             raise ValidationError(
                 {"team": f"{self.team} is not a team of {self.agency or 'no agency'}"}

@@ -24,8 +24,7 @@ def actor_of(request: HttpRequest) -> policy.Actor | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    verified = bool(getattr(user, "is_verified", lambda: False)())
-    return user.actor(verified)
+    return user.signed_in_actor()
 
 
 class AccessMiddleware:

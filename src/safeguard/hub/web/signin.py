@@ -36,8 +36,7 @@ class PasswordStep(LoginView):
     template_name = "web/login.html"
 
     def get_success_url(self) -> str:
-        target = self.get_redirect_url()
-        return reverse("verify") + (f"?{urlencode({'next': target})}" if target else "")
+        return _onward("verify", self.get_redirect_url())
 
 
 class CodeForm(forms.Form):
@@ -66,7 +65,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         return done
     has_device = django_otp.user_has_device(user)
     if not has_device and authenticators.may_enrol(user):
-        return redirect(_onward("enrol", request))
+        return redirect(_onward("enrol", request.GET.get("next", "")))
     return render(request, "web/verify.html", {"form": form, "has_device": has_device})
 
 
@@ -78,7 +77,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect("login")
     if not authenticators.may_enrol(user):
-        return redirect(_onward("verify", request))
+        return redirect(_onward("verify", request.GET.get("next", "")))
     device = authenticators.pending(user)
 
     def proves(token: str) -> Device | None:
@@ -133,8 +132,8 @@ def _take_code(
     return None
 
 
-def _onward(step: str, request: HttpRequest) -> str:
-    target = request.GET.get("next", "")
+def _onward(step: str, target: str) -> str:
+    """The sign-in step `step`, still carrying where the user was going (`next`)."""
     return reverse(step) + (f"?{urlencode({'next': target})}" if target else "")
 
 
