@@ -52,6 +52,16 @@ class Settings(BaseSettings):
         description="A partnership's own CSE screening catalogue (TOML); unset means the "
         "default shipped with Safeguard.",
     )
+    timescales: Path | None = Field(
+        default=None,
+        description="A partnership's own catalogue of clocks and timescales (TOML); unset "
+        "means the default shipped with Safeguard.",
+    )
+    operator: str | None = Field(
+        default=None,
+        description="The account the command line acts as when `--as` is not given (a "
+        "data operator's service account for scheduled ingest, linkage and analysis).",
+    )
     demo: bool = Field(
         default=False, description="Demo mode: allows the built-in development secret key."
     )
