@@ -19,37 +19,38 @@ Rules, in order (anything not allowed here is denied):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 
+from safeguard.access.roles import (
+    AGENCY_BOUND,
+    CASEWORK,
+    INTELLIGENCE_READERS,
+    MASH,
+    PARTNERSHIP_WIDE,
+    ROLE_LABELS,
+    SEXUAL_HEALTH_READERS,
+    Actor,
+    Decision,
+    Role,
+    deny,
+    names,
+)
+from safeguard.casework import finding
+from safeguard.workflow.machine import Machine
 
-class Role(StrEnum):
-    MASH_PRACTITIONER = "mash_practitioner"
-    MASH_MANAGER = "mash_manager"
-    SOCIAL_WORKER = "social_worker"
-    POLICE_OFFICER = "police_officer"
-    POLICE_SPOC = "police_spoc"  # single point of contact for children's homes
-    HEALTH_LEAD = "health_lead"
-    SCHOOL_DSL = "school_dsl"  # designated safeguarding lead
-    ANALYST = "analyst"
-    STRATEGIC_LEAD = "strategic_lead"
-    AUDITOR = "auditor"
-    ADMINISTRATOR = "administrator"
-
-
-ROLE_LABELS = {
-    Role.MASH_PRACTITIONER: "MASH practitioner",
-    Role.MASH_MANAGER: "MASH manager",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.POLICE_OFFICER: "Police officer",
-    Role.POLICE_SPOC: "Police single point of contact for children's homes",
-    Role.HEALTH_LEAD: "Health safeguarding lead",
-    Role.SCHOOL_DSL: "School designated safeguarding lead",
-    Role.ANALYST: "Analyst",
-    Role.STRATEGIC_LEAD: "Strategic lead",
-    Role.AUDITOR: "Auditor",
-    Role.ADMINISTRATOR: "Administrator",
-}
+__all__ = [
+    "AGENCY_BOUND",
+    "CASEWORK",
+    "INTELLIGENCE_READERS",
+    "MASH",
+    "PARTNERSHIP_WIDE",
+    "ROLE_LABELS",
+    "SEXUAL_HEALTH_READERS",
+    "Action",
+    "Actor",
+    "Decision",
+    "Role",
+]
 
 
 class Action(StrEnum):
@@ -58,26 +59,32 @@ class Action(StrEnum):
     SEARCH_PEOPLE = "search_people"
     VIEW_PERSON = "view_person"
     DECIDE_LINK = "decide_link"
+    VIEW_FINDINGS = "view_findings"
+    DISPOSE_FINDING = "dispose_finding"
+    CONFIRM_SCREENING = "confirm_screening"
+    RECORD_INDICATOR = "record_indicator"
     VIEW_AUDIT = "view_audit"
     ADMINISTER = "administer"
+    RUN_STAGE = "run_stage"  # take deliveries, link people, record an analysis
+    VIEW_QUARANTINE = "view_quarantine"
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
-MASH = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER})
-#: Roles that work across the partnership: any person, without break-glass.
-PARTNERSHIP_WIDE = MASH | {Role.ANALYST}
-#: Roles that work inside their own agency: people their agency holds records of.
-AGENCY_BOUND = frozenset(
-    {Role.SOCIAL_WORKER, Role.POLICE_OFFICER, Role.POLICE_SPOC, Role.HEALTH_LEAD, Role.SCHOOL_DSL}
-)
-CASEWORK = PARTNERSHIP_WIDE | AGENCY_BOUND
+#: The workflows whose transition tables say who may take each of their actions.
+MACHINES: dict[Action, Machine] = {Action.DISPOSE_FINDING: finding.MACHINE}
 
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SEARCH_PEOPLE: CASEWORK,
     Action.VIEW_PERSON: CASEWORK,
     Action.DECIDE_LINK: PARTNERSHIP_WIDE,
+    Action.VIEW_FINDINGS: INTELLIGENCE_READERS,
+    Action.CONFIRM_SCREENING: MASH | {Role.SOCIAL_WORKER},
+    Action.RECORD_INDICATOR: CASEWORK,
     Action.VIEW_AUDIT: frozenset({Role.AUDITOR}),
     Action.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
+    Action.RUN_STAGE: frozenset({Role.DATA_OPERATOR}),
+    Action.VIEW_QUARANTINE: frozenset({Role.DATA_OPERATOR}),
+    **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 
 #: Every URL name and the action it performs. Django admin's routes are one rule (`admin:`).
@@ -123,8 +130,6 @@ SEXUAL_HEALTH_CODES = frozenset(
 )
 #: ... and so are all events at these settings, whatever their code.
 SEXUAL_HEALTH_SETTINGS = frozenset({"sexual_health_clinic", "sexual_assault_referral_centre"})
-SEXUAL_HEALTH_READERS = MASH | {Role.HEALTH_LEAD}
-INTELLIGENCE_READERS = MASH | {Role.ANALYST, Role.POLICE_OFFICER, Role.POLICE_SPOC}
 
 #: The shortest break-glass reason accepted: a few words, not a keystroke.
 MIN_REASON = 15
@@ -147,36 +152,6 @@ ADMINISTERED: dict[str, frozenset[str]] = {
 SEPARATE_FROM_ADMINISTRATION = CASEWORK | {Role.AUDITOR}
 
 
-@dataclass(frozen=True)
-class Actor:
-    """The signed-in user as the policy sees them."""
-
-    username: str
-    agency: str
-    roles: frozenset[Role]
-    verified: bool  # signed in with the password and the one-time code
-
-    @classmethod
-    def of(cls, username: str, agency: str, roles: Iterable[str], verified: bool) -> Actor:
-        known = {r.value for r in Role}
-        return cls(username, agency, frozenset(Role(r) for r in roles if r in known), verified)
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: str
-    basis: str = ""
-    break_glass: bool = False
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-def _deny(reason: str) -> Decision:
-    return Decision(False, reason)
-
-
 def rule_for(route: str) -> Action | None:
     """The action a URL name performs, or None when it has no rule."""
     if route.startswith("admin:"):
@@ -188,28 +163,28 @@ def route(actor: Actor | None, name: str) -> Decision:
     """May `actor` (None: not signed in) open the route called `name`?"""
     action = rule_for(name)
     if action is None:
-        return _deny(f"no access rule for route {name!r}")
+        return deny(f"no access rule for route {name!r}")
     if action is Action.PUBLIC:
         return Decision(True, "public route")
     if action is Action.API:  # no session: the endpoint checks the token, then asks per call
         return Decision(True, "API route: token checked by the endpoint")
     if actor is None:
-        return _deny("sign in first")
+        return deny("sign in first")
     if not actor.verified:
-        return _deny("enter your one-time code first")
+        return deny("enter your one-time code first")
     return act(actor, action)
 
 
 def act(actor: Actor, action: Action) -> Decision:
     """May `actor` perform `action` at all (before any need-to-know check)?"""
     if not actor.verified:
-        return _deny("enter your one-time code first")
+        return deny("enter your one-time code first")
     if action is Action.SIGNED_IN:  # their own page, even before any role is given
         return Decision(True, "signed in with both factors")
     allowed = ALLOWED.get(action, frozenset())
     if actor.roles & allowed:
-        return Decision(True, f"role {_roles(actor.roles & allowed)} may {action.value}")
-    return _deny(f"your roles ({_roles(actor.roles) or 'none'}) may not {action.value}")
+        return Decision(True, f"role {names(actor.roles & allowed)} may {action.value}")
+    return deny(f"your roles ({names(actor.roles) or 'none'}) may not {action.value}")
 
 
 def person(actor: Actor, holders: Iterable[str], glass: bool = False) -> Decision:
@@ -220,7 +195,7 @@ def person(actor: Actor, holders: Iterable[str], glass: bool = False) -> Decisio
         return allowed
     if actor.roles & PARTNERSHIP_WIDE:
         return Decision(
-            True, f"{_roles(actor.roles & PARTNERSHIP_WIDE)}: partnership-wide", SAFEGUARDING_BASIS
+            True, f"{names(actor.roles & PARTNERSHIP_WIDE)}: partnership-wide", SAFEGUARDING_BASIS
         )
     if actor.agency in set(holders):
         return Decision(
@@ -228,10 +203,30 @@ def person(actor: Actor, holders: Iterable[str], glass: bool = False) -> Decisio
         )
     if glass:
         return _glass()
-    return _deny(
+    return deny(
         f"your agency ({actor.agency}) holds no record of this person: no need to know. "
         "If a child is at risk now, use break-glass and give your reason"
     )
+
+
+def on_person(
+    actor: Actor, action: Action, holders: Iterable[str], glass: bool = False
+) -> Decision:
+    """May `actor` perform `action` on a person whose records the agencies `holders` hold: the
+    action is theirs to take, and they have need to know of the person."""
+    allowed = act(actor, action)
+    if not allowed:
+        return allowed
+    return person(actor, holders, glass)
+
+
+def step(actor: Actor, action: Action, state: str, move: str, reason: str = "") -> Decision:
+    """May `actor` take the workflow step `move` from `state` (the transition table of the
+    workflow behind `action`, e.g. a finding's disposition), giving `reason`?"""
+    allowed = act(actor, action)
+    if not allowed:
+        return allowed
+    return MACHINES[action].step(state, move, actor.roles, reason).decision
 
 
 def break_glass(actor: Actor, reason: str) -> Decision:
@@ -240,7 +235,7 @@ def break_glass(actor: Actor, reason: str) -> Decision:
     if not allowed:
         return allowed
     if len(reason.strip()) < MIN_REASON:
-        return _deny(f"say why, in at least {MIN_REASON} characters")
+        return deny(f"say why, in at least {MIN_REASON} characters")
     return _glass()
 
 
@@ -257,11 +252,11 @@ def record(actor: Actor, kind: str, code: str = "", setting: str = "") -> Decisi
     if kind == "health_events" and sexual_health:
         if actor.roles & SEXUAL_HEALTH_READERS:
             return Decision(True, "sexual health: health or MASH need")
-        return _deny("sexual health details: health and MASH roles only")
+        return deny("sexual health details: health and MASH roles only")
     if kind == "intelligence":
         if actor.roles & INTELLIGENCE_READERS:
             return Decision(True, "intelligence: police, MASH or analyst")
-        return _deny("intelligence: police, MASH and analysts only")
+        return deny("intelligence: police, MASH and analysts only")
     return Decision(True, "casework record")
 
 
@@ -280,10 +275,19 @@ def administer(actor: Actor, model: str, what: str = "view") -> Decision:
     if "." not in model:
         if any(m.partition(".")[0] == model for m in ADMINISTERED):
             return Decision(True, f"administrator: {model} holds reference data or accounts")
-        return _deny(f"{model} is not kept through the admin site")
+        return deny(f"{model} is not kept through the admin site")
     if what in ADMINISTERED.get(model, frozenset()):
         return Decision(True, f"administrator: may {what} {model}")
-    return _deny(f"{model}: administrators may not {what} it")
+    return deny(f"{model}: administrators may not {what} it")
+
+
+def keep_accounts(actor: Actor) -> Decision:
+    """May `actor` add accounts, reset authenticators, unlock and make API tokens? An
+    administrator may; so may the installation (the server's own command line, where the first
+    administrator is made and the last one unlocked), every change flagged for review."""
+    if actor.installation:
+        return Decision(True, "the hub's server, on its command line: account keeping")
+    return act(actor, Action.ADMINISTER)
 
 
 def roles_problem(roles: Iterable[str]) -> str:
@@ -304,10 +308,6 @@ def conflicting_roles(roles: Iterable[str]) -> str:
     if Role.ADMINISTRATOR in held and held & SEPARATE_FROM_ADMINISTRATION:
         return (
             "an administrator may not also hold "
-            f"{_roles(held & SEPARATE_FROM_ADMINISTRATION)} (separation of duties)"
+            f"{names(held & SEPARATE_FROM_ADMINISTRATION)} (separation of duties)"
         )
     return ""
-
-
-def _roles(roles: Iterable[Role]) -> str:
-    return ", ".join(sorted(r.value for r in roles))

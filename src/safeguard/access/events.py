@@ -1,0 +1,294 @@
+"""Typed audit events: one dataclass for each thing the hub records, and the channel it came
+through. Pure: the hub has one writer that stores them (`safeguard.hub.audit.services`).
+
+Each event says what the audit trail shows of it: the person it is about (`about`), a line
+naming the route, query or record (`line`), the user's own stated reason (`stated`), and
+whether an auditor should review it (`flagged`). The policy's decision and lawful basis are
+stored beside it. `docs/hub.md` lists every event (a test keeps the list complete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar, TypeVar, cast, dataclass_transform
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    API = "api"
+    CLI = "cli"
+    JOB = "job"  # work the hub does later on someone's behalf (people resolved again)
+
+
+class Event:
+    """What every audit event has. Subclasses are frozen dataclasses made by `event`."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    flag: ClassVar[bool] = False
+
+    def about(self) -> int | None:
+        """The person the event is about, if one."""
+        person = getattr(self, "person", None)
+        return person if isinstance(person, int) else None
+
+    def line(self) -> str:
+        """The route, query or record, as the audit trail shows it."""
+        return ""
+
+    def stated(self) -> str:
+        """The user's own reason, when they gave one."""
+        return ""
+
+    def flagged(self) -> bool:
+        """For an auditor's review."""
+        return self.flag
+
+
+#: Every event by its stored name.
+EVENTS: dict[str, type[Event]] = {}
+E = TypeVar("E", bound=type[Event])
+
+
+@dataclass_transform(frozen_default=True)
+def event(name: str, label: str, flag: bool = False) -> Callable[[E], E]:
+    """Register an event class under its stored `name`, with a plain-English `label`."""
+
+    def register(cls: E) -> E:
+        if name in EVENTS:
+            raise ValueError(f"two audit events are called {name!r}")
+        cls.name, cls.label, cls.flag = name, label, flag
+        EVENTS[name] = cls
+        return cast(E, dataclass(frozen=True)(cls))
+
+    return register
+
+
+def _people(shown: Sequence[int]) -> str:
+    return (" -> " + ",".join(f"P{p}" for p in shown)) if shown else ""
+
+
+@event("viewed_person", "Looked at a person: their page, screening, identity history or record")
+class ViewedPerson(Event):
+    person: int
+    what: str
+
+    def line(self) -> str:
+        return self.what
+
+
+@event("searched", "Searched for people, and whose details the answer showed")
+class Searched(Event):
+    text: str
+    shown: tuple[int, ...] = ()
+
+    def line(self) -> str:
+        return f"q={self.text}{_people(self.shown)}"
+
+
+@event("viewed_list", "Looked at a list naming children: a queue, alerts, findings")
+class ViewedList(Event):
+    what: str
+    shown: tuple[int, ...] = ()
+
+    def line(self) -> str:
+        return f"{self.what}{_people(self.shown)}"
+
+
+@event("viewed_finding", "Looked at a network finding and its evidence")
+class ViewedFinding(Event):
+    key: str
+    people: tuple[int, ...] = ()
+
+    def line(self) -> str:
+        return f"finding {self.key}{_people(self.people)}"
+
+
+@event("explained_pair", "Read why two records scored as they did (both records' details)")
+class ExplainedPair(Event):
+    left: str
+    right: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"explain {self.left} {self.right}"
+
+
+@event("broke_glass", "Opened a person outside their need to know, giving a reason", flag=True)
+class BrokeGlass(Event):
+    person: int
+    reason: str
+
+    def line(self) -> str:
+        return "break-glass"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("link_decided", "Decided two records are, or are not, the same person")
+class LinkDecided(Event):
+    left: str
+    right: str
+    same: bool
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        verdict = "same person" if self.same else "different people"
+        return f"{self.left} {self.right}: {verdict}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("person_split", "Split records off a person")
+class PersonSplit(Event):
+    person: int
+    records: tuple[str, ...]
+    reason: str
+
+    def line(self) -> str:
+        return "split " + " ".join(self.records)
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("finding_disposed", "Changed a network finding's disposition")
+class FindingDisposed(Event):
+    key: str
+    action: str
+    status: str
+    reason: str
+
+    def line(self) -> str:
+        return f"finding {self.key}: {self.action} -> {self.status}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("screening_confirmed", "Set a child's screening level, with reasons")
+class ScreeningConfirmed(Event):
+    person: int
+    band: str
+    reason: str
+
+    def line(self) -> str:
+        return f"screening level {self.band}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("indicator_recorded", "Recorded an indicator seen at first hand")
+class IndicatorRecorded(Event):
+    person: int
+    code: str
+    seen_on: str
+    note: str
+
+    def line(self) -> str:
+        return f"indicator {self.code} seen on {self.seen_on}"
+
+    def stated(self) -> str:
+        return self.note
+
+
+@event("refused", "Was refused: a route, a person, or a decision the rules do not allow")
+class Refused(Event):
+    attempted: str
+    where: str = ""
+    person: int | None = None
+    why: str = ""
+
+    def line(self) -> str:
+        return f"{self.attempted}: {self.where}" if self.where else self.attempted
+
+    def stated(self) -> str:
+        return self.why
+
+
+@event("signed_in", "Signed in")
+class SignedIn(Event):
+    how: str
+
+    def line(self) -> str:
+        return self.how
+
+
+@event("signed_out", "Signed out")
+class SignedOut(Event):
+    pass
+
+
+@event("administered", "Changed accounts or reference data (admin site or `safeguard users`)")
+class Administered(Event):
+    change: str
+    accounts: bool = False
+
+    def line(self) -> str:
+        return self.change
+
+    def flagged(self) -> bool:
+        return self.accounts  # changes to who may see what are reviewed
+
+
+@event("viewed_audit", "Read the audit trail")
+class ViewedAudit(Event):
+    filters: str = ""
+
+    def line(self) -> str:
+        return self.filters or "all events"
+
+
+@event("viewed_quarantine", "Read quarantined rows as delivered")
+class ViewedQuarantine(Event):
+    what: str
+
+    def line(self) -> str:
+        return self.what
+
+
+@event("delivery_taken", "Took an agency's delivery: loaded, already ingested or rejected")
+class DeliveryTaken(Event):
+    source: str
+    agency: str
+    outcome: str
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.agency} {self.outcome}: read {self.read}, accepted {self.accepted}, "
+            f"quarantined {self.quarantined} ({self.source})"
+        )
+
+
+@event("people_linked", "Linked records into people (a linkage run, or after a decision)")
+class PeopleLinked(Event):
+    run: int
+    mode: str
+    people: int
+    changed: int
+
+    def line(self) -> str:
+        return f"linkage run {self.run} ({self.mode}): {self.people} people, {self.changed} moved"
+
+
+@event("analysis_recorded", "Screened every linked child and recorded the analysis")
+class AnalysisRecorded(Event):
+    run: int
+    as_of: str
+    screened: int
+    at_risk: int
+
+    def line(self) -> str:
+        return (
+            f"analysis run {self.run} on {self.as_of}: {self.screened} screened, "
+            f"{self.at_risk} at risk"
+        )

@@ -1,0 +1,1 @@
+"""The state-machine kernel every workflow uses (pure): transitions as a table."""
