@@ -26,15 +26,18 @@ $(ASSETS): package.json package-lock.json assets/safeguard.scss
 assets: $(ASSETS)
 
 DEMO_ENV := SAFEGUARD_DATA_DIR=$(DEMO)/data SAFEGUARD_DEMO=true
+# the demo's data operator takes the deliveries, links and analyses; the MASH practitioner reviews
+OPERATOR_ENV := SAFEGUARD_DATA_DIR=$(DEMO)/data SAFEGUARD_OPERATOR=operator
 
 demo: install assets
 	$(BIN)/safeguard synth --out $(DEMO)/partnership --children $(DEMO_CHILDREN) --seed 1
-	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard ingest $(DEMO)/partnership
-	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard link
-	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard review list --limit 5
-	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate linkage --truth $(DEMO)/partnership --errors 3
-	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard analyse --as-of 2026-10-31
-	SAFEGUARD_DATA_DIR=$(DEMO)/data $(BIN)/safeguard evaluate intelligence --truth $(DEMO)/partnership
+	$(DEMO_ENV) $(BIN)/safeguard users demo --quiet
+	$(OPERATOR_ENV) $(BIN)/safeguard ingest $(DEMO)/partnership
+	$(OPERATOR_ENV) $(BIN)/safeguard link
+	$(OPERATOR_ENV) $(BIN)/safeguard --as mash review list --limit 5
+	$(OPERATOR_ENV) $(BIN)/safeguard evaluate linkage --truth $(DEMO)/partnership --errors 3
+	$(OPERATOR_ENV) $(BIN)/safeguard analyse --as-of 2026-10-31
+	$(OPERATOR_ENV) $(BIN)/safeguard evaluate intelligence --truth $(DEMO)/partnership
 	$(DEMO_ENV) $(BIN)/safeguard users demo
 	@echo "Sign in at http://127.0.0.1:8000/ with a user above; its one-time code:"
 	@echo "  $(DEMO_ENV) $(BIN)/safeguard users code USERNAME"

@@ -23,24 +23,28 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_linkage import NoStore, generate
 
 CHILD = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
+import pyarrow.parquet as pq
+from safeguard import timescales
 from safeguard.intelligence import analysis, catalogue, evaluate
 from safeguard.intelligence.sources import landed_files
 base, out = Path(sys.argv[1]), Path(sys.argv[2])
 files = landed_files(base / "landing")
 cat = catalogue.load()
 start = time.perf_counter()
-result = analysis.analyse(files, base / "linkage" / "clusters.parquet", out, cat,
-                          dt.date(2026, 10, 31))
+people = pq.read_table(base / "linkage" / "people.parquet")
+clocks = timescales.load()
+result = analysis.analyse(files, people, out, cat, clocks, dt.date(2026, 10, 31))
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-figures = evaluate.evaluate(files, base / "linkage" / "clusters.parquet",
-                            base / "partnership" / "truth", cat)
+figures = evaluate.evaluate(files, people, base / "partnership" / "truth", cat)
 print(json.dumps({"analyse_seconds": round(seconds, 1), "analyse_peak_mb": peak,
                   "summary": result.summary.__dict__, "figures": figures}, default=str))
 """
@@ -61,8 +65,9 @@ def prepare(base: Path, children: int, seed: int) -> dict[str, float]:
         (landing / ".bench-done").write_text("all kinds")
     steps["land"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
-    if not (base / "linkage" / "clusters.parquet").exists():
-        run.link(landed_people(landing), base / "linkage")
+    if not (base / "linkage" / "people.parquet").exists():  # who is who, as the hub records it
+        linked = run.link(landed_people(landing), base / "linkage")
+        pq.write_table(linked.assignment.people, base / "linkage" / "people.parquet")
     steps["link"] = round(time.perf_counter() - start, 1)
     return steps
 

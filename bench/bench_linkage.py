@@ -46,12 +46,15 @@ CHILD = r"""
 import json, logging, resource, sys, time
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from safeguard.linkage import model, run
 from safeguard.linkage.config import LinkageConfig
 from safeguard.linkage.records import landed_people
 
 logging.getLogger("splink").setLevel(logging.ERROR)
 landing, out, upper, lower = Path(sys.argv[1]), Path(sys.argv[2]), *map(float, sys.argv[3:5])
+PEOPLE = "people.parquet"
 steps = {}
 
 def timed(name, fn):
@@ -72,6 +75,7 @@ for module, name, step in [
     setattr(module, name, timed(step, getattr(module, name)))
 files = landed_people(landing)
 result = run.link(files, out, LinkageConfig(upper=upper, lower=lower), retrain=True)
+pq.write_table(result.assignment.people, out / PEOPLE)  # who is who, as the hub would record it
 summary = result.summary
 steps["rest"] = round(summary.seconds - sum(v for k, v in steps.items()), 2)
 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -187,10 +191,10 @@ def evaluate(out: Path, truth: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from safeguard.linkage.evaluate import score, truth_from
-    from safeguard.linkage.run import CLUSTERS_FILE
     from safeguard.linkage.saved import Saved
 
-    s = score(pq.read_table(out / CLUSTERS_FILE), truth_from(truth))
+    people = pq.read_table(out / "people.parquet").rename_columns(["unique_id", "cluster_id"])
+    s = score(people, truth_from(truth))
     return {
         "precision": round(s.precision, 4),
         "recall": round(s.recall, 4),

@@ -89,6 +89,17 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
+@pytest.fixture
+def operator_env(cli_env: dict[str, str]) -> dict[str, str]:
+    """`cli_env` with a data operator (who takes deliveries, links and analyses) and a MASH
+    manager (who decides links, confirms screenings and settles findings); the command line
+    acts as the operator unless told `--as mash`."""
+    for name, role in (("operator", "data_operator"), ("mash", "mash_manager")):
+        made = run_cli(cli_env, "users", "add", name, "--agency", "cheshire-police", "--role", role)
+        assert made.returncode == 0, made.stderr
+    return {**cli_env, "SAFEGUARD_OPERATOR": "operator"}
+
+
 def run_cli(
     env: dict[str, str], *args: str, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:

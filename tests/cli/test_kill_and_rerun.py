@@ -27,11 +27,11 @@ def big_delivery(write_delivery):  # type: ignore[no-untyped-def]
 
 
 def test_killed_ingest_leaves_no_partial_delivery_and_reruns_exactly_once(
-    cli, cli_env, write_delivery, tmp_path
+    cli, operator_env, write_delivery, tmp_path
 ):
     folder = big_delivery(write_delivery)
     marker = tmp_path / "paused"
-    env = {**cli_env, PAUSE_ENV: str(marker)}
+    env = {**operator_env, PAUSE_ENV: str(marker)}
     process = subprocess.Popen(
         [sys.executable, "-m", "safeguard", "ingest", str(folder)],
         env=env,
@@ -46,24 +46,24 @@ def test_killed_ingest_leaves_no_partial_delivery_and_reruns_exactly_once(
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
 
-    assert query(cli_env, "SELECT count(*) FROM deliveries_delivery") == [(0,)]
-    assert query(cli_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(0,)]
-    assert query(cli_env, "SELECT count(*) FROM deliveries_quarantinedrow") == [(0,)]
+    assert query(operator_env, "SELECT count(*) FROM deliveries_delivery") == [(0,)]
+    assert query(operator_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(0,)]
+    assert query(operator_env, "SELECT count(*) FROM deliveries_quarantinedrow") == [(0,)]
 
-    rerun = cli(cli_env, "ingest", str(folder), "--json")
+    rerun = cli(operator_env, "ingest", str(folder), "--json")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     expected = ROWS + len(range(0, ROWS, 3))
-    assert query(cli_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(expected,)]
+    assert query(operator_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(expected,)]
     assert query(
-        cli_env, "SELECT count(DISTINCT kind || record_id) FROM deliveries_sourcerecord"
+        operator_env, "SELECT count(DISTINCT kind || record_id) FROM deliveries_sourcerecord"
     ) == [(expected,)]
-    assert query(cli_env, "SELECT count(*), min(status) FROM deliveries_delivery") == [
+    assert query(operator_env, "SELECT count(*), min(status) FROM deliveries_delivery") == [
         (1, "loaded")
     ]
-    landing = cli_env["SAFEGUARD_DATA_DIR"] + "/landing"
+    landing = operator_env["SAFEGUARD_DATA_DIR"] + "/landing"
     assert len(os.listdir(landing + "/cheshire-police")) == 1
     assert os.listdir(landing + "/.staging") == []
 
-    third = cli(cli_env, "ingest", str(folder))
+    third = cli(operator_env, "ingest", str(folder))
     assert third.returncode == 0 and "already ingested" in third.stdout
-    assert query(cli_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(expected,)]
+    assert query(operator_env, "SELECT count(*) FROM deliveries_sourcerecord") == [(expected,)]

@@ -7,24 +7,26 @@ import json
 from safeguard.synthetic import generate
 
 
-def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
+def test_link_then_evaluate_against_the_truth(cli, operator_env, tmp_path):
     partnership = tmp_path / "partnership"
     generate(partnership, children=400, seed=3)
-    assert cli(cli_env, "ingest", str(partnership)).returncode == 0
+    assert cli(operator_env, "ingest", str(partnership)).returncode == 0
 
-    assert cli(cli_env, "evaluate", "linkage", "--truth", str(partnership)).returncode == 2
-    before = cli(cli_env, "analyse")
+    assert cli(operator_env, "evaluate", "linkage", "--truth", str(partnership)).returncode == 2
+    before = cli(operator_env, "analyse")
     assert before.returncode == 2 and "run `safeguard link` first" in before.stderr
-    first = cli(cli_env, "link", "--json")
+    first = cli(operator_env, "link", "--json")
     assert first.returncode == 0, first.stderr
     run = json.loads(first.stdout)
     assert run["trained"] is True and run["records"] > run["people"] > 0
 
-    second = json.loads(cli(cli_env, "link", "--json").stdout)
+    second = json.loads(cli(operator_env, "link", "--json").stdout)
     assert second["trained"] is False  # the saved model is reused
     assert second["people"] == run["people"]
 
-    result = cli(cli_env, "evaluate", "linkage", "--truth", str(partnership / "truth"), "--json")
+    result = cli(
+        operator_env, "evaluate", "linkage", "--truth", str(partnership / "truth"), "--json"
+    )
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)
     assert scores["records"] == run["records"]
@@ -32,13 +34,13 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
     assert scores["bcubed"]["precision"] >= 0.95 and scores["bcubed"]["recall"] >= 0.95
 
     # screening every linked child, then measuring it against the planted victims
-    analysed = cli(cli_env, "analyse", "--as-of", "2026-10-31", "--json")
+    analysed = cli(operator_env, "analyse", "--as-of", "2026-10-31", "--json")
     assert analysed.returncode == 0, analysed.stderr
     summary = json.loads(analysed.stdout)
     assert summary["children_screened"] > 0 and summary["evidence"] > 0
     assert summary["catalogue"].startswith("Safeguard default")
     assert sum(summary["bands"].values()) == summary["children_screened"]
-    assert cli(cli_env, "analyse", "--as-of", "31/10/2026").returncode == 2
+    assert cli(operator_env, "analyse", "--as-of", "31/10/2026").returncode == 2
     assert summary["run"] >= 1 and set(summary["findings"]) == {
         "adult",
         "object",
@@ -51,12 +53,15 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
 
     screened = pq.read_table(tmp_path / "data" / "intelligence" / "screenings.parquet")
     person = str(max(screened.to_pylist(), key=lambda r: r["score"])["person_id"])
-    shown = cli(cli_env, "screening", "show", person, "--json")
+    mash = {**operator_env, "SAFEGUARD_OPERATOR": "mash"}
+    refused = cli(operator_env, "screening", "show", person, "--json")
+    assert refused.returncode == 3  # the operator analyses, but reads no child's screening
+    shown = cli(mash, "screening", "show", person, "--json")
     assert shown.returncode == 0, shown.stderr
     screening = json.loads(shown.stdout)
     assert screening["reasons"] and all(r["records"] for r in screening["reasons"])
     confirmed = cli(
-        cli_env,
+        mash,
         "screening",
         "confirm",
         person,
@@ -64,17 +69,15 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
         "moderate",
         "--reason",
         "seen at home visit",
-        "--by",
-        "S. Worker",
     )
     assert confirmed.returncode == 0, confirmed.stderr
-    again = json.loads(cli(cli_env, "screening", "show", person, "--json").stdout)
+    again = json.loads(cli(mash, "screening", "show", person, "--json").stdout)
     assert again["decisions"][0]["band"] == "moderate"
     assert again["proposed_band"] == screening["proposed_band"]
-    bad = cli(cli_env, "screening", "confirm", person, "--band", "red", "--reason", "x")
+    bad = cli(mash, "screening", "confirm", person, "--band", "red", "--reason", "x")
     assert bad.returncode == 2 and "not a band" in bad.stderr
     recorded = cli(
-        cli_env,
+        mash,
         "screening",
         "record",
         person,
@@ -86,23 +89,23 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
         "new phone, will not say from whom",
     )
     assert recorded.returncode == 0, recorded.stderr
-    assert cli(cli_env, "analyse", "--as-of", "2026-10-31").returncode == 0
-    counted = json.loads(cli(cli_env, "screening", "show", person, "--json").stdout)
+    assert cli(operator_env, "analyse", "--as-of", "2026-10-31").returncode == 0
+    counted = json.loads(cli(mash, "screening", "show", person, "--json").stdout)
     gifts = [r for r in counted["reasons"] if r["code"] == "unexplained_gifts"]
     assert gifts and any(r.startswith("hub:practitioner:") for r in gifts[0]["records"])
     assert counted["score"] >= screening["score"]
 
     # findings: listed, shown with evidence, disposed with a reason
-    listed = cli(cli_env, "findings", "list", "--status", "all", "--json")
+    listed = cli(mash, "findings", "list", "--status", "all", "--json")
     assert listed.returncode == 0, listed.stderr
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert len(rows) == sum(summary["findings"].values()) or len(rows) == 20
     assert rows, "the partnership should give at least one finding"
     key = rows[0]["id"]
-    detail = json.loads(cli(cli_env, "findings", "show", key, "--json").stdout)
+    detail = json.loads(cli(mash, "findings", "show", key, "--json").stdout)
     assert detail["evidence"] and all(e["record_id"] for e in detail["evidence"])
     done = cli(
-        cli_env,
+        mash,
         "findings",
         "dispose",
         key,
@@ -110,22 +113,20 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
         "explained",
         "--reason",
         "school transport",
-        "--by",
-        "A. Analyst",
     )
     assert done.returncode == 0, done.stderr
-    still_open = cli(cli_env, "findings", "list", "--json").stdout
+    still_open = cli(mash, "findings", "list", "--json").stdout
     assert key not in still_open
-    after = json.loads(cli(cli_env, "findings", "show", key, "--json").stdout)
-    assert after["status"] == "explained" and after["history"][0]["by"] == "A. Analyst"
-    alerts = cli(cli_env, "missing", "list", "--json")
+    after = json.loads(cli(mash, "findings", "show", key, "--json").stdout)
+    assert after["status"] == "explained" and after["history"][0]["by"] == "mash"
+    alerts = cli(mash, "missing", "list", "--json")
     assert alerts.returncode == 0, alerts.stderr
     listed_alerts = [json.loads(line) for line in alerts.stdout.splitlines()]
     assert len(listed_alerts) == min(50, sum(summary["missing_alerts"].values()))
     assert all(a["records"] for a in listed_alerts)
-    missing_id = cli(cli_env, "findings", "show", "adult-none")
+    missing_id = cli(mash, "findings", "show", "adult-none")
     assert missing_id.returncode == 2 and "no finding" in missing_id.stderr
-    measured = cli(cli_env, "evaluate", "intelligence", "--truth", str(partnership), "--json")
+    measured = cli(operator_env, "evaluate", "intelligence", "--truth", str(partnership), "--json")
     assert measured.returncode == 0, measured.stderr
     figures = json.loads(measured.stdout)
     for view in ("joined_up", "siloed"):
@@ -148,14 +149,14 @@ def test_link_then_evaluate_against_the_truth(cli, cli_env, tmp_path):
         == (figures["siloed"]["victims_found"])
     )
     assert figures["siloed"]["agency"] in figures["siloed"]["agencies"]
-    wrong = cli(cli_env, "evaluate", "intelligence", "--truth", str(tmp_path))
+    wrong = cli(operator_env, "evaluate", "intelligence", "--truth", str(tmp_path))
     assert wrong.returncode == 2 and "not a synthetic truth folder" in wrong.stderr
 
-    unknown = cli(cli_env, "link", "--backend", "nope")
+    unknown = cli(operator_env, "link", "--backend", "nope")
     assert unknown.returncode == 2 and "unknown linkage backend 'nope'" in unknown.stderr
 
     # the same model on Spark gives the same people, who keep their ids
-    spark = cli(cli_env, "link", "--backend", "spark", "--json")
+    spark = cli(operator_env, "link", "--backend", "spark", "--json")
     assert spark.returncode == 0, spark.stderr
     on_spark = json.loads(spark.stdout)
     assert on_spark["mode"] == "full" and on_spark["trained"] is False

@@ -8,7 +8,7 @@ import secrets
 from django.test import Client
 
 from safeguard.hub.accounts.models import ApiToken
-from safeguard.hub.api import digest
+from safeguard.hub.accounts.services import digest
 from safeguard.hub.audit.models import AuditEvent
 
 
@@ -49,8 +49,9 @@ def test_search_and_person_under_the_policy_and_audited(make_user, mini_hub) -> 
     assert refused.status_code == 403 and "no need to know" in refused.json()["detail"]
     assert _get("/api/people/999", token).status_code == 404
     events = AuditEvent.objects.filter(username="school-system", channel="api")
-    assert events.filter(action="search").count() == 2
-    assert events.filter(action="view_person", person_id=3, allowed=False).exists()
+    assert events.filter(action="searched").count() == 2
+    assert events.filter(action="refused", person_id=3, allowed=False).exists()
+    assert events.filter(action="viewed_person", person_id=1, allowed=True).count() == 1
 
 
 def test_a_revoked_token_stops_working(make_user, mini_hub) -> None:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.hub.accounts.authenticators import open_enrolment
 from safeguard.hub.accounts.models import User
+from safeguard.hub.accounts.services import open_enrolment
 from safeguard.hub.audit.models import AuditEvent
 from tests.hub.conftest import PASSWORD
 
@@ -73,8 +73,8 @@ def test_a_new_user_sets_up_their_app_from_the_qr_code_and_is_signed_in() -> Non
     assert device.confirmed and user.enrol_until is None
     events = AuditEvent.objects.filter(username="newcomer").order_by("pk")
     assert [(e.action, e.allowed) for e in events] == [
-        (AuditEvent.Action.DENIED, False),
-        (AuditEvent.Action.SIGN_IN, True),
+        ("refused", False),
+        ("signed_in", True),
     ]
     assert "set up an authenticator" in events[1].reason
     # the window closed: a second device cannot be added
@@ -141,13 +141,17 @@ def test_the_cli_adds_an_account_to_set_up_at_sign_in_and_resets_one(
     assert reset.returncode == 0 and "authenticator removed" in reset.stdout
     assert cli(demo_env, "users", "code", "pc3").returncode == 2
     assert cli(cli_env, "users", "reset-authenticator", "nobody").returncode == 2
-    trail = cli(cli_env, "audit", "--flagged", "--json")
+    refused = cli(cli_env, "audit", "--flagged", "--json")  # the installation reads no audit
+    assert refused.returncode == 3 and "--as USER" in refused.stderr
+    cli(cli_env, "users", "add", "aud", "--agency", "cheshire-police", "--role", "auditor")
+    trail = cli(cli_env, "--as", "aud", "audit", "--flagged", "--json")
     done = [json.loads(line) for line in trail.stdout.splitlines()]
-    assert {e["reason"] for e in done} >= {
-        "command line: account added",
-        "command line: authenticator reset",
-    }
-    assert all(e["username"].startswith("cli:") for e in done), done
+    changes = [e["target"] for e in done if e["action"] == "administered"]
+    assert any(" (pc2) added" in t for t in changes) and any(
+        "pc3): authenticator reset" in t for t in changes
+    )
+    assert all(e["username"].startswith("installation:") for e in done), done
+    assert all(e["channel"] == "cli" and e["flagged"] for e in done)
     both = cli(
         cli_env,
         "users",

@@ -79,7 +79,7 @@ def test_search_is_fuzzy_and_scoped_by_need_to_know(make_user, sign_in, mini_hub
     assert "/people/1/" in by_nhs and "NHS number" in by_nhs
     bad = school.get("/people/?q=943 476 5918").content.decode()
     assert "modulus 11" in bad
-    event = AuditEvent.objects.filter(username="dsl", action="search").latest("id")
+    event = AuditEvent.objects.filter(username="dsl", action="searched").latest("id")
     assert event.target == "q=943 476 5918" and event.lawful_basis
 
 
@@ -100,7 +100,7 @@ def test_person_page_joins_agencies_and_restricts_sexual_health(
     text = only_school.content.decode()
     assert "Attendance fallen sharply" in text and "adult male" not in text
     view = AuditEvent.objects.filter(username="pc-smith", person_id=1).first()
-    assert view is not None and view.allowed and view.action == "view_person"
+    assert view is not None and view.allowed and view.action == "viewed_person"
 
 
 def test_no_need_to_know_then_break_glass_flagged_for_the_auditor(
@@ -177,8 +177,9 @@ def test_split_records_off_a_person_with_a_reason(make_user, sign_in, mini_hub) 
         ("cheshire-police:POL-1", "cheshire-schools:SCH-1"),
     }
     assert "next linkage run" in mash.get("/people/1/").content.decode()  # none here yet
-    event = AuditEvent.objects.get(action="link_decision")
+    event = AuditEvent.objects.get(action="person_split")
     assert event.why == "Different child, same school" and event.person_id == 1
+    assert AuditEvent.objects.filter(action="refused", person_id=1).count() == 1  # no reason
     school = sign_in(make_user("dsl2", "school_dsl", agency="cheshire-schools"))
     assert school.post("/people/1/split/", {"record": ["x"], "reason": "y"}).status_code == 403
 
@@ -267,7 +268,10 @@ def test_users_get_a_team_of_their_agency_and_the_demo_spoc_gets_the_homes(
         files={"care_homes.csv": "record_id,name\nH1,Oak House\nH2,Elm Lodge\n"},
         manifest={"agency": "childrens-homes", "agency_name": "Children's homes"},
     )
-    assert cli(cli_env, "ingest", str(homes)).returncode == 0
+    operator = cli(cli_env, "users", "add", "op", "--agency", "x", "--role", "data_operator")
+    assert operator.returncode == 0, operator.stderr
+    taken = cli(cli_env, "--as", "op", "ingest", str(homes))
+    assert taken.returncode == 0, taken.stderr
     demo_env = {**cli_env, "SAFEGUARD_DEMO": "true"}
     demo = cli(demo_env, "users", "demo")
     assert demo.returncode == 0, demo.stderr

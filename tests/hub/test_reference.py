@@ -15,7 +15,7 @@ from safeguard.hub.accounts.models import Team, User
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.deliveries.models import Agency, Delivery, SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
-from safeguard.hub.homes.store import refresh
+from safeguard.hub.homes.services import refresh
 from tests.hub.conftest import loaded_delivery
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_changes_through_the_admin_are_in_the_audit_trail(
     home = ChildrensHome.objects.create(home_id="H1", name="Oak House")
     spoc = make_user("spoc", "police_spoc")
     admin = sign_in(make_user("admin", "administrator"))
-    before = AuditEvent.objects.filter(action=AuditEvent.Action.ADMINISTER).count()
+    before = AuditEvent.objects.filter(action="administered").count()
     admin.get(f"/admin/homes/childrenshome/{home.pk}/change/")  # looking changes nothing
     saved = admin.post(
         f"/admin/homes/childrenshome/{home.pk}/change/",
@@ -173,9 +173,7 @@ def test_changes_through_the_admin_are_in_the_audit_trail(
         "/admin/accounts/user/",
         {"action": "reset_authenticator", "_selected_action": [spoc.pk]},
     )
-    events = list(
-        AuditEvent.objects.filter(action=AuditEvent.Action.ADMINISTER).order_by("pk")[before:]
-    )
+    events = list(AuditEvent.objects.filter(action="administered").order_by("pk")[before:])
     assert [e.username for e in events] == ["admin", "admin"]
     assert events[0].target.startswith("homes.ChildrensHome") and "Oak House" in events[0].target
     assert "single point of contact" in events[0].target.lower()
@@ -229,7 +227,7 @@ def test_account_changes_through_the_admin_are_flagged_and_an_own_password_chang
         },
     )
     assert changed.status_code == 302, changed.content[:500]
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.ADMINISTER, username="admin")
+    events = AuditEvent.objects.filter(action="administered", username="admin")
     assert [(e.flagged, e.target.split(":")[0]) for e in events.order_by("pk")] == [
         (True, f"accounts.User {officer.pk} (officer)"),
         (True, "accounts.User"),

@@ -9,9 +9,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from safeguard.access.policy import Decision
+from safeguard.access.roles import Role
+from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.deliveries.models import Delivery, QuarantinedRow, SourceRecord
-from safeguard.hub.deliveries.store import DjangoDeliveryStore
+from safeguard.hub.deliveries.services import HubDeliveries
 from safeguard.ingest import DeliveryReport, Outcome, exit_code, ingest, summary
+from tests.callers import caller
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +31,8 @@ M2,P2,AWOL,01/04/2025 23:15,,medium
 
 
 def run(path: Path, tmp_path: Path) -> DeliveryReport:
-    return ingest(path, DjangoDeliveryStore(), tmp_path / "landing", chunk_rows=2)
+    store = HubDeliveries(caller(Role.DATA_OPERATOR), Decision(True, "data operator"))
+    return ingest(path, store, tmp_path / "landing", chunk_rows=2)
 
 
 def current(kind: str) -> dict[str, SourceRecord]:
@@ -126,6 +131,8 @@ def test_same_delivery_twice_changes_nothing(write_delivery, tmp_path) -> None:
     assert f"delivery {first.delivery_id}" in second.message and "nothing changed" in second.message
     assert (SourceRecord.objects.count(), Delivery.objects.count()) == before
     assert exit_code([second]) == 0
+    taken = AuditEvent.objects.filter(action="delivery_taken").order_by("pk")
+    assert [e.target.split(":")[0] for e in taken] == ["cheshire-police loaded"]
 
 
 def test_corrected_redelivery_supersedes_and_keeps_history(write_delivery, tmp_path) -> None:
@@ -190,6 +197,8 @@ def test_unreadable_file_rejects_the_whole_delivery(
     assert Delivery.objects.get().status == Delivery.Status.REJECTED
     assert report.read == report.accepted == report.quarantined == 0
     assert not list((tmp_path / "landing").glob("*/*"))
+    taken = AuditEvent.objects.get(action="delivery_taken")
+    assert taken.target.startswith("cheshire-police rejected") and taken.channel == "cli"
 
 
 @pytest.mark.parametrize(
@@ -254,3 +263,26 @@ def test_columns_outside_the_contract_are_reported_not_kept(write_delivery, tmp_
     assert f.warnings == ["columns not in the contract, ignored: ['shoe_size']"]
     assert summary([report])["files"][0]["warnings"] == f.warnings
     assert "shoe_size" not in current("people")["P1"].data
+
+
+def test_only_a_data_operator_takes_deliveries_and_each_is_audited(
+    write_delivery, tmp_path
+) -> None:
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.deliveries.services import take
+
+    folder = write_delivery(files={"people.csv": PEOPLE})
+    with pytest.raises(Refusal, match="may not run_stage"):
+        list(take(caller(Role.MASH_MANAGER), [folder], tmp_path / "landing", chunk_rows=2))
+    assert Delivery.objects.count() == 0
+    operator = caller(Role.DATA_OPERATOR, username="op")
+    for _ in range(2):
+        list(take(operator, [folder], tmp_path / "landing", chunk_rows=2))
+    events = AuditEvent.objects.order_by("pk")
+    assert [(e.action, e.username) for e in events] == [
+        ("refused", "tester"),
+        ("delivery_taken", "op"),
+        ("delivery_taken", "op"),
+    ]
+    assert "loaded: read 3, accepted 3, quarantined 0" in events[1].target
+    assert events[2].target.startswith("cheshire-police already ingested")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import duckdb
 import pyarrow as pa
 import pytest
 
+from safeguard import timescales
 from safeguard.intelligence import missing
 
 AS_OF = dt.date(2026, 10, 31)
@@ -68,6 +70,7 @@ ROWS = [
         "2026-05-09T10:00",
     ),
 ]
+RHI = timescales.load().clock("return_home_interview")
 KEYS = {"pol:amy": "amy", "cc:amy": "amy", "pol:bea": "bea", "pol:cat": "cat"}
 
 
@@ -83,7 +86,7 @@ def con() -> duckdb.DuckDBPyConnection:
     )
     c.register("k", pa.table({"subject": list(KEYS), "key": list(KEYS.values())}))
     c.execute("create table keys as select * from k")
-    missing.analyse(c, missing.MissingRules(), AS_OF)
+    missing.analyse(c, missing.MissingRules(), RHI, AS_OF)
     return c
 
 
@@ -96,7 +99,7 @@ def test_one_night_reported_twice_is_one_episode(con) -> None:
             "missing",  # the most serious category either agency gave
             dt.datetime(2026, 1, 10, 20, 0),
             dt.datetime(2026, 1, 11, 9, 0),
-            "done",
+            "done_on_time",
             ["council:M2", "police:M1"],
         )
     ]
@@ -108,7 +111,7 @@ def test_interviews_and_triggers(con) -> None:
             "select record_id, rhi from episodes, unnest(records) as t(record_id)"
         ).fetchall()
     )
-    assert rhi["police:M5"] == "overdue" and rhi["police:M6"] == "late"
+    assert rhi["police:M5"] == "overdue" and rhi["police:M6"] == "done_late"
     alerts = {
         (k, kind) for k, kind in con.execute("select key, kind from missing_alerts").fetchall()
     }
@@ -121,6 +124,19 @@ def test_interviews_and_triggers(con) -> None:
 
 def test_the_rules_are_configuration(con) -> None:
     con.execute("drop table missing_alerts")
-    missing.analyse(con, missing.MissingRules(repeat_episodes=4, long_hours=48), AS_OF)
+    missing.analyse(con, missing.MissingRules(repeat_episodes=4, long_hours=48), RHI, AS_OF)
     kinds = {k for (k,) in con.execute("select distinct kind from missing_alerts").fetchall()}
     assert "repeat" not in kinds and "long" not in kinds
+
+
+def test_the_interview_runs_on_the_configured_clock(con) -> None:
+    """A partnership timing interviews in working days: M6 came back on Saturday 2 May 2026 and
+    Monday 4 May was a bank holiday, so five working days end with Monday 11 May and the
+    interview on Saturday 9 May was on time (it is late on the statutory 72 hours)."""
+    days = replace(RHI, amount=5, unit="working_days")
+    missing.analyse(con, missing.MissingRules(), days, AS_OF)
+    due, rhi = con.execute(
+        "select rhi_due, rhi from episodes, unnest(records) as t(r) where r = 'police:M6'"
+    ).fetchone()
+    assert (due, rhi) == (dt.datetime(2026, 5, 12, 0, 0), "done_on_time")
+    missing.analyse(con, missing.MissingRules(), RHI, AS_OF)

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import logging
 from dataclasses import asdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -15,7 +14,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from safeguard.intelligence.catalogue import Catalogue
-    from safeguard.intelligence.sources import SourceFile
+    from safeguard.timescales import Timescales
 
 
 def load_catalogue() -> Catalogue:
@@ -30,21 +29,16 @@ def load_catalogue() -> Catalogue:
         raise typer.Exit(2) from None
 
 
-def linked_inputs() -> tuple[list[SourceFile], Path]:
-    """The loaded deliveries' files and the last linkage run's clusters, or exit 2 saying what
-    to run."""
-    from safeguard.cli.hub import open_store
-    from safeguard.linkage.run import CLUSTERS_FILE
+def load_timescales() -> Timescales:
+    """The configured timescales (the one clock), or exit 2 with what is wrong with them."""
     from safeguard.settings import get_settings
+    from safeguard.timescales import TimescalesError, load
 
-    clusters = get_settings().linkage_dir / CLUSTERS_FILE
-    if not clusters.exists():
-        typer.echo("no linkage results yet: run `safeguard link` first", err=True)
-        raise typer.Exit(2)
-    open_store()
-    from safeguard.hub.deliveries.store import loaded_files
-
-    return loaded_files(), clusters
+    try:
+        return load(get_settings().timescales)
+    except TimescalesError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
 
 
 def analyse(
@@ -54,41 +48,27 @@ def analyse(
     """Derive every screening indicator from the landed records and screen every linked child
     (10 to 17) with the configured catalogue: score, proposed band, at risk, referral, and
     the evidence behind each indicator. Outputs go to `$SAFEGUARD_DATA_DIR/intelligence/`."""
-    from safeguard.intelligence.analysis import analyse as run
-    from safeguard.settings import get_settings
-
     logging.getLogger("splink").setLevel(logging.ERROR)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(dt.UTC).date()
     except ValueError:
         typer.echo(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", err=True)
         raise typer.Exit(2) from None
-    catalogue = load_catalogue()
-    files, clusters = linked_inputs()  # opens the store
-    from django.utils import timezone
+    catalogue, clocks = load_catalogue(), load_timescales()
+    from safeguard.cli.hub import caller, refused
 
-    from safeguard.hub.intelligence.store import (
-        record_analysis,
-        recorded_evidence,
-        settled_findings,
-    )
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
+    from safeguard.settings import get_settings
 
-    started = timezone.now()
-    out = get_settings().intelligence_dir
-    levels = {i.code: i.level for i in catalogue.indicators}
-    analysis = run(
-        files,
-        clusters,
-        out,
-        catalogue,
-        day,
-        frozenset(settled_findings()),
-        recorded_evidence(levels),
-    )
-    stored = record_analysis(analysis, started)
-    summary = analysis.summary
+    try:
+        done = services.analyse(who, catalogue, clocks, day, get_settings().intelligence_dir)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    summary = done.analysis.summary
     if as_json:
-        typer.echo(json.dumps({**asdict(summary), "run": stored.pk}, indent=2))
+        typer.echo(json.dumps({**asdict(summary), "run": done.run.pk}, indent=2))
         return
     table = Table(title=f"Screening on {summary.as_of} ({summary.catalogue})", title_justify="left")
     table.add_column("band")
@@ -104,4 +84,4 @@ def analyse(
     found = ", ".join(f"{n:,} {kind}" for kind, n in summary.findings.items())
     alerts = ", ".join(f"{n:,} {kind}" for kind, n in summary.missing_alerts.items()) or "none"
     typer.echo(f"Network findings: {found}. Missing-episode alerts: {alerts}.")
-    typer.echo(f"Stored as analysis run {stored.pk}. See them: safeguard findings list")
+    typer.echo(f"Stored as analysis run {done.run.pk}. See them: safeguard findings list")

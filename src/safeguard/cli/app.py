@@ -11,7 +11,9 @@ from safeguard.cli import (
     evaluate,
     explain,
     findings,
+    hub,
     ingest,
+    jobs,
     link,
     link_files,
     missing,
@@ -31,6 +33,21 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def root(
+    as_user: str = typer.Option(
+        None,
+        "--as",
+        help="Act as this user (their agency and roles decide what the hub allows; audited as "
+        "theirs). Default: the account in SAFEGUARD_OPERATOR.",
+    ),
+) -> None:
+    """Safeguard: the multi-agency safeguarding hub. Synthetic data only in demos and tests."""
+    hub.acting_as = as_user
+
+
 app.command("synth")(synth.synth)
 app.command("ingest")(ingest.ingest)
 app.add_typer(quarantine.app, name="quarantine")
@@ -48,6 +65,7 @@ app.add_typer(evaluate.app, name="evaluate")
 app.add_typer(users.app, name="users")
 app.command("audit")(audit.audit)
 app.command("serve")(serve.serve)
+app.add_typer(jobs.app, name="jobs")
 
 
 def main() -> None:

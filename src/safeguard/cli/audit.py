@@ -16,17 +16,23 @@ def audit(
     limit: int = typer.Option(200, "--limit", min=1, help="At most this many, newest first."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON lines."),
 ) -> None:
-    """The audit trail, newest first."""
-    from safeguard.cli.hub import open_store
-
-    open_store()
-    from safeguard.hub.audit import store
-
+    """The audit trail, newest first: for auditors (reading it is itself audited)."""
     digits = person.strip().lstrip("Pp")
     if person and not digits.isdigit():
         typer.echo(f"{person!r} is not a person id (P123 or 123)", err=True)
         raise typer.Exit(2)
-    rows = store.events(int(digits) if digits else None, user, flagged, limit)
+    from safeguard.cli.hub import caller, refused
+
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.audit import services
+    from safeguard.hub.audit.queries import Filters
+
+    filters = Filters(int(digits) if digits else None, user, flagged, limit=limit)
+    try:
+        rows = services.trail(who, filters)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     fields = (
         "at",
         "username",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -22,21 +23,13 @@ def linkage(
 ) -> None:
     """Pairwise precision, recall and F1 and B-cubed scores of the last `safeguard link` run."""
     from safeguard.linkage.evaluate import score, truth_from, worst_errors
-    from safeguard.linkage.run import CLUSTERS_FILE
-    from safeguard.settings import get_settings
 
-    clusters_path = get_settings().linkage_dir / CLUSTERS_FILE
-    if not clusters_path.exists():
-        typer.echo("no linkage results yet: run `safeguard link` first", err=True)
-        raise typer.Exit(2)
+    clusters = _people().rename_columns(["unique_id", "cluster_id"])
     try:
         gold = truth_from(truth)
     except FileNotFoundError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
-    import pyarrow.parquet as pq
-
-    clusters = pq.read_table(clusters_path)
     s = score(clusters, gold)
     worst = worst_errors(clusters, gold, errors).to_pylist()
     if as_json:
@@ -73,6 +66,21 @@ def linkage(
     console.print(table)
 
 
+def _people() -> pa.Table:
+    """The hub's record of who is who (each linked record's person), or exit 2 saying what to
+    run. Synthetic partnerships only: the truth says who is really who."""
+    from safeguard.cli.hub import open_store
+
+    open_store()
+    from safeguard.hub.people.queries import current_people
+
+    people = current_people()
+    if not people.num_rows:
+        typer.echo("no linkage results yet: run `safeguard link` first", err=True)
+        raise typer.Exit(2)
+    return people
+
+
 def _truth_folder(path: Path) -> Path:
     return path / "truth" if (path / "truth").is_dir() else path
 
@@ -87,13 +95,15 @@ def intelligence(
     """Victims identified (recall, precision), trap children flagged, lead time and flag rates
     by sex and ethnicity: joined up (linked people) beside the siloed baseline (each agency's
     own records, the best agency reported)."""
-    from safeguard.cli.analyse import linked_inputs, load_catalogue
+    from safeguard.cli.analyse import load_catalogue
     from safeguard.intelligence.evaluate import TruthError, evaluate
 
     catalogue = load_catalogue()
-    files, clusters = linked_inputs()
+    people = _people()
+    from safeguard.hub.deliveries.queries import loaded_files
+
     try:
-        figures = evaluate(files, clusters, _truth_folder(truth), catalogue)
+        figures = evaluate(loaded_files(), people, _truth_folder(truth), catalogue)
     except TruthError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

@@ -17,21 +17,19 @@ def explain(
     as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
 ) -> None:
     """Each comparison's level and match weight for two records of the last linkage run: the
-    prior plus the comparisons' weights add up to the pair's match weight."""
-    from safeguard.linkage.explain import explain_saved
-    from safeguard.linkage.saved import Saved
-    from safeguard.settings import get_settings
+    prior plus the comparisons' weights add up to the pair's match weight. Shows both records'
+    details: for those who decide links (audited)."""
+    from safeguard.cli.hub import caller, refused
 
-    folder = get_settings().linkage_dir
-    if not Saved(folder).linked():
-        typer.echo("no linkage run yet: run `safeguard link` first", err=True)
-        raise typer.Exit(2)
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.people import services
+
     logging.getLogger("splink").setLevel(logging.ERROR)
     try:
-        explanation, records = explain_saved(folder, left, right)
-    except KeyError as exc:
-        typer.echo(str(exc.args[0]), err=True)
-        raise typer.Exit(2) from None
+        explanation, records = services.explain_any(who, left, right)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     if as_json:
         typer.echo(json.dumps({**asdict(explanation), "records": records}, indent=2))
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from typing import Any
 
@@ -12,18 +11,7 @@ from rich.table import Table
 
 app = typer.Typer(help="Network findings: list, show, dispose.", no_args_is_help=True)
 
-BY_HELP = "Who decides (kept with the disposition); defaults to the login name."
-
-
-def _open() -> None:
-    from safeguard.cli.hub import open_store
-
-    open_store()
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(2)
+STATUSES = "open, under_investigation, explained or closed"
 
 
 def _row(f: Any) -> dict[str, Any]:
@@ -52,21 +40,24 @@ def list_findings(
     limit: int = typer.Option(20, "--limit", min=1, help="At most this many."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON lines."),
 ) -> None:
-    """Findings of the latest analysis, most at-risk children and strongest evidence first."""
-    _open()
-    from safeguard.hub.intelligence.models import Finding
+    """Findings of the latest analysis, most at-risk children and strongest evidence first
+    (for those who read intelligence; audited)."""
+    from safeguard.cli.hub import caller, refused
 
-    rows = Finding.objects.filter(active=True)
-    if status != "all":
-        rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind)
-    found = list(rows.order_by("-at_risk_children", "-strength", "key")[:limit])
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
+    from safeguard.hub.intelligence.queries import FindingFilters
+
+    try:
+        total, found = services.findings(who, FindingFilters(kind, status), limit)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     if as_json:
         for f in found:
             typer.echo(json.dumps(_row(f)))
         return
-    table = Table(title=f"{rows.count():,} findings ({status})", title_justify="left")
+    table = Table(title=f"{total:,} findings ({status})", title_justify="left")
     table.add_column("id", no_wrap=True)  # typed back in: never folded
     for column in ("kind", "status", "at risk", "last seen", "summary"):
         table.add_column(column, overflow="fold")
@@ -89,26 +80,22 @@ def show(
     key: str = typer.Argument(..., help="The finding's id (from `findings list`)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """A finding's members, every evidence edge (record, agency, date, relation, strength),
-    and its disposition history."""
-    _open()
-    from safeguard.hub.intelligence.store import RefusedDecision, finding
+    """A finding's members, every evidence edge (record, agency, date, relation, strength)
+    the reader may see, and its disposition history (audited)."""
+    from safeguard.cli.hub import caller, refused
+
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
 
     try:
-        f = finding(key)
-    except RefusedDecision as exc:
-        raise _fail(str(exc)) from None
-    history = [
-        {"status": d.status, "reason": d.reason, "by": d.decided_by, "at": d.decided_at.isoformat()}
-        for d in f.dispositions.order_by("pk")
-    ]
+        view = services.finding(who, key)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    f, history, evidence = view.finding, view.history, view.evidence
     if as_json:
-        typer.echo(
-            json.dumps(
-                {**_row(f), "members": f.members, "evidence": f.evidence, "history": history},
-                indent=2,
-            )
-        )
+        shown = {**_row(f), "members": f.members, "evidence": evidence, "history": history}
+        typer.echo(json.dumps({**shown, "evidence_withheld": view.withheld}, indent=2))
         return
     console = Console()
     console.print(f"[bold]{f.key}[/bold] ({f.kind}, {f.status}): {f.summary}")
@@ -121,7 +108,7 @@ def show(
     edges = Table(title="Evidence", title_justify="left")
     for column in ("date", "agency", "record", "relation", "from", "to", "strength"):
         edges.add_column(column, overflow="fold")
-    for e in f.evidence:
+    for e in evidence:
         edges.add_row(
             (e["date"] or "")[:16],
             e["agency"],
@@ -132,6 +119,8 @@ def show(
             str(e["strength"]),
         )
     console.print(edges)
+    if view.withheld:
+        console.print(f"{view.withheld} evidence edges withheld: restricted records")
     for h in history:
         console.print(f"{h['at'][:16]} {h['by']}: {h['status']} ({h['reason']})")
 
@@ -139,21 +128,21 @@ def show(
 @app.command("dispose")
 def dispose(
     key: str = typer.Argument(..., help="The finding's id."),
-    status: str = typer.Option(
-        ..., "--status", help="open, under_investigation, explained or closed."
-    ),
+    status: str = typer.Option(..., "--status", help=STATUSES.capitalize() + "."),
     reason: str = typer.Option(..., "--reason", help="Why (kept with the disposition)."),
-    by: str = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
-    """Set a finding's disposition. Explained and closed findings are no longer listed as
-    open, keep their disposition when later runs find them again, and their links stop
-    counting as evidence in screening."""
-    _open()
-    from safeguard.hub.intelligence.store import RefusedDecision
-    from safeguard.hub.intelligence.store import dispose as record
+    """Move a finding to a disposition, through its workflow (who may take each step is the
+    transition table's). Explained and closed findings are no longer listed as open, keep
+    their disposition when later runs find them again, and their links stop counting as
+    evidence in screening."""
+    from safeguard.cli.hub import caller, refused
+
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
 
     try:
-        done = record(key, status, reason, by or getpass.getuser())
-    except RefusedDecision as exc:
-        raise _fail(str(exc)) from None
+        done = services.dispose(who, key, status, reason)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     typer.echo(f"{key}: {done.status} (by {done.decided_by}: {done.reason})")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -63,12 +62,11 @@ def ingest(
 
     Exit code 0: all loaded; 1: some rows were quarantined; 2: a delivery or file was rejected.
     """
-    from safeguard.cli.hub import open_store
+    from safeguard.cli.hub import caller, refused
 
-    open_store()
-    from safeguard.hub.deliveries.store import DjangoDeliveryStore
-    from safeguard.hub.homes.store import refresh as refresh_homes
-    from safeguard.ingest.batch import ingest_all
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.deliveries import services
     from safeguard.settings import get_settings
 
     settings = get_settings()
@@ -91,22 +89,26 @@ def ingest(
         def waiting(name: str) -> None:
             bar.update(task, description=f"{name}: validating and landing")
 
-        for report in ingest_all(
-            _deliveries(paths),
-            DjangoDeliveryStore(),
-            settings.landing_dir,
-            chunk_rows=settings.ingest_chunk_rows,
-            progress=step,
-            waiting=waiting,
-        ):
-            reports.append(report)
-            if not as_json:
-                _print(console, report)
-    # the children's homes table follows the homes' deliveries (idempotent, so a rerun after a
-    # crash between the load and this step catches up)
-    homes = asdict(refresh_homes())
+        try:
+            for report in services.take(
+                who,
+                _deliveries(paths),
+                settings.landing_dir,
+                chunk_rows=settings.ingest_chunk_rows,
+                progress=step,
+                waiting=waiting,
+            ):
+                reports.append(report)
+                if not as_json:
+                    _print(console, report)
+        except Refusal as refusal:
+            raise refused(refusal, who) from None
+    # what follows a load (the children's homes follow the homes' deliveries); idempotent, so a
+    # rerun after a crash between the load and this step catches up
+    reacted = services.react(who)
+    homes = reacted["childrens_homes"]
     if as_json:
-        typer.echo(json.dumps({**summary(reports), "childrens_homes": homes}, indent=2))
+        typer.echo(json.dumps({**summary(reports), **reacted}, indent=2))
     else:
         totals = summary(reports)["totals"]
         console.print(

@@ -41,34 +41,25 @@ def link(
     if chosen == "spark" and (missing := spark_available()) is not None:
         typer.echo(f"the Spark backend cannot start here: {missing}", err=True)
         raise typer.Exit(2)
-    from safeguard.cli.hub import open_store
+    from safeguard.cli.hub import caller, refused
 
-    open_store()
-    from safeguard.hub.deliveries.store import landed_people_files
-    from safeguard.hub.people.store import link_people
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.people import services
     from safeguard.settings import get_settings
 
-    settings = get_settings()
-    files = landed_people_files()
-    if not files:
-        typer.echo("no people records ingested yet: run `safeguard ingest` first", err=True)
-        raise typer.Exit(2)
     console = Console(stderr=True)
     # Splink's training notes (levels too rare to train) are kept in training.json, not printed
     logging.getLogger("splink").setLevel(logging.ERROR)
     try:
         with console.status(f"linking person records on {chosen}", spinner="dots"):
-            result, run = link_people(
-                files,
-                settings.linkage_dir,
-                settings.linkage_config(),
-                retrain=retrain,
-                full=full,
-                backend=chosen,
-            )
+            done = services.link(who, retrain=retrain, full=full, backend=chosen)
     except BackendError as exc:
         typer.echo(f"the Spark backend failed: {exc}", err=True)
         raise typer.Exit(2) from None
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    result, run = done.result, done.run
     summary = result.summary
     if as_json:
         out = {**asdict(summary), "run": run.pk, "refusals": [str(r) for r in result.refusals]}
@@ -80,17 +71,19 @@ def link(
         else f"scored {summary.scored_records:,} new or changed records"
         if summary.mode == "incremental"
         else f"scored all records ({'trained a new model' if summary.trained else 'saved model'})"
+        if summary.mode == "full"
+        else "resolved again: another run finished first"
     )
     console.print(
-        f"Linked {summary.records:,} person records from {len(files)} deliveries into "
+        f"Linked {summary.records:,} person records from {done.files} deliveries into "
         f"{summary.people:,} people in {summary.seconds} s ({scored}): "
         f"{summary.linked_pairs:,} pairs at probability >= {summary.upper}; "
         f"{summary.new_people:,} new people, {summary.retired_people:,} merged into others, "
         f"{summary.events:,} records changed person; "
         f"{summary.review_pairs:,} pairs await review (`safeguard review list`). "
-        f"Run {run.pk}, written to {settings.linkage_dir}."
+        f"Run {run.pk}, written to {get_settings().linkage_dir}."
     )
-    for refusal in result.refusals[:REFUSALS_SHOWN]:
-        console.print(f"[yellow]{refusal}[/yellow]", highlight=False)
+    for refused_link in result.refusals[:REFUSALS_SHOWN]:
+        console.print(f"[yellow]{refused_link}[/yellow]", highlight=False)
     if len(result.refusals) > REFUSALS_SHOWN:
         console.print(f"... and {len(result.refusals) - REFUSALS_SHOWN:,} more refused links")

@@ -21,17 +21,19 @@ def list_alerts(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON lines."),
 ) -> None:
     """Repeat-missing, long-missing and overdue return-home-interview alerts from the latest
-    `safeguard analyse`, newest first, each with the episode records behind it."""
-    from safeguard.cli.hub import open_store
+    `safeguard analyse`, newest first, each with the episode records behind it: children the
+    user has need to know of (audited)."""
+    from safeguard.cli.hub import caller, refused
 
-    open_store()
-    from safeguard.hub.intelligence.models import MissingAlert
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
+    from safeguard.hub.intelligence.queries import AlertFilters
 
-    rows = MissingAlert.objects.filter(current=True)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if person is not None:
-        rows = rows.filter(person_id=person)
+    try:
+        total, rows = services.alerts(who, AlertFilters(kind, person), limit)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     alerts = [
         {
             "person": a.person_id,
@@ -41,13 +43,13 @@ def list_alerts(
             "records": a.records,
             "recommendation": RECOMMENDATION if a.kind in ("repeat", "long") else "",
         }
-        for a in rows.order_by("-day", "person_id")[:limit]
+        for a in rows
     ]
     if as_json:
         for a in alerts:
             typer.echo(json.dumps(a))
         return
-    table = Table(title=f"{rows.count():,} missing-episode alerts", title_justify="left")
+    table = Table(title=f"{total:,} missing-episode alerts", title_justify="left")
     for column in ("person", "kind", "when", "what", "records"):
         table.add_column(column, overflow="fold")
     for a in alerts:

@@ -16,27 +16,31 @@ def show(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
-    """A person's records now, and every merge, split and move that touched them, with why."""
-    from safeguard.cli.hub import open_store
+    """A person's records now, and every merge, split and move that touched them, with why
+    (for a user with need to know of the person; audited)."""
+    from safeguard.cli.hub import caller, refused
 
-    open_store()
-    from safeguard.hub.people.store import history, person_of
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.people import queries, services
 
+    if ":" in person:
+        pid = queries.person_of(person.strip())
+        if pid is None:
+            typer.echo(f"no linked record {person}", err=True)
+            raise typer.Exit(2)
+    else:
+        digits = person.strip().removeprefix("P").removeprefix("p")
+        if not digits.isdigit():
+            typer.echo(
+                f"{person!r} is neither a person id nor a record (agency:record_id)", err=True
+            )
+            raise typer.Exit(2)
+        pid = int(digits)
     try:
-        if ":" in person:
-            pid = person_of(person.strip())
-            if pid is None:
-                raise KeyError(f"no linked record {person}")
-        else:
-            pid = int(person.strip().removeprefix("P").removeprefix("p"))
-        found = history(pid)
-    except ValueError:
-        typer.echo(f"{person!r} is neither a person id nor a record (agency:record_id)", err=True)
-        raise typer.Exit(2) from None
-    except KeyError as exc:
-        typer.echo(str(exc.args[0]), err=True)
-        raise typer.Exit(2) from None
-    person = f"{pid}"
+        found = services.identity_history(who, pid)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     if as_json:
         typer.echo(json.dumps(found, indent=2))
         return
@@ -47,7 +51,7 @@ def show(
         if found["retired"]
         else f"{len(found['records'])} records"
     )
-    typer.echo(f"P{person}: {state}")
+    typer.echo(f"P{pid}: {state}")
     for uid in found["records"]:
         typer.echo(f"  {uid}")
     for e in found["events"]:

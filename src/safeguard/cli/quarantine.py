@@ -1,8 +1,10 @@
-"""`safeguard quarantine`: the rows that were not accepted, and why."""
+"""`safeguard quarantine`: the rows that were not accepted, and why (for data operators, who
+fix deliveries with the agencies; audited, as the rows hold what was delivered)."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -11,20 +13,18 @@ from rich.table import Table
 app = typer.Typer(help="List and show quarantined rows.", no_args_is_help=True)
 
 
-def _rows(delivery: int | None, agency: str | None, file: str | None):  # type: ignore[no-untyped-def]
-    from safeguard.cli.hub import open_store
+def _rows(limit: int, **filters: Any) -> tuple[int, list[Any]]:
+    from safeguard.cli.hub import caller, refused
 
-    open_store()
-    from safeguard.hub.deliveries.models import QuarantinedRow
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.deliveries import services
+    from safeguard.hub.deliveries.queries import QuarantineFilters
 
-    rows = QuarantinedRow.objects.select_related("file", "delivery__agency")
-    if delivery is not None:
-        rows = rows.filter(delivery_id=delivery)
-    if agency:
-        rows = rows.filter(delivery__agency__code=agency)
-    if file:
-        rows = rows.filter(file__name=file)
-    return rows
+    try:
+        return services.quarantine(who, QuarantineFilters(**filters), limit)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
 
 
 @app.command("list")
@@ -36,10 +36,9 @@ def list_rows(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON lines."),
 ) -> None:
     """List quarantined rows: where each came from and the first thing wrong with it."""
-    rows = _rows(delivery, agency, file)
-    total = rows.count()
+    total, rows = _rows(limit, delivery=delivery, agency=agency, file=file)
     if as_json:
-        for q in rows[:limit]:
+        for q in rows:
             typer.echo(
                 json.dumps(
                     {
@@ -53,10 +52,10 @@ def list_rows(
                 )
             )
         return
-    table = Table(title=f"Quarantined rows ({min(total, limit)} of {total})")
+    table = Table(title=f"Quarantined rows ({len(rows)} of {total})")
     for column in ("id", "delivery", "agency", "file", "row", "field", "value", "reason"):
         table.add_column(column, overflow="fold")
-    for q in rows[:limit]:
+    for q in rows:
         more = f" (+{len(q.problems) - 1} more)" if len(q.problems) > 1 else ""
         table.add_row(
             str(q.pk),
@@ -74,10 +73,11 @@ def list_rows(
 @app.command("show")
 def show(row_id: int = typer.Argument(..., help="The quarantined row's id (from `list`).")) -> None:
     """Show one quarantined row: every problem, and the row as it was delivered."""
-    q = _rows(None, None, None).filter(pk=row_id).first()
-    if q is None:
+    _, rows = _rows(1, row_id=row_id)
+    if not rows:
         typer.echo(f"no quarantined row {row_id}", err=True)
         raise typer.Exit(2)
+    q = rows[0]
     console = Console()
     console.print(
         f"[bold]Row {q.row_number}[/] of {q.file.name}, delivery {q.delivery_id} "

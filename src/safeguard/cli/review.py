@@ -1,35 +1,31 @@
 """`safeguard review`: the pairs awaiting a person's decision, and the decisions themselves.
 
-A decision takes effect at once: the last run's pairs are resolved again under every decision
-(no scoring), people keep their ids, and what changed is recorded with the decision as reason.
+A decision takes effect at once: it is recorded with its audit event, and the job it queues
+(the last run's pairs resolved again under every decision, no scoring; people keep their ids)
+runs before the command returns.
 """
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+if TYPE_CHECKING:
+    from safeguard.access.caller import Caller
+
 app = typer.Typer(help="Review uncertain links: list, decide, split.", no_args_is_help=True)
 
-BY_HELP = "Who decides (kept with the decision); defaults to the login name."
 
+def _caller() -> Caller:
+    from safeguard.cli.hub import caller
 
-def _open() -> None:
-    from safeguard.cli.hub import open_store
-
-    open_store()
     logging.getLogger("splink").setLevel(logging.ERROR)
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(2)
+    return caller()
 
 
 @app.command("list")
@@ -38,28 +34,24 @@ def list_pairs(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON lines."),
 ) -> None:
     """Pairs between the thresholds, not yet linked and not yet decided, most likely first."""
-    _open()
-    from safeguard.hub.people.store import current_people, decisions
-    from safeguard.linkage.run import review_pairs
-    from safeguard.linkage.saved import Saved
-    from safeguard.settings import get_settings
+    who = _caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.cli.hub import refused
+    from safeguard.hub.people import services
 
-    settings = get_settings()
-    saved = Saved(settings.linkage_dir)
-    if not saved.linked():
-        raise _fail("no linkage run yet: run `safeguard link` first")
-    pairs = saved.pairs(["match_probability"])
-    queue = review_pairs(pairs, current_people(), decisions(), settings.linkage_config())
-    records = _summaries(saved, queue[:limit])
+    try:
+        total, queue, records = services.review_queue(who, limit)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     if as_json:
-        for row in queue[:limit]:
+        for row in queue:
             typer.echo(json.dumps(row))
         return
-    table = Table(title=f"{len(queue):,} pairs await review", title_justify="left")
+    table = Table(title=f"{total:,} pairs await review", title_justify="left")
     table.add_column("probability")
     for column in ("left", "right"):
         table.add_column(column, overflow="fold")  # ids are typed back in: never cut short
-    for row in queue[:limit]:
+    for row in queue:
         left, right = str(row["unique_id_l"]), str(row["unique_id_r"])
         table.add_row(
             f"{row['match_probability']:.4f}",
@@ -71,41 +63,25 @@ def list_pairs(
         typer.echo("See why: safeguard explain LEFT RIGHT; decide: safeguard review decide ...")
 
 
-def _summaries(saved: Any, rows: list[dict[str, object]]) -> dict[str, str]:
-    """One line per record named in `rows`: name, birth date, postcode."""
-    ids = sorted({str(r[k]) for r in rows for k in ("unique_id_l", "unique_id_r")})
-    if not ids:
-        return {}
-    columns = ["forename1", "surname", "dob", "dob_year", "postcode"]
-    table = saved.records(columns, ids=ids)
-    return {
-        r["unique_id"]: " ".join(
-            str(v)
-            for v in (r["forename1"], r["surname"], r["dob"] or r["dob_year"], r["postcode"])
-            if v
-        )
-        for r in table.to_pylist()
-    }
+def _resolved(job: str | None) -> None:
+    """Run the relinking job a decision queued, and say what it changed."""
+    if job is None:
+        typer.echo("It takes effect at the next linkage run (`safeguard link`).")
+        return
+    from safeguard.hub.jobs import run_waiting
+    from safeguard.hub.people.services import job as status
 
-
-def _relink() -> None:
-    from safeguard.hub.people.store import relink_people
-    from safeguard.settings import get_settings
-
-    settings = get_settings()
-    result, run = relink_people(settings.linkage_dir, settings.linkage_config())
-    s = result.summary
+    run_waiting()
+    done = status(job)
+    if done["status"] != "done":
+        typer.echo(f"Resolving people again {done['status']}: see `safeguard jobs list`.", err=True)
+        raise typer.Exit(1)
     typer.echo(
-        f"People resolved again (run {run.pk}): {s.people:,} people, {s.events:,} records "
-        f"changed person, {s.review_pairs:,} pairs await review."
+        f"People resolved again (run {done['run']}): {done['people']:,} people, "
+        f"{done['changed']:,} records changed person."
     )
-    for event in result.assignment.events:
-        typer.echo(
-            f"  {event.kind}: {', '.join(event.records)} now P{event.person} "
-            f"(was P{event.other}): {event.reason}"
-        )
-    for refusal in result.refusals:
-        typer.echo(f"  {refusal}")
+    for line in [*done["events"], *done["refusals"]]:
+        typer.echo(f"  {line}")
 
 
 @app.command("decide")
@@ -116,21 +92,21 @@ def decide(
         ..., "--same/--different", help="The same person, or different people."
     ),
     reason: str = typer.Option(..., "--reason", help="Why (kept with the decision)."),
-    by: str = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Decide that two records are the same person (must-link) or different people
-    (cannot-link). Every later run honours it; a decision that contradicts another is refused."""
-    _open()
-    from safeguard.hub.people.store import DecisionRefused
-    from safeguard.hub.people.store import decide as store_decide
-    from safeguard.linkage.run import NotLinkedYet
+    (cannot-link), as the user named with `--as`. Every later run honours it; a decision that
+    contradicts another is refused."""
+    who = _caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.cli.hub import refused
+    from safeguard.hub.people import services
 
     try:
-        decision = store_decide(left, right, same, reason, by or getpass.getuser())
-        typer.echo(f"Recorded decision {decision.pk}.")
-        _relink()
-    except (DecisionRefused, NotLinkedYet) as exc:
-        raise _fail(str(exc)) from None
+        done = services.decide(who, left, right, same, reason)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    typer.echo(f"Recorded decision {done.made[0].pk}.")
+    _resolved(done.job)
 
 
 @app.command("split")
@@ -138,18 +114,17 @@ def split(
     person: int = typer.Argument(..., help="The person's id (P123 is 123)."),
     records: list[str] = typer.Argument(..., help="The records to split off (agency:record_id)."),
     reason: str = typer.Option(..., "--reason", help="Why (kept with the decision)."),
-    by: str = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Split records wrongly merged into a person off it: each is decided a different person
     from each of the person's other records, so no later run merges them again."""
-    _open()
-    from safeguard.hub.people.store import DecisionRefused
-    from safeguard.hub.people.store import split as store_split
-    from safeguard.linkage.run import NotLinkedYet
+    who = _caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.cli.hub import refused
+    from safeguard.hub.people import services
 
     try:
-        made = store_split(person, records, reason, by or getpass.getuser())
-        typer.echo(f"Recorded {len(made)} 'different people' decisions.")
-        _relink()
-    except (DecisionRefused, NotLinkedYet) as exc:
-        raise _fail(str(exc)) from None
+        done = services.split(who, person, records, reason)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    typer.echo(f"Recorded {len(done.made)} 'different people' decisions.")
+    _resolved(done.job)

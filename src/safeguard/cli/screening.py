@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 
 import typer
@@ -23,19 +22,21 @@ def show(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """A child's current screening: score, proposed band, at risk, referral, each scoring
-    indicator with the records behind it, and any practitioner's decisions."""
-    from safeguard.cli.hub import open_store
+    indicator with the records behind it (those the reader may see), and any practitioner's
+    decisions. For a user with need to know of the child; audited."""
+    from safeguard.cli.hub import caller, refused
 
-    open_store()
-    from safeguard.hub.intelligence.models import Screening
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
 
-    s = Screening.objects.filter(person_id=person, current=True).first()
+    try:
+        s = services.screening(who, person)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     if s is None:
         raise _fail(f"person {person} has no current screening (run `safeguard analyse`)")
-    decisions = [
-        {"band": d.band, "reason": d.reason, "by": d.decided_by, "at": d.decided_at.isoformat()}
-        for d in s.decisions.order_by("pk")
-    ]
+    decisions = s.decisions
     data = {
         "person": person,
         "assessed_on": s.assessed_on.isoformat(),
@@ -47,6 +48,7 @@ def show(
         "referral": s.referral,
         "catalogue": s.catalogue,
         "reasons": s.reasons,
+        "reasons_withheld": s.withheld,
         "decisions": decisions,
     }
     if as_json:
@@ -75,23 +77,22 @@ def confirm(
     person: int = typer.Argument(..., help="The person's id."),
     band: str = typer.Option(..., "--band", help="The level you set (a catalogue band)."),
     reason: str = typer.Option(..., "--reason", help="Why (kept with the decision)."),
-    by: str = typer.Option(None, "--by", help="Who decides; defaults to the login name."),
 ) -> None:
     """Record your level for a child's current screening, with your reasons: kept beside, never
     over, what the screening proposed."""
     from safeguard.cli.analyse import load_catalogue
-    from safeguard.cli.hub import open_store
+    from safeguard.cli.hub import caller, refused
 
     catalogue = load_catalogue()
-    open_store()
-    from safeguard.hub.intelligence.store import RefusedDecision
-    from safeguard.hub.intelligence.store import confirm as record
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
 
     bands = [b.name for b in catalogue.bands]
     try:
-        done = record(person, band, reason, by or getpass.getuser(), bands)
-    except RefusedDecision as exc:
-        raise _fail(str(exc)) from None
+        done = services.confirm(who, person, band, reason, bands)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     typer.echo(f"Person {person}: {done.band} (by {done.decided_by}: {done.reason})")
 
 
@@ -101,28 +102,28 @@ def record(
     indicator: str = typer.Option(..., "--indicator", help="A catalogue indicator code."),
     seen_on: str = typer.Option(..., "--seen-on", help="When you saw it (YYYY-MM-DD)."),
     note: str = typer.Option(..., "--note", help="What you saw (kept as the evidence)."),
-    by: str = typer.Option(None, "--by", help="Who records it; defaults to the login name."),
 ) -> None:
     """Record an indicator you saw yourself. The next `safeguard analyse` counts it beside
     what the agencies' records show, citing you and your note as its evidence."""
     import datetime as dt
 
     from safeguard.cli.analyse import load_catalogue
-    from safeguard.cli.hub import open_store
+    from safeguard.cli.hub import caller, refused
 
     try:
         day = dt.date.fromisoformat(seen_on)
     except ValueError:
         raise _fail(f"--seen-on {seen_on!r}: give a date as YYYY-MM-DD") from None
     catalogue = load_catalogue()
-    open_store()
-    from safeguard.hub.intelligence.store import RefusedDecision, record_indicator
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.intelligence import services
 
     codes = [i.code for i in catalogue.indicators if i.rule != "network"]
     try:
-        done = record_indicator(person, indicator, day, note, by or getpass.getuser(), codes)
-    except RefusedDecision as exc:
-        raise _fail(str(exc)) from None
+        done = services.record_indicator(who, person, indicator, day, note, codes)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
     typer.echo(
         f"Person {person}: {done.code} seen on {done.seen_on} (by {done.recorded_by}). "
         "It counts from the next `safeguard analyse`."

@@ -3,6 +3,9 @@ production WSGI server; not Django's development server)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import typer
 
 
@@ -10,6 +13,12 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
     threads: int = typer.Option(8, "--threads", min=1, help="Worker threads."),
+    worker: bool = typer.Option(
+        True,
+        "--worker/--no-worker",
+        help="Also run the hub's jobs (people resolved again after a decision) in a process "
+        "beside the pages; --no-worker when `safeguard jobs run --forever` runs elsewhere.",
+    ),
 ) -> None:
     """Serve the hub. Outside demo mode a real secret key (SAFEGUARD_SECRET_KEY) is required."""
     from safeguard.settings import get_settings
@@ -29,5 +38,16 @@ def serve(
 
     from safeguard.hub.wsgi import application
 
+    jobs = _worker() if worker else None
     typer.echo(f"Safeguard hub on http://{host}:{port}/ (Ctrl-C to stop)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="safeguard")
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="safeguard")
+    finally:
+        if jobs is not None:
+            jobs.terminate()
+            jobs.wait(timeout=30)
+
+
+def _worker() -> subprocess.Popen[bytes]:
+    """`safeguard jobs run --forever` in a process of its own, with this one's settings."""
+    return subprocess.Popen([sys.executable, "-m", "safeguard", "jobs", "run", "--forever"])

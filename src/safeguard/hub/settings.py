@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "safeguard.hub.accounts",
     "safeguard.hub.audit",
     "safeguard.hub.deliveries",
@@ -56,6 +58,9 @@ MIDDLEWARE: list[str] = [
     "safeguard.hub.web.middleware.AdminAuditMiddleware",
 ]
 ROOT_URLCONF = "safeguard.hub.urls"
+# jobs (people resolved again after a decision) kept in the hub's own database; `safeguard
+# serve` runs a worker beside the pages, `safeguard jobs run` runs what is waiting
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 WSGI_APPLICATION = "safeguard.hub.wsgi.application"
 USE_TZ = True
 TIME_ZONE = "Europe/London"

@@ -1,34 +1,26 @@
-"""URL configuration. Every route name has a rule in `safeguard.access.policy.ROUTES`; a test
-built from this configuration checks each against every role."""
+"""URL configuration. Every route name has a rule in `safeguard.access.policy.ROUTES`; the
+route matrix test, built from this configuration, tries each with every method as every role."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from safeguard.hub.api import api
-from safeguard.hub.web import pages, people, signin
-
-people_urls = (
-    [
-        path("", people.search_people, name="search"),
-        path("<int:person_id>/", people.person, name="detail"),
-        path("<int:person_id>/break-glass/", people.break_glass, name="break_glass"),
-        path("<int:person_id>/decide/", people.decide, name="decide"),
-        path("<int:person_id>/split/", people.split, name="split"),
-        path("<int:person_id>/explain/", people.explain, name="explain"),
-    ],
-    "people",
-)
-audit_urls = ([path("", pages.audit_events, name="events")], "audit")
+from safeguard.hub.web import pages, signin
+from safeguard.hub.web.adapter import audits
 
 urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
-    path("accounts/login/", signin.PasswordStep.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        audits(GET=None, POST=None)(signin.PasswordStep.as_view()),  # the code step signs in
+        name="login",
+    ),
     path("accounts/verify/", signin.verify, name="verify"),
     path("accounts/enrol/", signin.enrol, name="enrol"),
     path("accounts/logout/", signin.logout, name="logout"),
     path("", pages.home, name="home"),
-    path("people/", include(people_urls)),
-    path("audit/", include(audit_urls)),
+    path("people/", include("safeguard.hub.people.urls")),
+    path("audit/", include("safeguard.hub.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

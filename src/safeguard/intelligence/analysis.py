@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from safeguard.intelligence import indicators, missing, network, screening
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.intelligence.sources import SourceFile, open_records
+from safeguard.timescales import Timescales
 
 SUMMARY_FILE, FINDINGS_FILE = "summary.json", "findings.json"
 
@@ -111,20 +112,23 @@ class Analysis:
 
 def analyse(
     files: Sequence[SourceFile],
-    clusters: Path,
+    people: pa.Table,
     out: Path,
     catalogue: Catalogue,
+    clocks: Timescales,
     as_of: dt.date,
     settled: frozenset[str] = frozenset(),
     recorded: pa.Table | None = None,
 ) -> Analysis:
     """Derive the evidence, screen every linked child on `as_of`, find networks, and follow
-    every missing episode; write the outputs to `out` (see the module's description).
+    every missing episode (its return home interview on `clocks`); write the outputs to `out`
+    (see the module's description). `people` is the hub's record of who is who
+    (`safeguard.intelligence.sources.open_records`).
     Findings in `settled` (explained or closed by a person) stop counting as evidence;
     `recorded` (evidence rows practitioners recorded) counts beside what the records show."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
-    con = open_records(files, clusters)
+    con = open_records(files, people)
     try:
         indicators.derive(con, catalogue)
         if recorded is not None and recorded.num_rows:
@@ -137,7 +141,7 @@ def analyse(
             "select uid as subject, cast(person_id as varchar) as key from linked"
         ).to_arrow_table()
         findings = screen_and_find(con, catalogue, keys, as_of, settled=settled)
-        missing.analyse(con, catalogue.missing, as_of)
+        missing.analyse(con, catalogue.missing, clocks.clock("return_home_interview"), as_of)
         label = f"{catalogue.name} {catalogue.version}"
         con.execute(_REASONS, {"as_of": as_of, "catalogue": label})
         evidence = con.sql("select * from evidence").to_arrow_table()

@@ -188,7 +188,12 @@ def parse(data: dict[str, Any], source: str = "catalogue") -> Catalogue:
             problems.append(f"[overrides]: floor vulnerability {code!r} is not an indicator")
     rules = MissingRules()
     for key, value in data.get("missing", {}).items():
-        if key not in MissingRules.__dataclass_fields__:
+        if key == "rhi_hours":
+            problems.append(
+                "[missing]: `rhi_hours` has moved to the timescales catalogue (the clock "
+                "`return_home_interview`, see docs/timescales.md)"
+            )
+        elif key not in MissingRules.__dataclass_fields__:
             problems.append(f"[missing]: unknown setting `{key}`")
         elif not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             problems.append(f"[missing]: `{key}` must be a whole number above 0")

@@ -83,11 +83,11 @@ def _quoted(path: Path) -> str:
 
 
 def evaluate(
-    files: Sequence[SourceFile], clusters: Path, truth_folder: Path, catalogue: Catalogue
+    files: Sequence[SourceFile], people: pa.Table, truth_folder: Path, catalogue: Catalogue
 ) -> dict[str, Any]:
     """Joined-up and siloed figures (see the module's description) as a dictionary."""
     truth = read_truth(truth_folder)
-    con = open_records(files, clusters)
+    con = open_records(files, people)
     try:
         indicators.derive(con, catalogue)
         for name, table in (

@@ -7,9 +7,12 @@ Records of one child (a linked person) from different agencies whose last-seen t
 agency gave (missing, then away without authorisation, then absent), it began at the earliest
 last-seen time, ended at the latest return, and keeps every record it came from.
 
+A return home interview runs on the one clock (`safeguard.timescales`, the clock
+`return_home_interview`: 72 hours from the child's return by default, statutory guidance): its
+status is `done_on_time`, `done_late`, `overdue` (not done and past due on the assessment
+date), `due`, or `not_returned` (no return recorded, so no clock yet).
+
 Rules (the catalogue's `[missing]` table; defaults are common local practice, DOMAIN.md §5):
-- a return home interview is due `rhi_hours` (72) after return: `done` (on time), `late`,
-  `overdue` (not done and past due on the assessment date) or `due`;
 - `repeat`: `repeat_episodes` (3) episodes within `repeat_days` (90) days;
 - `long`: one episode over `long_hours` (24), or with no return recorded.
 Each trigger recommends a strategy discussion; a person decides.
@@ -22,10 +25,12 @@ from dataclasses import dataclass
 
 import duckdb
 
+from safeguard.timescales import Clock
+from safeguard.timescales.sql import calendar_table, due_sql, span, status_sql
+
 
 @dataclass(frozen=True)
 class MissingRules:
-    rhi_hours: int = 72
     repeat_episodes: int = 3
     repeat_days: int = 90
     long_hours: int = 24
@@ -75,16 +80,13 @@ group by key, n
 
 _RHI = """
 create or replace table episodes as
+with timed as (
+    select *, {due} as rhi_due, date_diff('minute', started, returned) / 60.0 as hours
+    from episodes
+    where started <= $as_of)
 select *,
-    returned + to_hours($rhi) as rhi_due,
-    date_diff('minute', started, returned) / 60.0 as hours,
-    case when returned is null then 'not_returned'
-         when rhi_completed is not null and rhi_completed <= returned + to_hours($rhi) then 'done'
-         when rhi_completed is not null then 'late'
-         when $as_of > returned + to_hours($rhi) then 'overdue'
-         else 'due' end as rhi
-from episodes
-where started <= $as_of
+    case when returned is null then 'not_returned' else {status} end as rhi
+from timed
 """
 
 _ALERTS = """
@@ -114,13 +116,24 @@ from episodes where rhi = 'overdue'
 """
 
 
-def analyse(con: duckdb.DuckDBPyConnection, rules: MissingRules, as_of: dt.date) -> None:
+def analyse(
+    con: duckdb.DuckDBPyConnection, rules: MissingRules, rhi: Clock, as_of: dt.date
+) -> None:
     """Episodes (table `episodes`) and alerts (`missing_alerts`: key, kind, day, detail,
-    records) for every child in `keys`, from `missing_episodes` in `con`."""
+    records) for every child in `keys`, from `missing_episodes` in `con`, the return home
+    interview timed by the clock `rhi`."""
     end = dt.datetime.combine(as_of, dt.time.max)
     con.execute(_RECORDS)
     con.execute(_EPISODES, {"same": rules.same_episode_hours})
-    con.execute(_RHI, {"rhi": rules.rhi_hours, "as_of": end})
+    first, last = con.execute("select min(returned), max(returned) from episodes").fetchone() or (
+        None,
+        None,
+    )
+    if first is not None:  # the working calendar the clock's SQL reads, over every return
+        calendar_table(con, rhi.calendar, *span(rhi, first, last))
+    due = due_sql(rhi, "returned") if first is not None else "null::timestamp"
+    status = status_sql("rhi_due", "rhi_completed", "$as_of")
+    con.execute(_RHI.format(due=due, status=status), {"as_of": end})
     con.execute(
         _ALERTS,
         {"days": rules.repeat_days, "repeat": rules.repeat_episodes, "long": rules.long_hours},

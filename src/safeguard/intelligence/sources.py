@@ -16,7 +16,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from safeguard.contract.kinds import KINDS, Kind
 
@@ -70,11 +69,12 @@ def _latest(kind: Kind, n: int) -> str:
 
 def open_records(
     files: Sequence[SourceFile],
-    clusters: Path | None = None,
+    people: pa.Table | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding one table per record kind from `files` (see the module's
-    description), and `linked` when `clusters` (linkage's `clusters.parquet`) is given."""
+    description), and `linked` (`uid`, `person_id`) when `people` (each linked record's
+    `unique_id` and `person_id`: the hub's record of who is who) is given."""
     con = con or duckdb.connect()
     for n, (name, kind) in enumerate(KINDS.items()):
         mine = [f for f in files if f.kind == name]
@@ -97,8 +97,8 @@ def open_records(
             f"select agency || ':' || record_id as uid, {subject}* from ({select})",
             params or None,
         )
-    if clusters is not None:
-        linked = pq.read_table(clusters).rename_columns(["uid", "person_id"])
+    if people is not None:
+        linked = people.select(["unique_id", "person_id"]).rename_columns(["uid", "person_id"])
         con.register("linked_arrow", linked)
         con.execute("create or replace table linked as select * from linked_arrow")
     return con

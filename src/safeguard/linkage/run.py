@@ -5,8 +5,8 @@ Outputs go to one folder (`$SAFEGUARD_DATA_DIR/linkage/` from the CLI): `model.j
 `training.json` (the model and how it was trained), the prepared records and the scored pairs
 (at or above the lower threshold, with a `link` or `review` decision and each comparison's
 weight) kept as parts under `parts/` with `manifest.json` (see `safeguard.linkage.saved`),
-`clusters.parquet` (`unique_id`, `cluster_id`, the cluster id being the stable person id) and
-`summary.json`.
+and `summary.json`. Who is who (each record's stable person id) is not written here: it is the
+run's `Result.assignment`, which the hub records as its one source of who is who.
 
 Scoring is incremental when a model and an earlier run's records and pairs are there: only the
 landed files not seen before are prepared, only records that are new or whose landed row
@@ -27,7 +27,6 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from safeguard.linkage import identity, model
 from safeguard.linkage.backend import DEFAULT_BACKEND, Backend
@@ -37,7 +36,7 @@ from safeguard.linkage.predict import score as score_all
 from safeguard.linkage.records import PeopleFile, people_frame
 from safeguard.linkage.saved import Saved
 
-CLUSTERS_FILE, SUMMARY_FILE = "clusters.parquet", "summary.json"
+SUMMARY_FILE = "summary.json"
 Mode = Literal["full", "incremental", "unchanged", "decision"]
 
 
@@ -217,7 +216,7 @@ def resolve(
 ) -> Resolution:
     """Cluster the scored pairs in `folder` under `decisions` and give each cluster a stable
     person id (`previous`: each record's person so far; `former`: the retired person each
-    record was last merged away from); writes `clusters.parquet`."""
+    record was last merged away from)."""
     config = config or LinkageConfig()
     saved = Saved(folder)
     if not saved.linked():
@@ -228,8 +227,6 @@ def resolve(
         records["unique_id"].combine_chunks(), pairs, decisions, config.upper
     )
     assignment = identity.assign(clustering, previous, next_person, pairs, decisions, former)
-    people = assignment.people.rename_columns(["unique_id", "cluster_id"])
-    pq.write_table(people, folder / CLUSTERS_FILE)
     review = len(review_pairs(pairs, assignment.people, decisions, config))
     linked = pc.sum(pc.greater_equal(pairs["match_probability"], config.upper)).as_py() or 0
     return Resolution(assignment, clustering.refusals, review, int(linked))

@@ -7,8 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
-from safeguard.hub.accounts.authenticators import open_enrolment
 from safeguard.hub.accounts.models import Team, User
+from safeguard.hub.accounts.services import open_enrolment
 from safeguard.settings import get_settings
 
 

@@ -1,36 +1,43 @@
-"""The audit trail: one row per view of a person, search, export, link decision and access
-decision, written in the same transaction as the thing it records. Rows are only added."""
+"""The audit trail: one row per typed event (`safeguard.access.events`) - every view of a
+person, search, decision, refusal, sign-in and change - written in the same transaction as the
+thing it records. Rows are only added."""
 
 from __future__ import annotations
 
 from django.db import models
 
+from safeguard.access.events import EVENTS
+from safeguard.access.policy import Action, Actor, act
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, actor: Actor) -> AuditQuerySet:
+        """The events `actor` may read: the whole trail for auditors, nothing for anyone else."""
+        return self if act(actor, Action.VIEW_AUDIT) else self.none()
+
 
 class AuditEvent(models.Model):
-    class Action(models.TextChoices):
-        VIEW_PERSON = "view_person"
-        SEARCH = "search"
-        EXPORT = "export"
-        LINK_DECISION = "link_decision"
-        BREAK_GLASS = "break_glass"
-        DENIED = "denied"
-        SIGN_IN = "sign_in"
-        SIGN_OUT = "sign_out"
-        ADMINISTER = "administer"
-
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     agency = models.CharField(max_length=63, blank=True)
     roles = models.JSONField(default=list)
-    action = models.CharField(max_length=32, choices=Action.choices)
+    action = models.CharField(max_length=32, help_text="the event's name (safeguard.access.events)")
     person_id = models.BigIntegerField(null=True, db_index=True)
     target = models.CharField(max_length=300, blank=True, help_text="route, query or record")
     allowed = models.BooleanField()
     reason = models.TextField(help_text="why the policy allowed or refused it")
-    why = models.TextField(blank=True, help_text="the user's own stated reason (break-glass)")
+    why = models.TextField(blank=True, help_text="the user's own stated reason")
     lawful_basis = models.TextField(blank=True)
-    flagged = models.BooleanField(default=False, help_text="for review (break-glass)")
+    flagged = models.BooleanField(default=False, help_text="for an auditor's review")
     channel = models.CharField(max_length=16, default="web")
+
+    objects = AuditQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    @property
+    def label(self) -> str:
+        """The event's plain-English name."""
+        kind = EVENTS.get(self.action)
+        return kind.label if kind else self.action

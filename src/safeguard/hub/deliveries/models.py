@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from safeguard.access.policy import Action, Actor, act
+
 
 class Agency(models.Model):
     """An agency that sends deliveries (police, a council's children's services, NHS, ...)."""
@@ -120,6 +122,13 @@ class SourceRecord(models.Model):
         ]
 
 
+class QuarantineQuerySet(models.QuerySet["QuarantinedRow"]):
+    def visible_to(self, actor: Actor) -> QuarantineQuerySet:
+        """Quarantined rows hold what agencies delivered: for data operators, who fix
+        deliveries with the agencies, only."""
+        return self if act(actor, Action.VIEW_QUARANTINE) else self.none()
+
+
 class QuarantinedRow(models.Model):
     """A delivered row that was not accepted, with every problem found in it."""
 
@@ -131,6 +140,8 @@ class QuarantinedRow(models.Model):
     reason = models.TextField()
     problems = models.JSONField()
     raw = models.JSONField()
+
+    objects = QuarantineQuerySet.as_manager()
 
     class Meta:
         ordering = ["delivery_id", "file_id", "row_number"]

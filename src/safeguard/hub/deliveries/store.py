@@ -1,6 +1,7 @@
-"""The hub's side of ingest: a `DeliveryStore` on the Django database (SQLite or PostgreSQL).
+"""How a delivery is written to the hub's database (SQLite or PostgreSQL): the delivery, its
+files, its quarantine and every record. The transaction is the caller's
+(`safeguard.hub.deliveries.services`, the ingest port), so all of it commits or none.
 
-A delivery is loaded in one transaction: the delivery, its files, its quarantine and every record.
 Records are staged in a temporary table and merged with set-based SQL, so a record delivered again
 unchanged is left alone and a changed one becomes a new version that supersedes the old.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from safeguard.contract.kinds import KINDS
@@ -32,8 +33,6 @@ from safeguard.ingest.pipeline import KnownDelivery, LandedFile, Progress
 from safeguard.ingest.report import FileReport
 from safeguard.ingest.source import DeliverySource
 from safeguard.ingest.validate import ISSUES_COLUMN, ROW_COLUMN
-from safeguard.intelligence.sources import SourceFile
-from safeguard.linkage.records import PeopleFile
 
 BATCH = 20_000
 STAGE = "ingest_stage"
@@ -85,8 +84,9 @@ def _pause_for_fault_test() -> None:
         time.sleep(3600)
 
 
-class DjangoDeliveryStore:
-    """`safeguard.ingest.DeliveryStore` on the hub database."""
+class DeliveryRows:
+    """The writes behind `safeguard.ingest.DeliveryStore`; call `reject` and `load` inside a
+    transaction."""
 
     def loaded(self, checksum: str) -> KnownDelivery | None:
         found = Delivery.objects.filter(checksum=checksum, status=Delivery.Status.LOADED).first()
@@ -128,18 +128,17 @@ class DjangoDeliveryStore:
         )
 
     def reject(self, source: DeliverySource, reports: Sequence[FileReport], message: str) -> None:
-        with transaction.atomic():
-            delivery = self._delivery(source, Delivery.Status.REJECTED, message, None, reports)
-            DeliveryFile.objects.bulk_create(
-                DeliveryFile(
-                    delivery=delivery,
-                    name=f.name,
-                    kind=f.kind or "",
-                    sha256=f.sha256,
-                    error=r.error or "",
-                )
-                for f, r in zip(source.files, reports, strict=True)
+        delivery = self._delivery(source, Delivery.Status.REJECTED, message, None, reports)
+        DeliveryFile.objects.bulk_create(
+            DeliveryFile(
+                delivery=delivery,
+                name=f.name,
+                kind=f.kind or "",
+                sha256=f.sha256,
+                error=r.error or "",
             )
+            for f, r in zip(source.files, reports, strict=True)
+        )
 
     def load(
         self,
@@ -148,32 +147,31 @@ class DjangoDeliveryStore:
         files: Sequence[LandedFile],
         progress: Progress | None,
     ) -> int:
-        with transaction.atomic():
-            delivery = self._delivery(
-                source, Delivery.Status.LOADED, "", landed, [f.report for f in files]
+        delivery = self._delivery(
+            source, Delivery.Status.LOADED, "", landed, [f.report for f in files]
+        )
+        rows = {}
+        for f in files:
+            r = f.report
+            rows[f.source.name] = DeliveryFile.objects.create(
+                delivery=delivery,
+                name=f.source.name,
+                kind=f.source.kind or "",
+                sha256=f.source.sha256,
+                parquet=f.parquet,
+                rows_read=r.read,
+                rows_accepted=r.accepted,
+                rows_quarantined=r.quarantined,
             )
-            rows = {}
+        self._load_quarantine(delivery, rows, landed / QUARANTINE_FILE)
+        with connection.cursor() as cursor:
+            self._create_stage(cursor)
             for f in files:
-                r = f.report
-                rows[f.source.name] = DeliveryFile.objects.create(
-                    delivery=delivery,
-                    name=f.source.name,
-                    kind=f.source.kind or "",
-                    sha256=f.source.sha256,
-                    parquet=f.parquet,
-                    rows_read=r.read,
-                    rows_accepted=r.accepted,
-                    rows_quarantined=r.quarantined,
-                )
-            self._load_quarantine(delivery, rows, landed / QUARANTINE_FILE)
-            with connection.cursor() as cursor:
-                self._create_stage(cursor)
-                for f in files:
-                    self._merge(cursor, delivery, landed / f.parquet, f, progress)
-                    row = rows[f.source.name]
-                    row.rows_new, row.rows_updated = f.report.new, f.report.updated
-                    row.rows_unchanged = f.report.unchanged
-                    row.save(update_fields=["rows_new", "rows_updated", "rows_unchanged"])
+                self._merge(cursor, delivery, landed / f.parquet, f, progress)
+                row = rows[f.source.name]
+                row.rows_new, row.rows_updated = f.report.new, f.report.updated
+                row.rows_unchanged = f.report.unchanged
+                row.save(update_fields=["rows_new", "rows_updated", "rows_unchanged"])
         return delivery.pk
 
     def _load_quarantine(
@@ -291,25 +289,3 @@ class DjangoDeliveryStore:
         f.report.updated = updated
         f.report.new = inserted - updated
         f.report.unchanged = staged - inserted
-
-
-def loaded_files(kind: str | None = None) -> list[SourceFile]:
-    """Every loaded delivery's landed files (of `kind`, or all), in delivery order (later
-    versions win): what linkage and analysis read, never a delivery that did not load."""
-    files = DeliveryFile.objects.filter(delivery__status=Delivery.Status.LOADED)
-    if kind is not None:
-        files = files.filter(kind=kind)
-    return [
-        SourceFile(
-            f.delivery.agency.code,
-            f.delivery_id,
-            f.kind,
-            Path(f.delivery.landing_path) / f.parquet,
-        )
-        for f in files.select_related("delivery__agency").order_by("delivery_id", "pk")
-    ]
-
-
-def landed_people_files() -> list[PeopleFile]:
-    """Every loaded delivery's landed people file, in delivery order (later versions win)."""
-    return [PeopleFile(f.agency, f.delivery, f.path) for f in loaded_files("people")]

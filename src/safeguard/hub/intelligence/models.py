@@ -11,9 +11,27 @@ every change of disposition is kept (`FindingDisposition`).
 
 from __future__ import annotations
 
+from typing import Self, TypeVar
+
 from django.db import models
 
+from safeguard.access.policy import Actor, intelligence
 from safeguard.hub.people.models import Person
+
+M = TypeVar("M", bound=models.Model)
+
+
+class AboutPeopleQuerySet(models.QuerySet[M]):
+    """Rows about a person: seen by those with need to know of the person."""
+
+    def visible_to(self, actor: Actor, glass: frozenset[int] = frozenset()) -> Self:
+        return self.filter(person__in=Person.objects.visible_to(actor, glass))
+
+
+class FindingQuerySet(models.QuerySet["Finding"]):
+    def visible_to(self, actor: Actor) -> FindingQuerySet:
+        """Findings are built from intelligence: for those who read it only."""
+        return self if intelligence(actor) else self.none()
 
 
 class AnalysisRun(models.Model):
@@ -42,6 +60,8 @@ class Screening(models.Model):
     disclosed = models.BooleanField()
     reasons = models.JSONField()
     catalogue = models.CharField(max_length=200)
+
+    objects = AboutPeopleQuerySet["Screening"].as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["person", "current"])]
@@ -99,6 +119,8 @@ class Finding(models.Model):
     network."""
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.OPEN)
 
+    objects = FindingQuerySet.as_manager()
+
 
 class FindingDisposition(models.Model):
     """A change of a finding's disposition: to what, why, by whom, when."""
@@ -120,3 +142,5 @@ class MissingAlert(models.Model):
     day = models.DateTimeField()
     detail = models.TextField()
     records = models.JSONField()
+
+    objects = AboutPeopleQuerySet["MissingAlert"].as_manager()

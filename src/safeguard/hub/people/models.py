@@ -10,6 +10,9 @@ the same pair supersedes the old one.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
+
+from safeguard.access.policy import PARTNERSHIP_WIDE, Action, Actor, act
 
 
 class LinkRun(models.Model):
@@ -29,6 +32,19 @@ class LinkRun(models.Model):
     summary = models.JSONField()
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, actor: Actor, glass: frozenset[int] = frozenset()) -> PersonQuerySet:
+        """The people `actor` has need to know of (`safeguard.access.policy.person`): anyone
+        for partnership-wide roles; for the others, people their own agency holds records
+        of, and those they hold a live break-glass grant for (`glass`)."""
+        if not act(actor, Action.VIEW_PERSON):
+            return self.none()
+        if actor.roles & PARTNERSHIP_WIDE:
+            return self
+        mine = PersonRecord.objects.filter(agency=actor.agency).values("person_id")
+        return self.filter(Q(pk__in=mine) | Q(pk__in=glass))
+
+
 class Person(models.Model):
     """A person linkage found. The id is assigned by linkage, so it can be kept across runs."""
 
@@ -38,6 +54,8 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, on_delete=models.PROTECT, related_name="merged_from"
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "people"
@@ -54,6 +72,10 @@ class PersonRecord(models.Model):
     record_id = models.CharField(max_length=128)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="records")
     run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="+", db_index=False)
+
+    class Meta:
+        # need to know: the people an agency holds records of (`Person.objects.visible_to`)
+        indexes = [models.Index(fields=["agency", "person"], name="record_agency_person")]
 
 
 class LinkDecision(models.Model):

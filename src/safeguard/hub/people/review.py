@@ -90,3 +90,19 @@ def links_of(ids: list[str], pending: bool = True) -> dict[str, Any]:
     )
     queue = review_rows(rows, person_of, decided, get_settings().linkage_config())
     return {"confidence": confidence, "pending": queue}
+
+
+def summaries(saved: Saved, ids: list[str]) -> dict[str, str]:
+    """One line per record: name, birth date (or year), postcode, as linkage prepared them."""
+    if not ids:
+        return {}
+    columns = ["forename1", "surname", "dob", "dob_year", "postcode"]
+    table = saved.records(columns, ids=ids)
+    return {
+        r["unique_id"]: " ".join(
+            str(v)
+            for v in (r["forename1"], r["surname"], r["dob"] or r["dob_year"], r["postcode"])
+            if v
+        )
+        for r in table.to_pylist()
+    }

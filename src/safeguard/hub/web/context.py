@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from safeguard.access import policy
-from safeguard.hub.web.middleware import actor_of
+from safeguard.hub.web.adapter import actor_of
 
 
 def navigation(request: HttpRequest) -> dict[str, dict[str, bool]]:

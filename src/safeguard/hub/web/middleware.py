@@ -9,22 +9,16 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
 
 from safeguard.access import policy
-from safeguard.hub.audit import store as audit
-from safeguard.hub.audit.models import AuditEvent
+from safeguard.access.caller import Caller, Refusal
+from safeguard.access.events import Channel, Refused
+from safeguard.hub.audit import services as audit
+from safeguard.hub.web.adapter import actor_of, refused
 
-
-def actor_of(request: HttpRequest) -> policy.Actor | None:
-    """The signed-in user as the policy sees them (None when nobody is signed in)."""
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    return user.signed_in_actor()
+__all__ = ["actor_of"]
 
 
 class AccessMiddleware:
@@ -47,15 +41,13 @@ class AccessMiddleware:
             return _to(reverse("login"), request)
         if policy.rule_for(name) is not None and actor is not None and not actor.verified:
             return _to(reverse("verify"), request)
-        with transaction.atomic():
-            audit.record(
-                actor,
-                AuditEvent.Action.DENIED,
-                decision,
-                username="(not signed in)",
-                target=request.path,
+        caller = Caller(actor, Channel.WEB) if actor else None
+        try:
+            audit.refuse(
+                caller, Refused("open a page", f"{request.method} {request.path}"), decision
             )
-        return render(request, "web/denied.html", {"reason": decision.reason}, status=403)
+        except Refusal as refusal:
+            return refused(request, refusal)
 
 
 class AdminAuditMiddleware:
@@ -69,22 +61,15 @@ class AdminAuditMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method != "POST" or not request.path.startswith(reverse("admin:index")):
             return self.get_response(request)
-        with transaction.atomic():  # the change and its audit events commit together, or neither
-            mark = audit.admin_log_mark()
-            response = self.get_response(request)
-            actor, user_id = actor_of(request), request.user.pk
-            if actor is None or user_id is None:
-                return response
-            audit.administered(actor, user_id, mark)
-            match = request.resolver_match
-            if match and match.view_name == "admin:password_change" and response.status_code == 302:
-                audit.record(  # Django's admin keeps no log entry of this one
-                    actor,
-                    AuditEvent.Action.ADMINISTER,
-                    policy.Decision(True, "administrator: changed their own password"),
-                    target="accounts.User: own password changed",
-                    flagged=True,
-                )
+        actor, user_id = actor_of(request), request.user.pk
+        if actor is None or user_id is None:  # the access middleware refuses such a request
+            return self.get_response(request)
+        caller = Caller(actor, Channel.WEB)
+        # the change and its audit events commit together, or neither
+        response = audit.through_admin(caller, user_id, lambda: self.get_response(request))
+        match = request.resolver_match
+        if match and match.view_name == "admin:password_change" and response.status_code == 302:
+            audit.own_password_changed(caller)  # Django's admin keeps no log entry of this one
         return response
 
 

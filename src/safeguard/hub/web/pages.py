@@ -1,4 +1,4 @@
-"""The signed-in user's own page, the audit trail for auditors, and health."""
+"""The signed-in user's own page, and health."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from safeguard.access import policy
-from safeguard.hub.audit import store as audit
-from safeguard.hub.audit.models import AuditEvent
-from safeguard.hub.homes.models import ChildrensHome
-from safeguard.hub.intelligence.models import Finding, Screening
+from safeguard.hub.audit import queries as audit
+from safeguard.hub.homes.queries import spoc_homes
+from safeguard.hub.intelligence.queries import counts
+from safeguard.hub.web.adapter import audits, caller_of
 from safeguard.hub.web.context import navigation
-from safeguard.hub.web.middleware import actor_of
 
 
+@audits(GET=None)
 def healthz(request: HttpRequest) -> JsonResponse:
     """For monitoring: the hub answers and its database does."""
     with connection.cursor() as cursor:
@@ -23,48 +23,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@audits(GET=None)
 def home(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    assert actor is not None  # the route needs a signed-in user
+    """Your work: who you are, a search box, the people you looked at recently, and what
+    your roles watch over (counts only: no child is named here)."""
+    actor = caller_of(request).actor
     may = navigation(request)["may"]
-    recent = []
-    seen: set[int] = set()
-    for event in audit.events(
-        username=actor.username, limit=100, action=AuditEvent.Action.VIEW_PERSON
-    ):
-        if event.allowed and event.person_id is not None and event.person_id not in seen:
-            seen.add(event.person_id)
-            recent.append(event)
+    overview = counts(actor) if may["decide_link"] else None
     context = {
         "actor": actor,
         "roles": [policy.ROLE_LABELS[r] for r in sorted(actor.roles)],
         "may": may,
-        "recent": recent[:10],
-        "at_risk": Screening.objects.filter(current=True, at_risk=True).count()
-        if may["decide_link"]
-        else None,
-        "open_findings": Finding.objects.filter(active=True, status=Finding.Status.OPEN).count()
-        if may["decide_link"]
-        else None,
-        "flagged": audit.events(flagged=True).count() if may["view_audit"] else None,
+        "recent": audit.recently_viewed(actor),
+        "at_risk": overview["at_risk"] if overview else None,
+        "open_findings": overview["open_findings"] if overview else None,
+        "flagged": audit.flagged_count(actor) if may["view_audit"] else None,
         "team": getattr(request.user, "team", None),
-        # a police SPOC's own homes (set by an administrator)
-        "homes": list(ChildrensHome.objects.filter(police_spoc_id=request.user.pk, open=True))
-        if policy.Role.POLICE_SPOC in actor.roles
-        else [],
+        "homes": spoc_homes(actor, request.user.pk),  # a police SPOC's own homes
     }
     return render(request, "web/home.html", context)
-
-
-def audit_events(request: HttpRequest) -> HttpResponse:
-    """Who looked at whom, and why: filter by person, by user, or flagged for review."""
-    person = request.GET.get("person", "").strip().lstrip("Pp")
-    username = request.GET.get("user", "").strip()
-    flagged = request.GET.get("flagged") == "1"
-    person_id = int(person) if person.isdigit() else None
-    rows = list(audit.events(person_id=person_id, username=username, flagged=flagged))
-    return render(
-        request,
-        "web/audit.html",
-        {"events": rows, "person": person, "user_filter": username, "flagged": flagged},
-    )

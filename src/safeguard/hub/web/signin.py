@@ -9,24 +9,19 @@ from urllib.parse import urlencode
 
 import django_otp
 from django import forms
-from django.contrib.auth import logout as sign_out
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django_otp.models import Device
 
-from safeguard.access.policy import Decision
-from safeguard.hub.accounts import authenticators
-from safeguard.hub.audit import store as audit
-from safeguard.hub.audit.models import AuditEvent
-from safeguard.hub.web.middleware import actor_of
+from safeguard.access.events import SignedIn, SignedOut
+from safeguard.hub.accounts import authenticators, services
+from safeguard.hub.web.adapter import audits
 
 
 class PasswordStep(LoginView):
@@ -48,6 +43,7 @@ class CodeForm(forms.Form):
     )
 
 
+@audits(GET=None, POST=SignedIn)
 def verify(request: HttpRequest) -> HttpResponse:
     """The second step: the code from the user's authenticator app."""
     user = request.user
@@ -70,6 +66,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache  # the page carries the new authenticator's secret
+@audits(GET=None, POST=SignedIn)
 def enrol(request: HttpRequest) -> HttpResponse:
     """The second step for an account an administrator opened to it: set up the authenticator
     app from a QR code (or its key), and prove it works with its current code."""
@@ -77,11 +74,13 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if not user.is_authenticated:
         return redirect("login")
     if not authenticators.may_enrol(user):
+        if request.method == "POST":  # a device offered outside any window: refused, recorded
+            services.refused_sign_in(request, "no window to set up an authenticator is open")
         return redirect(_onward("verify", request.GET.get("next", "")))
-    device = authenticators.pending(user)
+    device = services.pending(user)
 
     def proves(token: str) -> Device | None:
-        if not authenticators.confirm(user, device, token):
+        if not services.confirm(user, device, token):
             return None
         update_session_auth_hash(request, user)  # closing the window changed the session's hash
         return device
@@ -116,18 +115,11 @@ def _take_code(
     sends them on, or marks the form; either way audited. None when there is nothing to do."""
     if request.method != "POST" or not form.is_valid():
         return None
-    with transaction.atomic():
-        device = check(form.cleaned_data["otp_token"].strip())
-        if device is not None:
-            django_otp.login(request, device)
-            audit.record(actor_of(request), AuditEvent.Action.SIGN_IN, Decision(True, signed_in))
-            return redirect(_next(request))
-        audit.record(
-            actor_of(request),
-            AuditEvent.Action.DENIED,
-            Decision(False, refused),
-            target=request.path,
-        )
+    device = check(form.cleaned_data["otp_token"].strip())
+    if device is not None:
+        services.signed_in(request, device, signed_in)
+        return redirect(_next(request))
+    services.refused_sign_in(request, refused)
     form.add_error("otp_token", "The code is wrong or has expired. Enter the current code")
     return None
 
@@ -137,11 +129,9 @@ def _onward(step: str, target: str) -> str:
     return reverse(step) + (f"?{urlencode({'next': target})}" if target else "")
 
 
-@require_POST
+@audits(POST=SignedOut)
 def logout(request: HttpRequest) -> HttpResponse:
-    with transaction.atomic():
-        audit.record(actor_of(request), AuditEvent.Action.SIGN_OUT, Decision(True, "signed out"))
-    sign_out(request)
+    services.signed_out(request)
     return redirect("login")
 
 

@@ -1,6 +1,7 @@
-"""Keep the children's homes table in step with the homes' deliveries: every current
-`care_homes` record names a home. New homes are added and changed details updated; what
-administrators set (Ofsted reference, open, SPOC) is left alone, and no home is removed."""
+"""Keep the children's homes table in step with the homes' deliveries (a reaction to "delivery
+loaded"): every current `care_homes` record names a home. New homes are added and changed
+details updated; what administrators set (Ofsted reference, open, SPOC) is left alone, and no
+home is removed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from safeguard.access.caller import Caller
+from safeguard.hub import reactions
 from safeguard.hub.deliveries.models import SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
 
@@ -27,6 +30,13 @@ def _delivered(row: Mapping[str, Any]) -> dict[str, Any]:
     found = {f: str(data.get(f) or "") for f in ChildrensHome.DELIVERED}
     found["agency_id"] = row["agency_id"]
     return found
+
+
+@reactions.on(reactions.Stage.DELIVERY_LOADED, "childrens_homes")
+def follow_deliveries(caller: Caller) -> dict[str, int]:
+    """The reaction: the homes table in step with the deliveries (added, updated, unchanged)."""
+    done = refresh()
+    return {"added": done.added, "updated": done.updated, "unchanged": done.unchanged}
 
 
 def refresh() -> Refreshed:

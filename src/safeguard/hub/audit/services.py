@@ -1,0 +1,125 @@
+"""The one writer of the audit trail. Every service records its typed event here, inside the
+transaction of the change it records; reads are recorded (`seen`) in a short transaction of
+their own, committed before anything about the person is read, so a view that cannot be
+audited is not shown (on SQLite a transaction around the whole read would hold the write lock
+for as long, and every page would wait for every other). Refusals are recorded and raised
+(`refuse`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
+
+from django.contrib.admin.models import LogEntry
+from django.db import connection, transaction
+from django.db.models import Max
+
+from safeguard.access.caller import Caller, Refusal
+
+__all__ = ["Refusal"]
+from safeguard.access.events import Administered, Channel, Event, Refused, ViewedAudit
+from safeguard.access.policy import Action, Actor, Decision, act
+from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.audit.queries import Filters, events
+
+T = TypeVar("T")
+#: Who is named when nobody is signed in.
+ANONYMOUS = "(not signed in)"
+
+
+def write(actor: Actor | None, event: Event, decision: Decision, channel: Channel) -> AuditEvent:
+    """Record `event` with the policy's `decision`, inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit events are written inside the transaction of what they record")
+    if isinstance(event, Refused) == decision.allowed:
+        raise ValueError(f"{event.name}: a refusal is recorded as `refused`, and only a refusal")
+    return AuditEvent.objects.create(
+        username=actor.username if actor else ANONYMOUS,
+        agency=actor.agency if actor else "",
+        roles=sorted(r.value for r in actor.roles) if actor else [],
+        action=event.name,
+        person_id=event.about(),
+        target=event.line()[:300],
+        allowed=decision.allowed,
+        reason=decision.reason,
+        why=event.stated(),
+        lawful_basis=decision.basis,
+        flagged=decision.break_glass or event.flagged(),
+        channel=channel.value,
+    )
+
+
+def seen(caller: Caller, event: Event, decision: Decision) -> AuditEvent:
+    """Record a read (a look at a person, a search, a list) before anything is shown."""
+    with transaction.atomic():
+        return write(caller.actor, event, decision, caller.channel)
+
+
+def refuse(
+    caller: Caller | None, event: Refused, decision: Decision, rule: bool = False
+) -> NoReturn:
+    """Record a refusal in its own transaction and raise it as `Refusal`."""
+    with transaction.atomic():
+        write(caller.actor if caller else None, event, decision, _channel(caller))
+    raise Refusal(decision, rule)
+
+
+def check(caller: Caller, decision: Decision, event: Refused) -> Decision:
+    """`decision` when it allows; else record `event` and raise the refusal."""
+    if not decision:
+        refuse(caller, event, decision)
+    return decision
+
+
+def _channel(caller: Caller | None) -> Channel:
+    return caller.channel if caller else Channel.WEB
+
+
+#: The model whose changes through the admin are flagged for review.
+ACCOUNTS = "accounts.User"
+#: Django admin's log entry flags, as the audit trail names them.
+_ADMIN_CHANGES = {1: "added", 2: "changed", 3: "deleted"}
+
+
+def through_admin(caller: Caller, user_id: int, handle: Callable[[], T]) -> T:
+    """Handle an admin-site request and copy each change it made (Django admin's own log of
+    it: which record, added, changed or deleted, which fields) into the audit trail, in one
+    transaction with the changes. Changes to accounts are flagged for an auditor's review."""
+    with transaction.atomic():
+        mark = LogEntry.objects.aggregate(mark=Max("pk"))["mark"] or 0
+        response = handle()
+        entries = LogEntry.objects.filter(user_id=user_id, pk__gt=mark)
+        for entry in entries.select_related("content_type").order_by("pk"):
+            kind = entry.content_type.model_class() if entry.content_type else None
+            what = kind._meta.label if kind else "unknown"
+            change = _ADMIN_CHANGES.get(entry.action_flag, "changed")
+            detail = entry.get_change_message() or change
+            write(
+                caller.actor,
+                Administered(
+                    f"{what} {entry.object_id} ({entry.object_repr}): {detail}", what == ACCOUNTS
+                ),
+                Decision(True, f"administrator: {change} through the admin site"),
+                caller.channel,
+            )
+        return response
+
+
+def own_password_changed(caller: Caller) -> None:
+    """An administrator changed their own password (Django's admin keeps no log entry of it)."""
+    with transaction.atomic():
+        write(
+            caller.actor,
+            Administered("accounts.User: own password changed", accounts=True),
+            Decision(True, "administrator: changed their own password"),
+            caller.channel,
+        )
+
+
+def trail(caller: Caller, filters: Filters) -> list[AuditEvent]:
+    """The audit trail as `filters` ask, for an auditor; the reading is itself recorded."""
+    decision = check(
+        caller, act(caller.actor, Action.VIEW_AUDIT), Refused("view_audit", filters.describe())
+    )
+    seen(caller, ViewedAudit(filters.describe()), decision)
+    return list(events(caller.actor, filters))

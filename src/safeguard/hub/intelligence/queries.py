@@ -1,0 +1,208 @@
+"""Reading intelligence: a child's screening (its reasons redacted for the reader), their
+missing-episode alerts and open findings, the findings and alerts lists, and what an analysis
+needs from the hub (settled findings, practitioners' recorded indicators).
+
+The scoping queries: `Finding.objects.visible_to(actor)` (intelligence readers) and
+`Screening`/`MissingAlert` `.objects.visible_to(actor)` (need to know of the person).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from safeguard.access import redact
+from safeguard.access.policy import Actor, intelligence
+from safeguard.casework import finding as disposition
+from safeguard.hub.deliveries.queries import cited_details
+from safeguard.hub.intelligence.models import Finding, MissingAlert, RecordedIndicator, Screening
+from safeguard.hub.people.models import PersonRecord
+
+
+def redacted(
+    reader: Actor, items: list[dict[str, Any]], cites: Any
+) -> redact.Redacted[dict[str, Any]]:
+    """`items` (screening reasons, evidence edges) without those resting on a record `reader`
+    may not see in full (see `safeguard.access.redact`)."""
+    cited = {c for i in items for c in cites(i)}
+    return redact.redact(reader, items, cites, cited_details(redact.needing_details(cited)))
+
+
+@dataclass(frozen=True)
+class ScreeningView:
+    """A child's current screening as one reader may see it."""
+
+    person_id: int
+    assessed_on: dt.date
+    age: int
+    score: int
+    band_by_score: str
+    band: str
+    at_risk: bool
+    referral: bool
+    catalogue: str
+    reasons: list[dict[str, Any]]
+    withheld: int
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def screening_of(person_id: int, reader: Actor) -> ScreeningView | None:
+    """The person's current screening, redacted for `reader` (None if not screened)."""
+    s = Screening.objects.filter(person_id=person_id, current=True).first()
+    if s is None:
+        return None
+    shown = redacted(reader, list(s.reasons or []), redact.reason_records)
+    decisions = [
+        {"band": d.band, "reason": d.reason, "by": d.decided_by, "at": d.decided_at.isoformat()}
+        for d in s.decisions.order_by("pk")
+    ]
+    return ScreeningView(
+        person_id,
+        s.assessed_on,
+        s.age,
+        s.score,
+        s.band_by_score,
+        s.band,
+        s.at_risk,
+        s.referral,
+        s.catalogue,
+        shown.kept,
+        shown.withheld,
+        decisions,
+    )
+
+
+def alerts_of(person_id: int) -> list[MissingAlert]:
+    return list(MissingAlert.objects.filter(person_id=person_id, current=True))
+
+
+def findings_of(person_id: int, reader: Actor) -> list[Finding] | None:
+    """Open findings the person is in; None when `reader` may not read intelligence."""
+    if not intelligence(reader):
+        return None
+    node = f"P:{person_id}"
+    live = (
+        Finding.objects.visible_to(reader)
+        .filter(active=True)
+        .exclude(status=disposition.CLOSED)
+        .filter(members__icontains=f'"{node}"')  # narrows in SQL; the exact check follows
+    )
+    return [f for f in live if any(m.get("node") == node for m in f.members)]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding with its evidence as one reader may see it, and its disposition history."""
+
+    finding: Finding
+    evidence: list[dict[str, Any]]
+    withheld: int
+    history: list[dict[str, Any]]
+
+    @property
+    def people(self) -> tuple[int, ...]:
+        nodes = (str(m.get("node", "")) for m in self.finding.members)
+        return tuple(int(n[2:]) for n in nodes if n.startswith("P:") and n[2:].isdigit())
+
+
+def finding_view(reader: Actor, found: Finding) -> FindingView:
+    shown = redacted(reader, list(found.evidence or []), redact.edge_record)
+    history = [
+        {"status": d.status, "reason": d.reason, "by": d.decided_by, "at": d.decided_at.isoformat()}
+        for d in found.dispositions.order_by("pk")
+    ]
+    return FindingView(found, shown.kept, shown.withheld, history)
+
+
+@dataclass(frozen=True)
+class FindingFilters:
+    kind: str | None = None
+    status: str = disposition.OPEN  # or "all"
+
+    def describe(self) -> str:
+        return f"findings ({self.status}{', ' + self.kind if self.kind else ''})"
+
+
+def findings(reader: Actor, filters: FindingFilters) -> Any:
+    """The latest analysis's findings `reader` may see, most at-risk children and strongest
+    evidence first."""
+    rows = Finding.objects.visible_to(reader).filter(active=True)
+    if filters.status != "all":
+        rows = rows.filter(status=filters.status)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    return rows.order_by("-at_risk_children", "-strength", "key")
+
+
+@dataclass(frozen=True)
+class AlertFilters:
+    kind: str | None = None
+    person: int | None = None
+
+    def describe(self) -> str:
+        parts = [self.kind or "", f"P{self.person}" if self.person is not None else ""]
+        return "missing alerts" + "".join(f" {p}" for p in parts if p)
+
+
+def alerts(reader: Actor, filters: AlertFilters) -> Any:
+    """The current missing-episode alerts about people `reader` has need to know of."""
+    rows = MissingAlert.objects.visible_to(reader).filter(current=True)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.person is not None:
+        rows = rows.filter(person_id=filters.person)
+    return rows.order_by("-day", "person_id")
+
+
+def counts(reader: Actor) -> dict[str, int]:
+    """For the reader's own page: children proposed at risk, and open findings."""
+    return {
+        "at_risk": Screening.objects.visible_to(reader).filter(current=True, at_risk=True).count(),
+        "open_findings": Finding.objects.visible_to(reader)
+        .filter(active=True, status=disposition.OPEN)
+        .count(),
+    }
+
+
+def settled_findings() -> frozenset[str]:
+    """Ids of findings people have explained or closed: they stop counting as evidence."""
+    rows = Finding.objects.filter(status__in=disposition.SETTLED)
+    return frozenset(rows.values_list("key", flat=True))
+
+
+def recorded_evidence(levels: Mapping[str, str]) -> pa.Table:
+    """Practitioners' indicators as evidence rows (`indicators.COLUMNS`), each about one of the
+    person's records, from the hub (`agency` "hub", `kind` "practitioner"); `levels` gives each
+    catalogue code's level (codes no longer in the catalogue are left out)."""
+    recorded = list(RecordedIndicator.objects.order_by("pk"))
+    people = {r.person_id for r in recorded}
+    first = dict(  # the person's first record; later pairs overwrite earlier ones
+        PersonRecord.objects.filter(person_id__in=people)
+        .order_by("-unique_id")
+        .values_list("person_id", "unique_id")
+    )
+    rows = [
+        (
+            first[r.person_id],
+            r.code,
+            levels[r.code],
+            dt.datetime.combine(r.seen_on, dt.time()),
+            "hub",
+            "practitioner",
+            str(r.pk),
+            f"recorded by {r.recorded_by}: {r.note}",
+        )
+        for r in recorded
+        if r.code in levels and r.person_id in first
+    ]
+    names = ["subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail"]
+    return pa.table(
+        {n: [row[i] for row in rows] for i, n in enumerate(names)},
+        schema=pa.schema(
+            [(n, pa.timestamp("us") if n == "occurred" else pa.string()) for n in names]
+        ),
+    )
