@@ -57,6 +57,31 @@ class Settings(BaseSettings):
         description="A partnership's own catalogue of clocks and timescales (TOML); unset "
         "means the default shipped with Safeguard.",
     )
+    mash_vocabulary: Path | None = Field(
+        default=None,
+        description="A partnership's own MASH vocabulary (TOML): referral sources, concern "
+        "factors, ratings and their clocks, decision outcomes; unset means the default.",
+    )
+    public_reports_per_hour: int = Field(
+        default=10,
+        gt=0,
+        description="Concerns (and additions) one source may send to /report/ in an hour; "
+        "the source is kept only as a keyed hash in the cache, never stored.",
+    )
+    alert_email_from: str = Field(
+        default="safeguard@localhost",
+        description="The sender of alert emails (Django's mail settings send them; the "
+        "console in demo mode).",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The hub's address as its users reach it, for links in alert emails.",
+    )
+    email_url: str | None = Field(
+        default=None,
+        description="Where alert emails go: smtp://user:password@host:port (or smtp+tls://); "
+        "unset prints them to the console.",
+    )
     operator: str | None = Field(
         default=None,
         description="The account the command line acts as when `--as` is not given (a "

@@ -179,3 +179,42 @@ def mini_hub(db: Any) -> dict[str, int]:
         notes="Attendance fallen sharply",
     )
     return {"katie": 1, "kate": 2, "john": 3}
+
+
+@pytest.fixture
+def mini_mash(mini_hub: dict[str, int]) -> dict[str, Any]:
+    """A public concern about Katie (P1) in the MASH queue, rated Red, with a police check
+    waiting; its contact's reference, the check, the code its reporter keeps, the child."""
+    from safeguard.access.roles import Role
+    from safeguard.hub.concerns import services as concerns
+    from safeguard.hub.mash import services as mash
+    from tests.callers import caller
+
+    found, code = concerns.report(
+        concerns.Report(
+            what="An older man picks her up from the park in a silver car most nights.",
+            concerns=("exploitation",),
+            child_name="Katie",
+            child_age="15",
+            reporter_name="A neighbour",
+            relationship="1B",
+            phone="07700 900123",
+        ),
+        "matrix-form-token",
+    )
+    manager = caller(Role.MASH_MANAGER, agency="cheshire-east-cs", username="matrix-manager")
+    reference = found.reference or ""
+    child = found.subjects.get(main=True)
+    mash.link(manager, reference, child.pk, 1)
+    mash.rate(manager, reference, "red", "older man, car, nightly")
+    mash.ask(manager, reference, ["cheshire-police"], "safeguarding", consent_reason="risk")
+    check = found.checks.get()
+    return {"reference": reference, "check_id": check.pk, "code": code, "subject": child.pk}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with no rate limits spent (the cache outlives a test's database)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -292,3 +292,182 @@ class AnalysisRecorded(Event):
             f"analysis run {self.run} on {self.as_of}: {self.screened} screened, "
             f"{self.at_risk} at risk"
         )
+
+
+# --- the MASH front door (docs/mash.md) ---
+
+
+@event("contact_received", "A contact reached the MASH (web form, API, delivery or the public)")
+class ContactReceived(Event):
+    reference: str
+    route: str
+    source: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"{self.reference} by {self.route} (source {self.source})"
+
+
+@event("viewed_contact", "Looked at a contact: what was reported, the rating, checks, decision")
+class ViewedContact(Event):
+    reference: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return self.reference
+
+
+@event("contact_rated", "Rated a contact Red, Amber, Green or Blue, or changed its rating")
+class ContactRated(Event):
+    reference: str
+    rating: str
+    reason: str
+    previous: str = ""
+    person: int | None = None
+
+    def line(self) -> str:
+        was = f" (was {self.previous})" if self.previous else ""
+        return f"{self.reference}: {self.rating}{was}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("contact_routed", "Sent a contact to the allocated worker's team, or took it back")
+class ContactRouted(Event):
+    reference: str
+    team: str
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"{self.reference} -> {self.team}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("checks_requested", "Asked agencies what they hold about a contact's people (a share)")
+class ChecksRequested(Event):
+    reference: str
+    agencies: tuple[str, ...]
+    basis: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"{self.reference}: asked {', '.join(self.agencies)} ({self.basis})"
+
+
+@event("check_answered", "Answered a check for an agency: what it holds")
+class CheckAnswered(Event):
+    reference: str
+    agency: str
+    holds: bool
+    person: int | None = None
+
+    def line(self) -> str:
+        held = "holds information" if self.holds else "holds nothing"
+        return f"{self.reference}: {self.agency} {held}"
+
+
+@event("check_withdrawn", "Withdrew a check no longer needed")
+class CheckWithdrawn(Event):
+    reference: str
+    agency: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.reference}: {self.agency} withdrawn"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("subject_linked", "Said who a person named in a contact is (a person the hub knows)")
+class SubjectLinked(Event):
+    reference: str
+    subject: int
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"{self.reference}: named person {self.subject} is P{self.person}"
+
+
+@event("contact_noted", "Added information to a contact")
+class ContactNoted(Event):
+    reference: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return self.reference
+
+
+@event("contact_decided", "Decided a contact: the outcomes, reasons and lawful basis")
+class ContactDecided(Event):
+    reference: str
+    outcomes: tuple[str, ...]
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"{self.reference}: {', '.join(self.outcomes)}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("contact_reopened", "Reopened a decided contact")
+class ContactReopened(Event):
+    reference: str
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return self.reference
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("clock_overdue", "A clock ran out before what it times was done (its owner alerted)")
+class ClockOverdue(Event):
+    reference: str
+    clock: str
+    due: str
+    owners: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        return f"{self.reference}: {self.clock} due {self.due}; alerted {', '.join(self.owners)}"
+
+
+# --- the public's concerns (docs/mash.md) ---
+
+
+@event("concern_reported", "A member of the public reported a concern (no account, no IP kept)")
+class ConcernReported(Event):
+    contact: str
+    named: bool
+
+    def line(self) -> str:
+        who = "gave their details" if self.named else "anonymous"
+        return f"{self.contact} ({who})"
+
+
+@event("concern_added_to", "A member of the public added information with their code")
+class ConcernAddedTo(Event):
+    contact: str
+
+    def line(self) -> str:
+        return self.contact
+
+
+@event("viewed_reporter", "Read who reported a concern (kept apart from the concern)")
+class ViewedReporter(Event):
+    contact: str
+    why: str
+
+    def line(self) -> str:
+        return self.contact
+
+    def stated(self) -> str:
+        return self.why

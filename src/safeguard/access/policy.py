@@ -35,7 +35,7 @@ from safeguard.access.roles import (
     deny,
     names,
 )
-from safeguard.casework import finding
+from safeguard.casework import check, contact, finding
 from safeguard.workflow.machine import Machine
 
 __all__ = [
@@ -67,11 +67,22 @@ class Action(StrEnum):
     ADMINISTER = "administer"
     RUN_STAGE = "run_stage"  # take deliveries, link people, record an analysis
     VIEW_QUARANTINE = "view_quarantine"
+    RAISE_CONTACT = "raise_contact"  # any professional: a concern about a child, to the MASH
+    VIEW_CONTACTS = "view_contacts"  # the MASH queue, or a team's routed contacts
+    WORK_CONTACT = "work_contact"  # rate, route, ask agencies, decide (the contact's table)
+    VIEW_CHECKS = "view_checks"  # an agency's checks to answer
+    WORK_CHECK = "work_check"  # answer or withdraw a check (the check's table)
+    MANAGE_MASH = "manage_mash"  # load and breaches
+    VIEW_REPORTER = "view_reporter"  # who reported a public concern
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
 #: The workflows whose transition tables say who may take each of their actions.
-MACHINES: dict[Action, Machine] = {Action.DISPOSE_FINDING: finding.MACHINE}
+MACHINES: dict[Action, Machine] = {
+    Action.DISPOSE_FINDING: finding.MACHINE,
+    Action.WORK_CONTACT: contact.MACHINE,
+    Action.WORK_CHECK: check.MACHINE,
+}
 
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SEARCH_PEOPLE: CASEWORK,
@@ -84,6 +95,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Action.RUN_STAGE: frozenset({Role.DATA_OPERATOR}),
     Action.VIEW_QUARANTINE: frozenset({Role.DATA_OPERATOR}),
+    Action.RAISE_CONTACT: CASEWORK,
+    Action.VIEW_CONTACTS: MASH | {Role.SOCIAL_WORKER},
+    Action.VIEW_CHECKS: AGENCY_BOUND,
+    Action.MANAGE_MASH: frozenset({Role.MASH_MANAGER}),
+    Action.VIEW_REPORTER: MASH,
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 
@@ -102,12 +118,34 @@ ROUTES: dict[str, Action] = {
     "people:split": Action.DECIDE_LINK,
     "people:explain": Action.VIEW_PERSON,
     "audit:events": Action.VIEW_AUDIT,
+    "mash:queue": Action.VIEW_CONTACTS,
+    "mash:new": Action.RAISE_CONTACT,
+    "mash:mine": Action.RAISE_CONTACT,
+    "mash:contact": Action.VIEW_CONTACTS,
+    "mash:rate": Action.WORK_CONTACT,
+    "mash:route": Action.WORK_CONTACT,
+    "mash:ask": Action.WORK_CONTACT,
+    "mash:decide": Action.WORK_CONTACT,
+    "mash:reopen": Action.WORK_CONTACT,
+    "mash:note": Action.VIEW_CONTACTS,
+    "mash:link": Action.WORK_CONTACT,
+    "mash:withdraw": Action.WORK_CONTACT,
+    "mash:checks": Action.VIEW_CHECKS,
+    "mash:check": Action.VIEW_CHECKS,
+    "mash:manager": Action.MANAGE_MASH,
+    "concerns:report": Action.PUBLIC,
+    "concerns:follow_up": Action.PUBLIC,
+    "concerns:reporter": Action.VIEW_REPORTER,
+    "alerts:list": Action.SIGNED_IN,
+    "alerts:read": Action.SIGNED_IN,
     "admin:": Action.ADMINISTER,
     "api:openapi-json": Action.PUBLIC,
     "api:openapi-view": Action.PUBLIC,
     "api:api-root": Action.API,
     "api:people_search": Action.API,
     "api:person": Action.API,
+    "api:contact_create": Action.API,
+    "api:contact_status": Action.API,
 }
 
 #: The lawful basis recorded with every view of a person (DOMAIN.md section 3).
@@ -227,6 +265,29 @@ def step(actor: Actor, action: Action, state: str, move: str, reason: str = "") 
     if not allowed:
         return allowed
     return MACHINES[action].step(state, move, actor.roles, reason).decision
+
+
+def on_contact(actor: Actor, routed_team: int | None) -> Decision:
+    """May `actor` open a contact: what was reported, who it names, and the MASH's work on it?
+    MASH roles may open any; a social worker, contacts routed to their team (an open case)."""
+    allowed = act(actor, Action.VIEW_CONTACTS)
+    if not allowed:
+        return allowed
+    if actor.roles & MASH:
+        return Decision(True, f"{names(actor.roles & MASH)}: the front door", SAFEGUARDING_BASIS)
+    if routed_team is not None and actor.team == routed_team:
+        return Decision(True, "routed to your team (an open case)", SAFEGUARDING_BASIS)
+    return deny("this contact is not routed to your team")
+
+
+def check_for(actor: Actor, agency: str) -> Decision:
+    """May `actor` read and answer a check asked of `agency`? Its own workers only."""
+    allowed = act(actor, Action.VIEW_CHECKS)
+    if not allowed:
+        return allowed
+    if actor.agency != agency:
+        return deny(f"this check is for {agency}; you work for {actor.agency or 'no agency'}")
+    return Decision(True, f"a check asked of your agency ({agency})", SAFEGUARDING_BASIS)
 
 
 def break_glass(actor: Actor, reason: str) -> Decision:

@@ -61,6 +61,8 @@ class Actor:
     installation: bool = False
     """The hub's own server account, on the command line with no user named: it may keep
     accounts (setting up the first administrator, unlocking the last) and nothing else."""
+    team: int | None = None
+    """The user's team (its id), for work routed to a team: a MASH team's contacts."""
 
     @classmethod
     def of_installation(cls, login: str) -> Actor:
@@ -68,9 +70,17 @@ class Actor:
         return cls(f"installation:{login}", "", frozenset(), True, installation=True)
 
     @classmethod
-    def of(cls, username: str, agency: str, roles: Iterable[str], verified: bool) -> Actor:
+    def of(
+        cls,
+        username: str,
+        agency: str,
+        roles: Iterable[str],
+        verified: bool,
+        team: int | None = None,
+    ) -> Actor:
         known = {r.value for r in Role}
-        return cls(username, agency, frozenset(Role(r) for r in roles if r in known), verified)
+        held = frozenset(Role(r) for r in roles if r in known)
+        return cls(username, agency, held, verified, team=team)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from safeguard.cli import (
     jobs,
     link,
     link_files,
+    mash,
     missing,
     people,
     quarantine,
@@ -66,6 +67,7 @@ app.add_typer(users.app, name="users")
 app.command("audit")(audit.audit)
 app.command("serve")(serve.serve)
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(mash.app, name="mash")
 
 
 def main() -> None:

@@ -16,8 +16,9 @@ def serve(
     worker: bool = typer.Option(
         True,
         "--worker/--no-worker",
-        help="Also run the hub's jobs (people resolved again after a decision) in a process "
-        "beside the pages; --no-worker when `safeguard jobs run --forever` runs elsewhere.",
+        help="Also run the hub's jobs (people resolved again after a decision) and the clocks' "
+        "watch (overdue alerts) beside the pages; --no-worker when `safeguard jobs run "
+        "--forever` and `safeguard mash sweep --every 60` run elsewhere.",
     ),
 ) -> None:
     """Serve the hub. Outside demo mode a real secret key (SAFEGUARD_SECRET_KEY) is required."""
@@ -38,16 +39,26 @@ def serve(
 
     from safeguard.hub.wsgi import application
 
-    jobs = _worker() if worker else None
+    beside = _beside() if worker else []
     typer.echo(f"Safeguard hub on http://{host}:{port}/ (Ctrl-C to stop)")
     try:
         waitress_serve(application, host=host, port=port, threads=threads, ident="safeguard")
     finally:
-        if jobs is not None:
-            jobs.terminate()
-            jobs.wait(timeout=30)
+        for process in beside:
+            process.terminate()
+        for process in beside:
+            process.wait(timeout=30)
 
 
-def _worker() -> subprocess.Popen[bytes]:
-    """`safeguard jobs run --forever` in a process of its own, with this one's settings."""
-    return subprocess.Popen([sys.executable, "-m", "safeguard", "jobs", "run", "--forever"])
+#: How often the clocks' watch looks for what has run out (seconds).
+SWEEP_SECONDS = 60
+
+
+def _beside() -> list[subprocess.Popen[bytes]]:
+    """The jobs worker (`safeguard jobs run --forever`) and the clocks' watch (`safeguard mash
+    sweep --every 60`), each in a process of its own with this one's settings."""
+    run = [sys.executable, "-m", "safeguard"]
+    return [
+        subprocess.Popen([*run, "jobs", "run", "--forever"]),
+        subprocess.Popen([*run, "mash", "sweep", "--every", str(SWEEP_SECONDS)]),
+    ]

@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from safeguard.hub.accounts.services import token_user
+from safeguard.hub.mash.api import router as mash
 from safeguard.hub.people.api import router as people
 
 
@@ -26,8 +27,10 @@ class TokenAuth(HttpBearer):
 api = NinjaAPI(
     title="Safeguard",
     version="1",
-    description="Person lookup for agency systems, under the hub's access policy and audit.",
+    description="Person lookup and MASH contacts for agency systems, under the hub's access "
+    "policy and audit.",
     urls_namespace="api",
     auth=TokenAuth(),
 )
 api.add_router("/people", people)
+api.add_router("/contacts", mash)

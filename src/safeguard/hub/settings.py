@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -39,6 +40,9 @@ INSTALLED_APPS = [
     "safeguard.hub.homes",
     "safeguard.hub.people",
     "safeguard.hub.intelligence",
+    "safeguard.hub.alerts",
+    "safeguard.hub.mash",
+    "safeguard.hub.concerns",
 ]
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
@@ -151,6 +155,31 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+
+# --- alerts by email: SMTP when SAFEGUARD_EMAIL_URL is set, else printed to the console ---
+DEFAULT_FROM_EMAIL = _s.alert_email_from
+
+
+def _email() -> dict[str, Any]:
+    if not _s.email_url:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    url = urlsplit(_s.email_url)
+    if url.scheme not in ("smtp", "smtp+tls", "smtp+ssl"):
+        raise ValueError("SAFEGUARD_EMAIL_URL: use smtp://, smtp+tls:// or smtp+ssl://")
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": url.hostname or "localhost",
+        "EMAIL_PORT": url.port or (465 if url.scheme == "smtp+ssl" else 587),
+        "EMAIL_HOST_USER": unquote(url.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(url.password or ""),
+        "EMAIL_USE_TLS": url.scheme == "smtp+tls",
+        "EMAIL_USE_SSL": url.scheme == "smtp+ssl",
+        "EMAIL_TIMEOUT": 10,
+    }
+
+
+globals().update(_email())
 
 
 def _database() -> dict[str, Any]:

@@ -21,6 +21,9 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("people/", include("safeguard.hub.people.urls")),
     path("audit/", include("safeguard.hub.audit.urls")),
+    path("mash/", include("safeguard.hub.mash.urls")),
+    path("", include("safeguard.hub.concerns.urls")),
+    path("alerts/", include("safeguard.hub.alerts.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

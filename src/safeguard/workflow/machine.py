@@ -35,6 +35,9 @@ class Step:
 
     decision: Decision
     transition: Transition | None = None
+    rule: bool = False
+    """Refused by the work's rules (no such step from here, no reason given), not by who is
+    asking: pages answer 400 for these and 403 for the rest."""
 
     def __bool__(self) -> bool:
         return self.decision.allowed
@@ -85,12 +88,13 @@ class Machine:
         t = next((t for t in self.transitions if (t.source, t.action) == (state, action)), None)
         if t is None:
             offered = [x.action for x in self.transitions if x.source == state]
-            return Step(deny(f"{self.name}: cannot {action} from {state} ({_or(offered)})"))
+            why = f"{self.name}: cannot {action} from {state} ({_or(offered)})"
+            return Step(deny(why), rule=True)
         held = frozenset(roles) & t.roles
         if not held:
             return Step(deny(f"{self.name}: {action} is for {names(t.roles)}"))
         if t.reason_required and not reason.strip():
-            return Step(deny(f"{self.name}: give a reason to {action}: it is kept"))
+            return Step(deny(f"{self.name}: give a reason to {action}: it is kept"), rule=True)
         return Step(Decision(True, f"role {names(held)} may {action} a {self.name}"), t)
 
 

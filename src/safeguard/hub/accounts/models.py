@@ -57,7 +57,7 @@ class User(AbstractUser):
 
     def actor(self, verified: bool) -> Actor:
         """This user as the access policy sees them."""
-        return Actor.of(self.username, self.agency, self.roles or [], verified)
+        return Actor.of(self.username, self.agency, self.roles or [], verified, self.team_id)
 
     def signed_in_actor(self) -> Actor:
         """This user on a request: verified when this session passed the one-time code

@@ -4,6 +4,7 @@ few details of cited records that redaction needs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from safeguard.hub.deliveries.models import (
 )
 from safeguard.intelligence.sources import SourceFile
 from safeguard.linkage.records import PeopleFile
+from safeguard.timescales.deadline import LONDON
 
 
 def loaded_files(kind: str | None = None) -> list[SourceFile]:
@@ -90,4 +92,66 @@ def cited_details(cited: Iterable[Cited]) -> Details:
             str(r.data.get("setting") or ""),
         )
         for r in SourceRecord.objects.filter(wanted).select_related("agency")
+    }
+
+
+def delivered_about(records: Iterable[tuple[str, str]], kind: str) -> list[tuple[dt.datetime, str]]:
+    """When each current record of `kind` about any of these people records (agency and
+    record id) happened, with what names it ("agency kind id"): what a person's history of,
+    say, contacts holds beyond the hub's own."""
+    wanted = Q()
+    for agency, record_id in records:
+        wanted |= Q(agency__code=agency, subject_id=record_id)
+    if not wanted:
+        return []
+    rows = SourceRecord.objects.filter(wanted, kind=kind, is_current=True).values_list(
+        "agency__code", "record_id", "occurred_at"
+    )
+    return [
+        (moment, f"{agency} {kind} {record_id}")
+        for agency, record_id, occurred in rows
+        if (moment := when(occurred)) is not None
+    ]
+
+
+def when(occurred: str) -> dt.datetime | None:
+    """A record's `occurred_at` (local time as delivered, date or date and time) as an aware
+    time; None when it has none."""
+    if not occurred:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(occurred)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def current_of_kind(kind: str, since: str) -> list[SourceRecord]:
+    """Current records of `kind` that happened at or after `since` (ISO local time, as
+    `occurred_at` is kept), in agency and record order."""
+    return list(
+        SourceRecord.objects.filter(kind=kind, is_current=True, occurred_at__gte=since)
+        .select_related("agency")
+        .order_by("agency_id", "record_id")
+    )
+
+
+def described(unique_id: str) -> dict[str, str]:
+    """What an agency's own people record (`agency:record_id`) says of the person: name, date
+    of birth, address and postcode (as delivered; {} when there is no such record)."""
+    agency, _, record_id = unique_id.partition(":")
+    row = (
+        SourceRecord.objects.filter(
+            agency__code=agency, kind="people", record_id=record_id, is_current=True
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+    data = row or {}
+    name = " ".join(str(data.get(k) or "").strip() for k in ("forenames", "surname")).strip()
+    return {
+        "name": name.title() if name.isupper() or name.islower() else name,
+        "dob": str(data.get("date_of_birth") or ""),
+        "address": ", ".join(str(data.get(k)) for k in ("address", "town") if data.get(k)),
+        "postcode": str(data.get("postcode") or ""),
     }

@@ -9,6 +9,9 @@ from django import forms
 
 class SearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, strip=True)
+    # searching for a person a MASH contact names, to say who they are
+    contact = forms.RegexField(regex=r"^MASH-\d{4}-\d{6}$", required=False)
+    subject = forms.IntegerField(required=False, min_value=1)
 
 
 class ChronologyForm(forms.Form):

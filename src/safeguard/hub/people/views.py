@@ -39,7 +39,14 @@ from safeguard.hub.web.adapter import audits, caller_of, grant_glass, refused
 @audits(GET=Searched)
 def search_people(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
-    text = form.cleaned_data["q"] if form.is_valid() else ""
+    valid = form.is_valid()
+    text = form.cleaned_data["q"] if valid else ""
+    # a MASH contact's named person being found: each result can be chosen as them
+    naming = (
+        {"contact": form.cleaned_data["contact"], "subject": form.cleaned_data["subject"]}
+        if valid and form.cleaned_data.get("contact") and form.cleaned_data.get("subject")
+        else None
+    )
     query, results = parse(text), list[dict[str, Any]]()
     if text:
         try:
@@ -47,7 +54,8 @@ def search_people(request: HttpRequest) -> HttpResponse:
         except Refusal as refusal:
             return refused(request, refusal)
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/search.html"
-    return render(request, template, {"q": text, "query": query, "results": results})
+    context = {"q": text, "query": query, "results": results, "naming": naming}
+    return render(request, template, context)
 
 
 @never_cache

@@ -1,0 +1,99 @@
+"""What every MASH service shares: an attempt (one transaction; a broken rule or a refused
+step inside it rolls everything back, then is audited as a refusal and raised), the contact
+locked for a change, a step of its table taken, and its history and clocks kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+
+from django.db import transaction
+
+from safeguard.access.caller import Caller, Denied, Invalid, Refusal, RuleBroken
+from safeguard.access.events import Refused
+from safeguard.access.policy import Decision
+from safeguard.casework import check
+from safeguard.casework import contact as table
+from safeguard.hub.accounts.models import User
+from safeguard.hub.audit import services as audit
+from safeguard.hub.mash.models import Contact, Step
+from safeguard.workflow.machine import Transition
+
+
+@contextmanager
+def attempt(caller: Caller | None, refused: Refused) -> Iterator[None]:
+    """Run the body in one transaction. A broken rule or a refused step rolls it back and is
+    audited as `refused` (with what was wrong) before it is raised as a `Refusal`."""
+    try:
+        with transaction.atomic():
+            yield
+    except Invalid as invalid:
+        try:
+            audit.refuse(
+                caller, replace(refused, why=str(invalid)), Decision(False, str(invalid)), True
+            )
+        except Refusal as refusal:
+            refusal.problems = invalid.problems
+            raise
+    except RuleBroken as broken:
+        why = str(broken)
+        audit.refuse(caller, replace(refused, why=why), Decision(False, why), rule=True)
+    except Denied as denied:
+        audit.refuse(caller, refused, denied.decision)
+
+
+def locked(caller: Caller, reference: str) -> Contact:
+    """The contact the caller asked for, locked for a change (inside an attempt)."""
+    found = (
+        Contact.objects.visible_to(caller.actor)
+        .select_for_update()
+        .filter(reference=reference)
+        .first()
+    )
+    if found is None:
+        raise RuleBroken(f"no contact {reference} that you may open")
+    return found
+
+
+def move(caller: Caller, found: Contact, action: str, reason: str = "") -> Transition:
+    """Take `action` on the contact's table from where it stands; refused otherwise."""
+    step = table.MACHINE.step(found.status, action, caller.actor.roles, reason)
+    if step.transition is None:
+        raise RuleBroken(step.decision.reason) if step.rule else Denied(step.decision)
+    return step.transition
+
+
+def keep(
+    found: Contact,
+    action: str,
+    caller: Caller | None,
+    at: dt.datetime,
+    detail: str = "",
+    reason: str = "",
+) -> None:
+    """Keep the step in the contact's history and its next due time up to date."""
+    waiting = found.checks.filter(status=check.REQUESTED).exists()
+    found.next_due = table.next_due(
+        found.status, found.decision_due, found.checks_due if waiting else None
+    )
+    found.save()
+    Step.objects.create(
+        contact=found,
+        action=action,
+        state=found.status,
+        detail=detail[:300],
+        reason=reason.strip(),
+        by=caller.actor.username if caller else "(member of the public)",
+        at=at,
+    )
+
+
+def user(caller: Caller) -> User | None:
+    """The caller's account (None for the installation or a job)."""
+    return User.objects.filter(username=caller.actor.username).first()
+
+
+def person_of(found: Contact) -> int | None:
+    return found.person_id
