@@ -137,7 +137,10 @@ def create(request: HttpRequest, body: ContactIn) -> Status[Any]:
     try:
         found = services.receive(caller, intake)
     except Refusal as refusal:
-        problems = {k.replace("named.", "people."): v for k, v in refusal.problems.items()}
+        problems = {
+            "people" + k.removeprefix("named") if k.startswith("named") else k: v
+            for k, v in refusal.problems.items()
+        }
         detail = {"detail": refusal.reason, "problems": problems}
         return Status(400 if refusal.rule else 403, detail)
     return Status(201, _out(found))

@@ -480,3 +480,21 @@ def load(now: dt.datetime) -> Load:
 def _everyone() -> Actor:
     """The manager's view reads across the front door (the service has allowed it)."""
     return Actor("(manager view)", "", frozenset(policy.MASH), True)
+
+
+def counts(actor: Actor, now: dt.datetime) -> dict[str, int]:
+    """What the front door holds for `actor`, as numbers only (no child is named): open and
+    overdue contacts they may open, those waiting for screening, their own, and the checks
+    waiting for their agency."""
+    found: dict[str, int] = {}
+    if policy.act(actor, policy.Action.VIEW_CONTACTS):
+        mine = _open(Contact.objects.visible_to(actor))
+        found["open"] = mine.count()
+        found["overdue"] = mine.filter(next_due__lt=now).count()
+        found["waiting"] = mine.filter(status=contact.RECEIVED).count()
+        found["owned"] = mine.filter(owner__username=actor.username).count()
+    if policy.act(actor, policy.Action.VIEW_CHECKS):
+        waiting = CheckRequest.objects.visible_to(actor).filter(status=check.REQUESTED)
+        found["checks"] = waiting.count()
+        found["checks_overdue"] = waiting.filter(due_at__lt=now).count()
+    return found

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from safeguard.access import policy
+from safeguard.hub.alerts import queries as alerts
 from safeguard.hub.audit import queries as audit
 from safeguard.hub.homes.queries import spoc_homes
 from safeguard.hub.intelligence.queries import counts
+from safeguard.hub.mash import queries as mash
 from safeguard.hub.web.adapter import audits, caller_of
 from safeguard.hub.web.context import navigation
 
@@ -40,5 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "flagged": audit.flagged_count(actor) if may["view_audit"] else None,
         "team": getattr(request.user, "team", None),
         "homes": spoc_homes(actor, request.user.pk),  # a police SPOC's own homes
+        "front_door": mash.counts(actor, timezone.now()),
+        "alerts": alerts.unread(actor),
     }
     return render(request, "web/home.html", context)
