@@ -250,3 +250,35 @@ def test_delivered_contacts_still_new_join_the_queue_once(staff: Any) -> None:
     assert taken.source == "6" and taken.factors == ["11A", "10A"]
     assert taken.route == "delivery" and taken.person_id is None  # linked when people are
     assert services.take_delivered(operator)["taken"] == 0
+
+
+def test_a_case_decided_for_a_child_not_yet_known_opens_when_they_are(staff: Any) -> None:
+    unknown = (Named(kind="child", main=True, name="Jayden Unknown", age="14"),)
+    found = services.receive(_as(staff["school"]), _intake(named=unknown))
+    ref = found.reference or ""
+    services.rate(_as(staff["mash"]), ref, "amber", "possible CSE")
+    team = Team.named("halton-cs", "Children's social care")
+    with pytest.raises(Refusal, match="choose the team"):
+        services.decide(_as(staff["manager"]), ref, ["assessment"], "assess", "safeguarding")
+    services.decide(
+        _as(staff["manager"]), ref, ["assessment"], "assess", "safeguarding", team_id=team.pk
+    )
+    assert Contact.objects.get(pk=found.pk).team == team and not Allocation.objects.exists()
+    services.link(_as(staff["mash"]), ref, found.subjects.get().pk, 2)
+    assert Allocation.objects.get(closed_at=None).person_id == 2
+
+
+def test_the_mash_sends_a_contact_to_the_open_case_or_takes_it_back(staff: Any) -> None:
+    found = services.receive(_as(staff["school"]), _intake())
+    ref = found.reference or ""
+    with pytest.raises(Refusal, match="no open case"):
+        services.route(_as(staff["mash"]), ref, "allocated")
+    team = Team.named("cheshire-west-cs", "Children in Care")
+    Allocation.objects.create(
+        person_id=1, team=team, opened_at=timezone.now(), reason="looked after", by="test"
+    )
+    routed = services.route(_as(staff["mash"]), ref, "child is looked after")
+    assert routed.status == table.ROUTED and routed.team == team
+    back = services.take_back(_as(staff["mash"]), ref, "needs a MASH view: CSE")
+    assert back.status == table.RECEIVED and back.team is None
+    assert _events().count("contact_routed") == 2

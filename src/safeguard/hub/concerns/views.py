@@ -50,8 +50,10 @@ OPTIONS = {
 
 
 def _public(response: HttpResponse) -> HttpResponse:
-    """What a shared or watched device must not keep: no referrer sent onwards."""
-    response["Referrer-Policy"] = "no-referrer"
+    """What a shared or watched device must not keep: nothing cached (the hub's own policy
+    already sends no referrer to another site; "no-referrer" here would make browsers send
+    `Origin: null` with the form, which the CSRF check rightly refuses)."""
+    response["Cache-Control"] = "no-store"
     return response
 
 

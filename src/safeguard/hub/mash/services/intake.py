@@ -28,7 +28,7 @@ from safeguard.hub.alerts import services as alerts
 from safeguard.hub.audit import services as audit
 from safeguard.hub.deliveries.queries import current_of_kind, described, when
 from safeguard.hub.mash import clocks, queries
-from safeguard.hub.mash.models import Contact, Subject
+from safeguard.hub.mash.models import Allocation, Contact, Subject
 from safeguard.hub.mash.services.steps import attempt, keep
 from safeguard.hub.people.models import PersonRecord
 
@@ -102,8 +102,8 @@ def _create(caller: Caller | None, intake: Intake, now: dt.datetime) -> Contact:
     subjects = [_subject(found, n) for n in intake.named]
     Subject.objects.bulk_create(subjects)
     main = next(s for s in subjects if s.main)
-    found.child_name = (
-        main.name or main.description[:60] or (f"Person {main.person_id}" if main.person_id else "")
+    found.child_name = main.name or ", ".join(
+        p for p in ("Not named", main.age or (f"P{main.person_id}" if main.person_id else "")) if p
     )
     keep(found, "received", caller, now, f"by {Contact.Route(intake.route).label}")
     if main.person_id is not None:
@@ -147,10 +147,32 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def open_case(found: Contact, by: str, now: dt.datetime) -> None:
+    """A decided contact's team holds the child's case (when the child is known)."""
+    if found.person_id is None or found.team_id is None:
+        return
+    held = Allocation.objects.filter(person_id=found.person_id, team_id=found.team_id)
+    if not held.filter(closed_at=None).exists():
+        Allocation.objects.create(
+            person_id=found.person_id,
+            team_id=found.team_id,
+            opened_at=now,
+            reason=f"decided on {found.reference}",
+            by=by,
+            contact=found,
+        )
+
+
 def _known(caller: Caller | None, found: Contact, person: int, now: dt.datetime) -> None:
-    """The child is a person the hub knows: note a re-referral, and send the contact to the
-    allocated worker's team when the child has an open case."""
+    """The child is a person the hub knows: note a re-referral, send the contact to the
+    allocated worker's team when the child has an open case, and, once decided, open the
+    case with the team the decision named."""
     found.person_id = person
+    if found.status == table.DECIDED:
+        if table.allocates(found.outcomes, clocks.vocabulary()):
+            open_case(found, caller.actor.username if caller else "(linkage)", now)
+        found.save()
+        return
     earlier = queries.earlier_contacts(person, found.received_at, found.pk)
     months = clocks.vocabulary().re_referral_months
     latest = table.re_referral(found.received_at, [at for at, _ in earlier], months)
@@ -267,7 +289,7 @@ def _relink(caller: Caller, subject: Subject, person: int, now: dt.datetime) -> 
         return 0
     found = Contact.objects.select_for_update().get(pk=subject.contact_id)
     found.person_id = person
-    if was is None and found.is_open:
+    if was is None:
         _known(caller, found, person, now)
         return 1
     found.save(update_fields=["person"])

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from safeguard.access.caller import Caller, Denied, Invalid, Refusal, RuleBroken
 from safeguard.access.events import Refused
-from safeguard.access.policy import Decision
+from safeguard.access.policy import Action, Decision, act
 from safeguard.casework import check
 from safeguard.casework import contact as table
 from safeguard.hub.accounts.models import User
@@ -42,6 +42,25 @@ def attempt(caller: Caller | None, refused: Refused) -> Iterator[None]:
         audit.refuse(caller, replace(refused, why=why), Decision(False, why), rule=True)
     except Denied as denied:
         audit.refuse(caller, refused, denied.decision)
+
+
+@contextmanager
+def changing(
+    caller: Caller,
+    reference: str,
+    what: str,
+    *actions: Action,
+    person: int | None = None,
+) -> Iterator[tuple[Contact, Decision]]:
+    """Ask the policy whether the caller may take each of `actions` (working a contact, by
+    default), then run the body as an attempt on the contact, locked: the contact, and the
+    policy's decision the change's event is recorded with."""
+    attempted = Refused(what, reference, person)
+    allowed = Decision(False, "no action asked")
+    for action in actions or (Action.WORK_CONTACT,):
+        allowed = audit.check(caller, act(caller.actor, action), attempted)
+    with attempt(caller, attempted):
+        yield locked(caller, reference), allowed
 
 
 def locked(caller: Caller, reference: str) -> Contact:

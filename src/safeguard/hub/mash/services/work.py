@@ -21,10 +21,9 @@ from safeguard.access.events import (
     ContactRated,
     ContactReopened,
     ContactRouted,
-    Refused,
     SubjectLinked,
 )
-from safeguard.access.policy import Action, act
+from safeguard.access.policy import Action
 from safeguard.casework import check
 from safeguard.casework import contact as table
 from safeguard.casework.intake import MAX_TEXT
@@ -33,9 +32,9 @@ from safeguard.hub.alerts import services as alerts
 from safeguard.hub.audit import services as audit
 from safeguard.hub.deliveries.models import Agency
 from safeguard.hub.mash import clocks, queries
-from safeguard.hub.mash.models import Allocation, CheckRequest, Contact, Note
-from safeguard.hub.mash.services.intake import _known
-from safeguard.hub.mash.services.steps import attempt, keep, locked, move, user
+from safeguard.hub.mash.models import CheckRequest, Contact, Note
+from safeguard.hub.mash.services.intake import _known, open_case
+from safeguard.hub.mash.services.steps import changing, keep, move, user
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -49,11 +48,8 @@ def _url(found: Contact) -> str:
 def rate(caller: Caller, reference: str, rating: str, reason: str) -> Contact:
     """Rate the contact (or change its rating), with the reason; starts the rating's clock
     for agencies' checks. A Red rating alerts the MASH managers and the contact's owner."""
-    attempted = Refused("rate a contact", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
     v = clocks.vocabulary()
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "rate a contact") as (found, allowed):
         if rating not in v.ratings:
             raise RuleBroken(f"choose a rating ({', '.join(v.ratings)})")
         if rating == found.rating and found.status != table.RECEIVED:
@@ -91,10 +87,7 @@ def rate(caller: Caller, reference: str, rating: str, reason: str) -> Contact:
 
 def route(caller: Caller, reference: str, reason: str) -> Contact:
     """Send the contact to the team holding the child's open case."""
-    attempted = Refused("send a contact to a team", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "send a contact to a team") as (found, allowed):
         t = move(caller, found, "route", reason)
         case = queries.open_allocation(found.person_id)
         if case is None:
@@ -117,10 +110,7 @@ def route(caller: Caller, reference: str, reason: str) -> Contact:
 
 def take_back(caller: Caller, reference: str, reason: str) -> Contact:
     """Take a routed contact back into the MASH, to be rated there."""
-    attempted = Refused("take a contact back", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "take a contact back") as (found, allowed):
         t = move(caller, found, "take_back", reason)
         was = str(found.team) if found.team else ""
         found.status, found.team = t.target, None
@@ -133,12 +123,14 @@ def take_back(caller: Caller, reference: str, reason: str) -> Contact:
 
 def link(caller: Caller, reference: str, subject_id: int, person_id: int) -> Contact:
     """Say that a person the contact names is a person the hub knows (found by search)."""
-    attempted = Refused("say who a named person is", reference, person_id)
-    audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
-    # who a person is: for those who decide links (the MASH, of those who work contacts)
-    allowed = audit.check(caller, act(caller.actor, Action.DECIDE_LINK), attempted)
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(
+        caller,
+        reference,
+        "say who a named person is",
+        Action.WORK_CONTACT,
+        Action.DECIDE_LINK,
+        person=person_id,
+    ) as (found, allowed):
         subject = found.subjects.filter(pk=subject_id).first()
         if subject is None:
             raise RuleBroken(f"{reference} names no person {subject_id}")
@@ -164,10 +156,7 @@ def link(caller: Caller, reference: str, subject_id: int, person_id: int) -> Con
 
 def note(caller: Caller, reference: str, text: str) -> Contact:
     """Add information to the contact (it stays in its history, whatever its state)."""
-    attempted = Refused("add information", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.VIEW_CONTACTS), attempted)
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "add information", Action.VIEW_CONTACTS) as (found, allowed):
         if not text.strip():
             raise RuleBroken("write the information to add")
         if len(text) > MAX_TEXT:
@@ -190,11 +179,8 @@ def ask(
 ) -> Contact:
     """Ask agencies what they hold about the contact's people (a share, with its lawful
     basis): each check is due when the rating's clock runs out, and the agency is alerted."""
-    attempted = Refused("ask agencies", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
     v = clocks.vocabulary()
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "ask agencies") as (found, allowed):
         move(caller, found, "request_checks")
         if not found.rating or not v.ratings[found.rating].clock:
             raise RuleBroken("rate the contact Red, Amber or Green before asking agencies")
@@ -258,11 +244,8 @@ def decide(
     """Decide the contact: its outcomes, the reasons, the lawful basis for sharing the
     decision, and what the referrer is told. An outcome that allocates the child's case
     (assessment, strategy discussion) names the team that takes it."""
-    attempted = Refused("decide a contact", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
     v = clocks.vocabulary()
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "decide a contact") as (found, allowed):
         routed = found.status == table.ROUTED
         move(caller, found, "decide", reason)
         if problem := table.outcomes_problem(outcomes, v):
@@ -295,29 +278,18 @@ def decide(
 
 
 def _allocate(caller: Caller, found: Contact, team_id: int | None, now: dt.datetime) -> None:
-    if found.person_id is None:
-        raise RuleBroken("say who the child is first: an open case belongs to a known person")
+    """The team named takes the child's case: an open case once the child is a person the
+    hub knows (now, or when the MASH says who they are)."""
     team = Team.objects.filter(pk=team_id).first() if team_id else None
     if team is None:
         raise RuleBroken("choose the team that takes the child's case")
-    already = Allocation.objects.filter(person_id=found.person_id, team=team, closed_at=None)
-    if not already.exists():
-        Allocation.objects.create(
-            person_id=found.person_id,
-            team=team,
-            opened_at=now,
-            reason=f"decided on {found.reference}",
-            by=caller.actor.username,
-            contact=found,
-        )
+    found.team = team
+    open_case(found, caller.actor.username, now)
 
 
 def reopen(caller: Caller, reference: str, reason: str) -> Contact:
     """Reopen a decided contact (new information): its decision clock starts again."""
-    attempted = Refused("reopen a contact", reference)
-    allowed = audit.check(caller, act(caller.actor, Action.WORK_CONTACT), attempted)
-    with attempt(caller, attempted):
-        found = locked(caller, reference)
+    with changing(caller, reference, "reopen a contact") as (found, allowed):
         t = move(caller, found, "reopen", reason)
         now = timezone.now()
         found.status = t.target
