@@ -297,19 +297,30 @@ def current_person(person_id: int) -> int | None:
     return None
 
 
-def earlier_contacts(person_id: int, before: dt.datetime, exclude: int | None) -> list[Any]:
+def earlier_contacts(
+    person_id: int, before: dt.datetime, exclude: int | None, record: str | None = None
+) -> list[tuple[dt.datetime, str]]:
     """When earlier contacts about the person arrived, with what identifies each: the hub's
-    own and those the agencies delivered about any of the person's records."""
+    own and those the agencies delivered about any of the person's records (not the contact
+    `exclude` itself, nor the delivered `record` ("agency:record_id") it came from)."""
     found: list[tuple[dt.datetime, str]] = [
         (at, ref or "")
         for at, ref in Contact.objects.filter(person_id=person_id, received_at__lt=before)
         .exclude(pk=exclude or 0)
         .values_list("received_at", "reference")
     ]
-    found += delivered_about(
-        list(PersonRecord.objects.filter(person_id=person_id).values_list("agency", "record_id")),
-        "contacts",
-    )
+    own = None
+    if record:
+        agency, _, record_id = record.partition(":")
+        own = f"{agency} contacts {record_id}"
+    found += [
+        d
+        for d in delivered_about(
+            PersonRecord.objects.filter(person_id=person_id).values_list("agency", "record_id"),
+            "contacts",
+        )
+        if d[1] != own
+    ]
     return [f for f in found if f[0] < before]
 
 

@@ -173,7 +173,7 @@ def _known(caller: Caller | None, found: Contact, person: int, now: dt.datetime)
             open_case(found, caller.actor.username if caller else "(linkage)", now)
         found.save()
         return
-    earlier = queries.earlier_contacts(person, found.received_at, found.pk)
+    earlier = queries.earlier_contacts(person, found.received_at, found.pk, found.source_record)
     months = clocks.vocabulary().re_referral_months
     latest = table.re_referral(found.received_at, [at for at, _ in earlier], months)
     if latest is not None:
