@@ -99,7 +99,7 @@ def sweep(
 
 @app.command("demo-week")
 def demo_week(
-    days: int = typer.Option(7, "--days", min=1, max=31, help="How many days to play again."),
+    days: int = typer.Option(7, "--days", min=1, max=90, help="How many days to play again."),
     seed: int = typer.Option(1, "--seed", help="Seed for who decides what, and when."),
 ) -> None:
     """Demo mode only: the synthetic partnership's last week of contacts played again as the
