@@ -3,6 +3,7 @@ production WSGI server; not Django's development server)."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -40,6 +41,8 @@ def serve(
     from safeguard.hub.wsgi import application
 
     beside = _beside() if worker else []
+    # stopped by a service manager (SIGTERM) as by Ctrl-C: the processes beside stop too
+    signal.signal(signal.SIGTERM, _stopped)
     typer.echo(f"Safeguard hub on http://{host}:{port}/ (Ctrl-C to stop)")
     try:
         waitress_serve(application, host=host, port=port, threads=threads, ident="safeguard")
@@ -48,6 +51,10 @@ def serve(
             process.terminate()
         for process in beside:
             process.wait(timeout=30)
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 #: How often the clocks' watch looks for what has run out (seconds).

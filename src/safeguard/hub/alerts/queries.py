@@ -14,3 +14,12 @@ def unread(actor: Actor, limit: int = 20) -> list[Alert]:
 def recent(actor: Actor, limit: int = 100) -> list[Alert]:
     """The actor's alerts, read or not, newest first."""
     return list(Alert.objects.visible_to(actor)[:limit])
+
+
+def already_told(kind: str, keys: list[str]) -> set[str]:
+    """Which of `keys` someone has already been alerted of (as `kind`)."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        found |= set(Alert.objects.filter(kind=kind, key__in=chunk).values_list("key", flat=True))
+    return found

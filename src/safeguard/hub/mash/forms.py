@@ -203,3 +203,4 @@ class QueueForm(forms.Form):
     area = forms.CharField(max_length=32, required=False)
     mine = forms.BooleanField(required=False)
     page = forms.IntegerField(min_value=1, required=False)
+    person = forms.IntegerField(min_value=1, required=False)

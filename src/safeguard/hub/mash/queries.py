@@ -42,10 +42,13 @@ class QueueFilters:
     area: str = ""
     mine: bool = False
     page: int = 1
+    person: int | None = None
+    """Only contacts about this person (from their page)."""
 
     def describe(self) -> str:
         parts = [f"status={self.status}"]
         parts += [f"{k}={v}" for k, v in (("rating", self.rating), ("area", self.area)) if v]
+        parts += [f"person=P{self.person}"] if self.person else []
         return "MASH queue " + " ".join(parts + (["mine"] if self.mine else []))
 
 
@@ -97,30 +100,43 @@ def queue(actor: Actor, filters: QueueFilters, now: dt.datetime) -> tuple[int, l
         qs = qs.filter(council_area="" if filters.area == "unknown" else filters.area)
     if filters.mine:
         qs = qs.filter(owner__username=actor.username)
+    if filters.person:
+        qs = qs.filter(person_id=filters.person)
     total = qs.count()
     if filters.status == "decided":
         ordered = qs.order_by("-decided_at", "-pk")
     else:
         ordered = qs.order_by(F("next_due").asc(nulls_last=True), "received_at", "pk")
     start = (max(filters.page, 1) - 1) * PAGE
-    rows = ordered.annotate(
-        outstanding=Count("checks", filter=Q(checks__status=check.REQUESTED)),
-        answered=Count("checks", filter=Q(checks__status=check.ANSWERED)),
-    ).values(
-        "reference",
-        "received_at",
-        "child_name",
-        "person_id",
-        "rating",
-        "status",
-        "next_due",
-        "council_area",
-        "factors",
-        "previous_at",
-        "owner__username",
-        "outstanding",
-        "answered",
-    )[start : start + PAGE]
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in ordered.values(
+            "pk",
+            "reference",
+            "received_at",
+            "child_name",
+            "person_id",
+            "rating",
+            "status",
+            "next_due",
+            "council_area",
+            "factors",
+            "previous_at",
+            "owner__username",
+        )[start : start + PAGE]
+    ]
+    # the checks of the page's contacts only (counting them for every contact before
+    # sorting was most of the queue's time at 50,000 contacts)
+    held: dict[tuple[int, str], int] = {
+        (r["contact_id"], r["status"]): r["n"]
+        for r in CheckRequest.objects.filter(contact_id__in=[r["pk"] for r in rows])
+        .values("contact_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    for r in rows:
+        r["outstanding"] = held.get((r["pk"], check.REQUESTED), 0)
+        r["answered"] = held.get((r["pk"], check.ANSWERED), 0)
     return total, [_row(r, now) for r in rows]
 
 

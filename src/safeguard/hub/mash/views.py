@@ -115,6 +115,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         area=data.get("area") or "",
         mine=bool(data.get("mine")),
         page=data.get("page") or 1,
+        person=data.get("person"),
     )
     try:
         total, rows = services.queue(caller_of(request), filters)

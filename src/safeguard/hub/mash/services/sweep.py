@@ -8,6 +8,7 @@ told once per due time, and each first telling is a `clock_overdue` event (chann
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from safeguard.access.policy import Decision
 from safeguard.casework import check
 from safeguard.casework import contact as table
 from safeguard.hub.accounts.models import User
+from safeguard.hub.alerts import queries as alert_queries
 from safeguard.hub.alerts import services as alerts
 from safeguard.hub.audit import services as audit
 from safeguard.hub.mash import clocks, queries
@@ -28,42 +30,58 @@ _WATCH = Decision(True, "the hub's own watch on its clocks")
 
 
 def sweep(caller: Caller) -> dict[str, Any]:
-    """Alert the owners of everything overdue now (once each); what was found and told."""
+    """Alert the owners of everything overdue now (once each); what was found and told.
+
+    Set-based: what is overdue, and which of it has been told already, are read in a few
+    queries; only what is newly overdue takes a transaction (usually nothing, minute by
+    minute)."""
     now = timezone.now()
-    told = late = 0
-    overdue = (
+    overdue = list(
         Contact.objects.filter(status__in=table.OPEN, next_due__lt=now)
         .select_related("owner")
         .order_by("next_due")
     )
-    managers = queries.with_role("mash_manager")
-    for found in overdue:
-        late += 1
-        clock = _which(found, now)
+    waiting = set(
+        CheckRequest.objects.filter(
+            status=check.REQUESTED, contact__status__in=table.OPEN, contact__next_due__lt=now
+        ).values_list("contact_id", flat=True)
+    )
+    due = {
+        f"{c.reference}:{clock}:{c.next_due}": (c, clock)
+        for c in overdue
+        for clock in [_which(c, waiting)]
+    }
+    told = 0
+    before = alert_queries.already_told("overdue", list(due))
+    fresh = [k for k in due if k not in before]
+    managers = queries.with_role("mash_manager") if fresh else []
+    for key in fresh:
+        found, clock = due[key]
         owners = _owners(found, managers)
+        if not owners:
+            continue
         with attempt(caller, _refused(found)):
             named = alerts.tell(
                 owners,
                 "overdue",
-                f"{found.reference}:{clock}:{found.next_due}",
+                key,
                 f"Overdue: {found.reference} ({clocks.clock(clock).label})",
                 f"/mash/contacts/{found.reference}/",
             )
             if named:
                 told += 1
-                due = timezone.localtime(found.next_due).strftime("%Y-%m-%d %H:%M")
-                event = ClockOverdue(found.reference or "", clock, due, tuple(named))
+                when = timezone.localtime(found.next_due).strftime("%Y-%m-%d %H:%M")
+                event = ClockOverdue(found.reference or "", clock, when, tuple(named))
                 audit.write(caller.actor, event, _WATCH, caller.channel)
     told += _checks(caller, now)
     resent = alerts.resend()
-    return {"overdue": late, "newly_told": told, "emails_retried": resent}
+    return {"overdue": len(overdue), "newly_told": told, "emails_retried": resent}
 
 
-def _which(found: Contact, now: object) -> str:
+def _which(found: Contact, waiting: set[int]) -> str:
     """The clock that ran out: the checks clock while agencies are still asked, else the
     decision's."""
-    waiting = found.checks.filter(status=check.REQUESTED).exists()
-    if waiting and found.checks_due is not None and found.checks_due == found.next_due:
+    if found.pk in waiting and found.checks_due is not None and found.checks_due == found.next_due:
         return clocks.vocabulary().ratings[found.rating].clock
     return table.DECISION_CLOCK
 
@@ -74,17 +92,24 @@ def _owners(found: Contact, managers: list[User]) -> list[User]:
     return [found.owner] if found.owner and found.owner.is_active else managers
 
 
-def _checks(caller: Caller, now: object) -> int:
+def _checks(caller: Caller, now: dt.datetime) -> int:
     told = 0
-    late = CheckRequest.objects.filter(status=check.REQUESTED, due_at__lt=now).select_related(
-        "contact"
+    late = list(
+        CheckRequest.objects.filter(status=check.REQUESTED, due_at__lt=now).select_related(
+            "contact"
+        )
     )
-    for found in late:
+    keyed = {f"{c.pk}:{c.due_at.isoformat() if c.due_at else ''}": c for c in late}
+    for key in set(keyed) - alert_queries.already_told("check_overdue", list(keyed)):
+        found = keyed[key]
+        owners = queries.answerers(found.agency_id)
+        if not owners:
+            continue
         with attempt(caller, _refused(found.contact)):
             named = alerts.tell(
-                queries.answerers(found.agency_id),
+                owners,
                 "check_overdue",
-                f"{found.pk}:{found.due_at.isoformat() if found.due_at else ''}",
+                key,
                 f"Overdue: the MASH's check on {found.contact.reference}",
                 f"/mash/checks/{found.pk}/",
             )
