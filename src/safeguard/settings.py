@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         description="The sender of alert emails (Django's mail settings send them; the "
         "console in demo mode).",
     )
+    rhi_provider: str = Field(
+        default="return-interviews",
+        description="The agency code of the provider commissioned for return home interviews "
+        "(its interviewers hold the role rhi_worker).",
+    )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The hub's address as its users reach it, for links in alert emails.",

@@ -29,10 +29,10 @@ def test_the_demo_week_fills_the_queue_and_the_watch_alerts_once(cli, cli_env, t
     assert any(r["person"] for r in rows)  # delivered contacts name people the hub knows
     assert cli(operator, "mash", "queue").returncode == 3  # the operator reads no child
 
-    first = cli(demo, "mash", "sweep")
+    first = cli(demo, "watch")
     assert first.returncode == 0, first.stderr
-    again = cli(demo, "mash", "sweep")
-    assert "0 newly alerted" in again.stdout  # told once per due time
+    again = json.loads(cli(demo, "watch").stdout)
+    assert again["mash_overdue"]["newly_told"] == 0  # told once per due time
     trail = cli(demo, "users", "add", "aud", "--agency", "x", "--role", "auditor")
     assert trail.returncode == 0, trail.stderr
     events = [

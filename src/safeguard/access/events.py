@@ -471,3 +471,139 @@ class ViewedReporter(Event):
 
     def stated(self) -> str:
         return self.why
+
+
+# --- missing children, return home interviews, children's homes (docs/missing.md) ---
+
+
+@event("episode_reported", "Reported a child missing, absent or away from placement")
+class EpisodeReported(Event):
+    episode: int
+    kind: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}: {self.kind}"
+
+
+@event("viewed_episode", "Looked at a missing episode, its interview or a child's pattern")
+class ViewedEpisode(Event):
+    episode: int
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}"
+
+
+@event("episode_graded", "Graded, or reviewed, the risk of a missing episode")
+class EpisodeGraded(Event):
+    episode: int
+    grade: str
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}: {self.grade}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("child_returned", "Recorded a child's return: where found, by whom, with whom")
+class ChildReturned(Event):
+    episode: int
+    hours: float
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}: back after {self.hours:.1f} hours"
+
+
+@event("episode_cancelled", "Cancelled a missing episode reported in error")
+class EpisodeCancelled(Event):
+    episode: int
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("interview_recorded", "Recorded a step of a return home interview: offered to done")
+class InterviewRecorded(Event):
+    episode: int
+    step: str
+    reason: str = ""
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}: interview {self.step}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("strategy_task_opened", "Opened a strategy discussion task for a child's pattern")
+class StrategyTaskOpened(Event):
+    task: int
+    trigger: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"task {self.task}: {self.trigger}"
+
+
+@event("strategy_task_closed", "Held, or stood down, a strategy discussion")
+class StrategyTaskClosed(Event):
+    task: int
+    step: str
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"task {self.task}: {self.step}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("philomena_kept", "Kept a child's Philomena Protocol form (part 1, or part 2)")
+class PhilomenaKept(Event):
+    part: int
+    person: int | None = None
+    episode: int | None = None
+
+    def line(self) -> str:
+        return f"Philomena part {self.part}" + (f", episode {self.episode}" if self.episode else "")
+
+
+@event("philomena_handed_over", "Handed a child's Philomena pack to the police, or printed it")
+class PhilomenaHandedOver(Event):
+    episode: int
+    how: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"episode {self.episode}: {self.how}"
+
+
+@event("visit_logged", "Logged a police SPOC's visit to, or call with, a children's home")
+class VisitLogged(Event):
+    home: str
+    kind: str
+
+    def line(self) -> str:
+        return f"{self.home}: {self.kind}"
+
+
+@event("home_notified", "Logged a home's regulation 40 notification: what, when, to whom")
+class HomeNotified(Event):
+    home: str
+    notice: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"{self.home}: {self.notice}"

@@ -35,7 +35,7 @@ from safeguard.access.roles import (
     deny,
     names,
 )
-from safeguard.casework import check, contact, finding
+from safeguard.casework import check, contact, episode, finding, rhi, strategy
 from safeguard.workflow.machine import Machine
 
 __all__ = [
@@ -74,6 +74,17 @@ class Action(StrEnum):
     WORK_CHECK = "work_check"  # answer or withdraw a check (the check's table)
     MANAGE_MASH = "manage_mash"  # load and breaches
     VIEW_REPORTER = "view_reporter"  # who reported a public concern
+    VIEW_EPISODES = "view_episodes"  # missing episodes: the queue, an episode, a child's pattern
+    REPORT_EPISODE = "report_episode"  # report a child missing, absent or away
+    WORK_EPISODE = "work_episode"  # grade, record the return, cancel (the episode's table)
+    VIEW_INTERVIEWS = "view_interviews"  # the provider's return home interviews to do
+    WORK_INTERVIEW = "work_interview"  # offer, record, close one (the interview's table)
+    WORK_STRATEGY = "work_strategy"  # hold or stand down a strategy discussion (its table)
+    KEEP_PHILOMENA = "keep_philomena"  # keep a looked-after child's Philomena Protocol form
+    VIEW_HOMES = "view_homes"  # the children's homes register and the SPOC coverage report
+    SPOC_WORK = "spoc_work"  # a police SPOC's page and their visits to their homes
+    NOTIFY_REG40 = "notify_reg40"  # a home's regulation 40 notifications
+    VIEW_MISSING_FIGURES = "view_missing_figures"  # episodes and interviews by area and month
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
@@ -82,6 +93,16 @@ MACHINES: dict[Action, Machine] = {
     Action.DISPOSE_FINDING: finding.MACHINE,
     Action.WORK_CONTACT: contact.MACHINE,
     Action.WORK_CHECK: check.MACHINE,
+    Action.WORK_EPISODE: episode.MACHINE,
+    Action.WORK_INTERVIEW: rhi.MACHINE,
+    Action.WORK_STRATEGY: strategy.MACHINE,
+}
+#: Who works missing episodes: the MASH, social workers, the police, children's homes' staff.
+MISSING_WORKERS = MASH | {
+    Role.SOCIAL_WORKER,
+    Role.POLICE_OFFICER,
+    Role.POLICE_SPOC,
+    Role.HOME_STAFF,
 }
 
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -95,11 +116,20 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Action.RUN_STAGE: frozenset({Role.DATA_OPERATOR}),
     Action.VIEW_QUARANTINE: frozenset({Role.DATA_OPERATOR}),
-    Action.RAISE_CONTACT: CASEWORK,
+    Action.RAISE_CONTACT: CASEWORK | {Role.HOME_STAFF},
     Action.VIEW_CONTACTS: MASH | {Role.SOCIAL_WORKER},
     Action.VIEW_CHECKS: AGENCY_BOUND,
     Action.MANAGE_MASH: frozenset({Role.MASH_MANAGER}),
     Action.VIEW_REPORTER: MASH,
+    Action.VIEW_EPISODES: MISSING_WORKERS,
+    Action.REPORT_EPISODE: MISSING_WORKERS,
+    Action.VIEW_INTERVIEWS: frozenset({Role.RHI_WORKER}),
+    Action.KEEP_PHILOMENA: frozenset({Role.HOME_STAFF, Role.SOCIAL_WORKER}),
+    Action.VIEW_HOMES: MASH
+    | {Role.POLICE_OFFICER, Role.POLICE_SPOC, Role.SOCIAL_WORKER, Role.STRATEGIC_LEAD},
+    Action.SPOC_WORK: frozenset({Role.POLICE_SPOC}),
+    Action.NOTIFY_REG40: frozenset({Role.HOME_STAFF}),
+    Action.VIEW_MISSING_FIGURES: frozenset({Role.STRATEGIC_LEAD, Role.MASH_MANAGER}),
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 

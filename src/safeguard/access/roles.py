@@ -21,6 +21,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
     DATA_OPERATOR = "data_operator"  # takes deliveries, runs linkage and analysis
+    HOME_STAFF = "home_staff"  # a children's home's manager or staff: their residents
+    RHI_WORKER = "rhi_worker"  # the commissioned provider's return home interviewer
 
 
 ROLE_LABELS = {
@@ -36,6 +38,8 @@ ROLE_LABELS = {
     Role.AUDITOR: "Auditor",
     Role.ADMINISTRATOR: "Administrator",
     Role.DATA_OPERATOR: "Data operator",
+    Role.HOME_STAFF: "Children's home manager or staff",
+    Role.RHI_WORKER: "Return home interview worker (commissioned provider)",
 }
 
 MASH = frozenset({Role.MASH_PRACTITIONER, Role.MASH_MANAGER})

@@ -25,6 +25,7 @@ from safeguard.cli import (
     serve,
     synth,
     users,
+    watch,
 )
 
 app = typer.Typer(
@@ -68,6 +69,7 @@ app.command("audit")(audit.audit)
 app.command("serve")(serve.serve)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(mash.app, name="mash")
+app.command("watch")(watch.watch)
 
 
 def main() -> None:

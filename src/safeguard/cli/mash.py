@@ -1,10 +1,9 @@
-"""`safeguard mash`: the MASH front door from the command line - the queue, the clocks' watch
-(`sweep`, which `safeguard serve` runs every minute), and the demo's week of contacts."""
+"""`safeguard mash`: the MASH front door from the command line - the queue, and the demo's
+week of contacts."""
 
 from __future__ import annotations
 
 import json
-import time
 
 import typer
 from rich.console import Console
@@ -67,34 +66,6 @@ def queue(
             due, r.reference, r.child, r.rating or "-", r.status_label, "; ".join(r.factors)
         )
     Console().print(table)
-
-
-@app.command("sweep")
-def sweep(
-    every: int = typer.Option(
-        0, "--every", min=0, help="Run again every this many seconds, until stopped (0: once)."
-    ),
-) -> None:
-    """Alert the named owner of every contact and check whose clock has run out (once per due
-    time; each first alert is a `clock_overdue` audit event, channel job)."""
-    from safeguard.cli.hub import open_store
-
-    open_store()
-    from safeguard.access.caller import Caller
-    from safeguard.access.events import Channel
-    from safeguard.access.roles import Actor
-    from safeguard.hub.mash import services
-
-    watch = Caller(Actor.of_installation("clock watch"), Channel.JOB)
-    while True:
-        done = services.sweep(watch)
-        if not every:
-            typer.echo(
-                f"{done['overdue']} overdue, {done['newly_told']} newly alerted, "
-                f"{done['emails_retried']} emails retried"
-            )
-            return
-        time.sleep(every)
 
 
 @app.command("demo-week")

@@ -19,7 +19,7 @@ def serve(
         "--worker/--no-worker",
         help="Also run the hub's jobs (people resolved again after a decision) and the clocks' "
         "watch (overdue alerts) beside the pages; --no-worker when `safeguard jobs run "
-        "--forever` and `safeguard mash sweep --every 60` run elsewhere.",
+        "--forever` and `safeguard watch --every 60` run elsewhere.",
     ),
 ) -> None:
     """Serve the hub. Outside demo mode a real secret key (SAFEGUARD_SECRET_KEY) is required."""
@@ -62,10 +62,10 @@ SWEEP_SECONDS = 60
 
 
 def _beside() -> list[subprocess.Popen[bytes]]:
-    """The jobs worker (`safeguard jobs run --forever`) and the clocks' watch (`safeguard mash
-    sweep --every 60`), each in a process of its own with this one's settings."""
+    """The jobs worker (`safeguard jobs run --forever`) and the clocks' watch (`safeguard watch
+    --every 60`), each in a process of its own with this one's settings."""
     run = [sys.executable, "-m", "safeguard"]
     return [
         subprocess.Popen([*run, "jobs", "run", "--forever"]),
-        subprocess.Popen([*run, "mash", "sweep", "--every", str(SWEEP_SECONDS)]),
+        subprocess.Popen([*run, "watch", "--every", str(SWEEP_SECONDS)]),
     ]

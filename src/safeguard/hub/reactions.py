@@ -1,8 +1,10 @@
 """What happens after a stage, in one registry: "after a delivery loads" (the children's homes
 follow the homes' deliveries), "after people are linked" (the search index follows the
-people), "after an analysis is recorded". Each app registers its own reactions from its
-services module (`@on(Stage...)`), in the spirit of Datasette's built-in plugins, so the web,
-the API and the command line run the same steps whichever starts the stage.
+people), "after an analysis is recorded", and "when the clocks are checked" (every minute,
+each app's watch alerts the owners of what has run out of time). Each app registers its own
+reactions from its services module (`@on(Stage...)`), in the spirit of Datasette's built-in
+plugins, so the web, the API and the command line run the same steps whichever starts the
+stage.
 
 A reaction runs after its stage has committed, in its own transaction, and must be idempotent:
 if the process dies between the two, running the stage again (which changes nothing the second
@@ -22,6 +24,7 @@ class Stage(StrEnum):
     DELIVERY_LOADED = "delivery loaded"
     PEOPLE_LINKED = "people linked"
     ANALYSIS_RECORDED = "analysis recorded"
+    CLOCKS_CHECKED = "clocks checked"  # every minute beside the pages: `safeguard watch`
 
 
 Reaction = Callable[[Caller], dict[str, Any]]

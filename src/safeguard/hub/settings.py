@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "safeguard.hub.alerts",
     "safeguard.hub.mash",
     "safeguard.hub.concerns",
+    "safeguard.hub.missing",
+    "safeguard.hub.carehomes",
 ]
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,12 +9,35 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from safeguard.access.policy import Role
+from safeguard.access.policy import Action, Actor, Role, act
 from safeguard.contract.kinds import COUNCIL_AREAS
 from safeguard.hub.deliveries.models import Agency
 
 #: Ofsted's unique reference number for a children's home: SC and six digits.
 OFSTED_URN = RegexValidator(r"^SC\d{6}$", "An Ofsted reference for a children's home: SC123456")
+
+
+class HomeQuerySet(models.QuerySet["ChildrensHome"]):
+    def visible_to(self, actor: Actor) -> HomeQuerySet:
+        """The homes register: every home, for those who work with homes; a home's staff and
+        its SPOC see their own through their pages."""
+        if act(actor, Action.VIEW_HOMES):
+            return self
+        if Role.HOME_STAFF in actor.roles:
+            return self.filter(staff__username=actor.username)
+        return self.none()
+
+    def of_spoc(self, actor: Actor) -> HomeQuerySet:
+        """The open homes `actor` is the police single point of contact for."""
+        if Role.POLICE_SPOC not in actor.roles:
+            return self.none()
+        return self.filter(police_spoc__username=actor.username, open=True)
+
+    def of_staff(self, actor: Actor) -> HomeQuerySet:
+        """The homes `actor` works in."""
+        if Role.HOME_STAFF not in actor.roles:
+            return self.none()
+        return self.filter(staff__username=actor.username)
 
 
 class ChildrensHome(models.Model):
@@ -54,7 +77,24 @@ class ChildrensHome(models.Model):
         related_name="spoc_for",
         verbose_name="police single point of contact",
     )
+    spoc_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="spoc_gaps",
+        verbose_name="who finds it a SPOC",
+        help_text="While the home has no police SPOC, who must find one (alerted)",
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="homes",
+        help_text="The home's manager and staff with an account (role: children's home staff)",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HomeQuerySet.as_manager()
 
     class Meta:
         ordering = ("name",)

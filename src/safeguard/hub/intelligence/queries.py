@@ -18,6 +18,7 @@ import pyarrow as pa
 from safeguard.access import redact
 from safeguard.access.policy import Actor, intelligence
 from safeguard.casework import finding as disposition
+from safeguard.hub import evidence
 from safeguard.hub.deliveries.queries import cited_details
 from safeguard.hub.intelligence.models import Finding, MissingAlert, RecordedIndicator, Screening
 from safeguard.hub.people.models import PersonRecord
@@ -175,29 +176,32 @@ def settled_findings() -> frozenset[str]:
 
 
 def recorded_evidence(levels: Mapping[str, str]) -> pa.Table:
-    """Practitioners' indicators as evidence rows (`indicators.COLUMNS`), each about one of the
-    person's records, from the hub (`agency` "hub", `kind` "practitioner"); `levels` gives each
-    catalogue code's level (codes no longer in the catalogue are left out)."""
-    recorded = list(RecordedIndicator.objects.order_by("pk"))
-    people = {r.person_id for r in recorded}
+    """The hub's own evidence as evidence rows (`indicators.COLUMNS`), each about one of the
+    person's records, from the hub (`agency` "hub"): practitioners' recorded indicators (kind
+    "practitioner") and every other registered source (`safeguard.hub.evidence`: the signs a
+    return home interview saw, ...). `levels` gives each catalogue code's level (codes no
+    longer in the catalogue are left out)."""
+    recorded: list[evidence.Row] = [
+        (
+            r.person_id,
+            r.code,
+            dt.datetime.combine(r.seen_on, dt.time()),
+            "practitioner",
+            str(r.pk),
+            f"recorded by {r.recorded_by}: {r.note}",
+        )
+        for r in RecordedIndicator.objects.order_by("pk")
+    ] + evidence.gathered()
+    people = {r[0] for r in recorded}
     first = dict(  # the person's first record; later pairs overwrite earlier ones
         PersonRecord.objects.filter(person_id__in=people)
         .order_by("-unique_id")
         .values_list("person_id", "unique_id")
     )
     rows = [
-        (
-            first[r.person_id],
-            r.code,
-            levels[r.code],
-            dt.datetime.combine(r.seen_on, dt.time()),
-            "hub",
-            "practitioner",
-            str(r.pk),
-            f"recorded by {r.recorded_by}: {r.note}",
-        )
-        for r in recorded
-        if r.code in levels and r.person_id in first
+        (first[person], code, levels[code], seen, "hub", kind, record_id, detail)
+        for person, code, seen, kind, record_id, detail in recorded
+        if code in levels and person in first
     ]
     names = ["subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail"]
     return pa.table(

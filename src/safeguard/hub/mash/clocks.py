@@ -1,26 +1,14 @@
-"""The MASH's configuration and clocks: the vocabulary and the timescales catalogue (read once,
-checked together), and due times as the hub stores them (aware datetimes), from the one clock
-(`safeguard.timescales`)."""
+"""The MASH's configuration: its vocabulary, read once and checked against the timescales
+catalogue; the clocks themselves are the hub's (`safeguard.hub.clocks`)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 
 from safeguard.casework.vocabulary import Vocabulary
 from safeguard.casework.vocabulary import load as load_vocabulary
+from safeguard.hub.clocks import clock, due, standing, timescales
 from safeguard.settings import get_settings
-from safeguard.timescales import Clock, Status, Timescales
-from safeguard.timescales import due as clock_due
-from safeguard.timescales import load as load_timescales
-from safeguard.timescales import status as clock_status
-from safeguard.timescales.deadline import LONDON
-
-
-@lru_cache(maxsize=1)
-def timescales() -> Timescales:
-    """The configured timescales catalogue (`SAFEGUARD_TIMESCALES`, or the default)."""
-    return load_timescales(get_settings().timescales)
 
 
 @lru_cache(maxsize=1)
@@ -31,20 +19,4 @@ def vocabulary() -> Vocabulary:
     return found
 
 
-def clock(name: str) -> Clock:
-    return timescales().clock(name)
-
-
-def due(name: str, start: dt.datetime) -> dt.datetime:
-    """When the clock `name` started at `start` is due, as an aware time."""
-    return clock_due(clock(name), start).replace(tzinfo=LONDON)
-
-
-def standing(due_at: dt.datetime | None, done_at: dt.datetime | None, now: dt.datetime) -> str:
-    """Where a clock due at `due_at` stands: due, overdue, done on time or late ("" if none)."""
-    if due_at is None:
-        return ""
-    return str(clock_status(due_at, done_at, now))
-
-
-__all__ = ["Status", "clock", "due", "standing", "timescales", "vocabulary"]
+__all__ = ["clock", "due", "standing", "timescales", "vocabulary"]

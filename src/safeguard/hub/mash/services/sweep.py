@@ -1,6 +1,6 @@
-"""The clocks' watch: every contact and check whose time ran out is put in front of a named
-owner the moment it does, without anyone refreshing a page. `safeguard serve` runs the sweep
-every minute beside the pages (`safeguard mash sweep` runs it once, or `--every N`).
+"""The MASH's clocks' watch: every contact and check whose time ran out is put in front of a
+named owner the moment it does, without anyone refreshing a page. It reacts to "clocks
+checked", which `safeguard serve` runs every minute beside the pages (`safeguard watch`).
 
 An overdue contact alerts its owner (the practitioner who rated it) or, with none yet, the
 MASH managers; a routed one, its team. An overdue check alerts the agency's workers. Each is
@@ -18,6 +18,7 @@ from safeguard.access.events import ClockOverdue, Refused
 from safeguard.access.policy import Decision
 from safeguard.casework import check
 from safeguard.casework import contact as table
+from safeguard.hub import reactions
 from safeguard.hub.accounts.models import User
 from safeguard.hub.alerts import queries as alert_queries
 from safeguard.hub.alerts import services as alerts
@@ -29,6 +30,7 @@ from safeguard.hub.mash.services.steps import attempt
 _WATCH = Decision(True, "the hub's own watch on its clocks")
 
 
+@reactions.on(reactions.Stage.CLOCKS_CHECKED, "mash_overdue")
 def sweep(caller: Caller) -> dict[str, Any]:
     """Alert the owners of everything overdue now (once each); what was found and told.
 

@@ -1,0 +1,156 @@
+"""Reading children's homes at work: the register (each home, its residents now, its SPOC),
+the SPOC coverage report, one home, and a police SPOC's page (their homes, each home's
+residents, open episodes, overdue interviews, screening flags and network findings that touch
+them, and their visits). Reads only: the services ask the policy and audit first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from safeguard.access.policy import Actor, intelligence
+from safeguard.casework import episode as episodes
+from safeguard.casework import rhi
+from safeguard.hub.carehomes.models import Notification, Visit
+from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.homes.models import ChildrensHome
+from safeguard.hub.intelligence.models import Finding, Screening
+from safeguard.hub.missing.models import Episode, Interview
+from safeguard.hub.people.models import PersonRecord, SearchEntry
+
+
+def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
+    """Each home's residents now (current placements there with no end): (person, name)."""
+    ids = {h.home_id: h.pk for h in homes}
+    placed = SourceRecord.objects.filter(
+        kind="placements", is_current=True, data__care_home_id__in=list(ids)
+    ).values_list("agency__code", "subject_id", "data")
+    records: dict[str, int] = {}
+    for agency, subject, data in placed:
+        if not (data or {}).get("end_date"):
+            records[f"{agency}:{subject}"] = ids[str(data.get("care_home_id"))]
+    people = dict(
+        PersonRecord.objects.filter(unique_id__in=list(records)).values_list(
+            "unique_id", "person_id"
+        )
+    )
+    names: dict[int, str] = {}
+    for found_person, name in (
+        SearchEntry.objects.filter(person_id__in=set(people.values()))
+        .order_by("-unique_id")
+        .values_list("person_id", "display_name")
+    ):
+        names[found_person] = name
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for unique, home in records.items():
+        person = people.get(unique)
+        if person is not None and (person, names.get(person, f"P{person}")) not in found[home]:
+            found[home].append((person, names.get(person, f"P{person}")))
+    return found
+
+
+@dataclass(frozen=True)
+class Row:
+    home: ChildrensHome
+    residents: int
+    away: int
+
+    @property
+    def spoc(self) -> str:
+        spoc = self.home.police_spoc
+        return spoc.get_full_name() or spoc.username if spoc else ""
+
+
+def register(actor: Actor) -> list[Row]:
+    """Every home `actor` may see, with its residents now and children away now."""
+    homes = list(ChildrensHome.objects.visible_to(actor).select_related("police_spoc"))
+    living = residents(homes)
+    away: dict[int, int] = defaultdict(int)
+    for home in Episode.objects.filter(status=episodes.AWAY, home__in=homes).values_list(
+        "home_id", flat=True
+    ):
+        away[home] += 1
+    return [Row(h, len(living.get(h.pk, [])), away.get(h.pk, 0)) for h in homes]
+
+
+def coverage() -> list[ChildrensHome]:
+    """Every open home, those without a SPOC first."""
+    return list(
+        ChildrensHome.objects.filter(open=True)
+        .select_related("police_spoc", "spoc_owner")
+        .order_by("police_spoc", "name")
+    )
+
+
+@dataclass
+class HomeView:
+    home: ChildrensHome
+    residents: list[tuple[int, str]]
+    episodes: list[Episode]
+    interviews_overdue: list[Interview]
+    flags: list[Screening]
+    findings: list[Finding] | None
+    visits: list[Visit]
+    notices: list[Notification]
+    people: set[int] = field(default_factory=set)
+
+
+def home_view(actor: Actor, home: ChildrensHome, now: dt.datetime) -> HomeView:
+    """One home as `actor` may see it: its residents, their episodes (open, and the last 90
+    days), interviews overdue, screening flags, findings touching it (for those who read
+    intelligence), visits and notifications."""
+    living = residents([home]).get(home.pk, [])
+    people = {p for p, _ in living}
+    shown = Episode.objects.visible_to(actor).filter(home=home)
+    recent = list(
+        shown.filter(started_at__gte=now - dt.timedelta(days=90))
+        .select_related("interview")
+        .order_by("-started_at")[:100]
+    )
+    late = list(
+        Interview.objects.filter(
+            episode__in=shown, status__in=rhi.OPEN, due_at__lt=now
+        ).select_related("episode")
+    )
+    flags = list(
+        Screening.objects.filter(person_id__in=people, current=True, at_risk=True).order_by(
+            "-score"
+        )
+    )
+    findings = None
+    if intelligence(actor):
+        live = Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
+        touching = [f for f in live if _touches(f, people, home)]
+        findings = touching[:50]
+    return HomeView(
+        home=home,
+        residents=living,
+        episodes=recent,
+        interviews_overdue=late,
+        flags=flags,
+        findings=findings,
+        visits=list(Visit.objects.visible_to(actor).filter(home=home)[:50]),
+        notices=list(Notification.objects.visible_to(actor).filter(home=home)[:50]),
+        people=people,
+    )
+
+
+def _touches(found: Finding, people: set[int], home: ChildrensHome) -> bool:
+    """A finding touches a home when one of its residents, or the home's postcode, is among
+    its members (nodes `P:<person>` and `L:<postcode>`)."""
+    nodes = {str(m.get("node")) for m in (found.members or []) if isinstance(m, dict)}
+    place = f"L:{home.postcode.upper()}" if home.postcode else ""
+    return bool({f"P:{p}" for p in people} & nodes) or (place in nodes)
+
+
+def visible_home(actor: Actor, home_id: str) -> ChildrensHome | None:
+    """A home `actor` may open: the register's readers any; a SPOC or staff their own."""
+    found = ChildrensHome.objects.filter(home_id=home_id).select_related("police_spoc").first()
+    if found is None:
+        return None
+    if ChildrensHome.objects.visible_to(actor).filter(pk=found.pk).exists():
+        return found
+    if ChildrensHome.objects.of_spoc(actor).filter(pk=found.pk).exists():
+        return found
+    return None
