@@ -209,7 +209,43 @@ def mini_mash(mini_hub: dict[str, int]) -> dict[str, Any]:
     mash.rate(manager, reference, "red", "older man, car, nightly")
     mash.ask(manager, reference, ["cheshire-police"], "safeguarding", consent_reason="risk")
     check = found.checks.get()
-    return {"reference": reference, "check_id": check.pk, "code": code, "subject": child.pk}
+    return {
+        "reference": reference,
+        "check_id": check.pk,
+        "code": code,
+        "subject": child.pk,
+        **_mini_missing(),
+    }
+
+
+def _mini_missing() -> dict[str, Any]:
+    """Katie (P1) lives at Bridge House (H-1): two returns and an episode away now, so an
+    interview is due and a strategy discussion waits (three episodes in 90 days)."""
+    from django.utils import timezone
+
+    from safeguard.access.roles import Role
+    from safeguard.hub.homes.models import ChildrensHome
+    from safeguard.hub.missing import services as missing
+    from safeguard.hub.missing.models import Interview, StrategyTask
+    from tests.callers import caller
+
+    ChildrensHome.objects.create(home_id="H-1", name="Bridge House", council_area="halton")
+    police = caller(Role.POLICE_OFFICER, username="matrix-police")
+    now = timezone.now()
+    episodes = []
+    for days in (20, 10, 1):
+        away = missing.Away("missing", now - dt.timedelta(days=days), person=1, home="H-1")
+        episodes.append(missing.report(police, away))
+    for e in episodes[:2]:
+        missing.find(police, e.pk, missing.Found(e.started_at + dt.timedelta(hours=5), "home"))
+    interview = Interview.objects.order_by("-pk").first()
+    task = StrategyTask.objects.first()
+    return {
+        "episode_id": episodes[2].pk,
+        "interview_id": interview.pk if interview else 0,
+        "task_id": task.pk if task else 0,
+        "home_id": "H-1",
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -299,3 +299,14 @@ def test_figures_the_watch_and_the_homes_pages(cast: Any) -> None:
     with pytest.raises(Refusal):
         homes.notify(staff, "H-2", homes.Notice("suspected_cse", NOW(), ("Ofsted",), "x"))
     assert Alert.objects.filter(kind="reg40", owner=cast["spoc"]).exists()
+
+
+def test_an_episode_reported_in_error_is_cancelled_with_the_reason(cast: Any) -> None:
+    found = services.report(_as(cast["staff"]), _away(0.1))
+    with pytest.raises(Refusal):  # the police or the MASH cancel, saying why
+        services.cancel(_as(cast["staff"]), found.pk, "she was at her friend's")
+    with pytest.raises(Refusal, match="give a reason"):
+        services.cancel(_as(cast["police"]), found.pk, " ")
+    done = services.cancel(_as(cast["police"]), found.pk, "She was at a friend's, as agreed")
+    assert done.status == "cancelled" and done.cancelled_reason.startswith("She was")
+    assert AuditEvent.objects.filter(action="episode_cancelled").count() == 1

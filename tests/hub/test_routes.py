@@ -43,6 +43,10 @@ PARAMETERS = {
     "reference": lambda m: m["reference"],
     "check_id": lambda m: str(m["check_id"]),
     "alert_id": lambda m: "1",
+    "episode_id": lambda m: str(m["episode_id"]),
+    "interview_id": lambda m: str(m["interview_id"]),
+    "task_id": lambda m: str(m["task_id"]),
+    "home_id": lambda m: m["home_id"],
 }
 
 
@@ -106,6 +110,20 @@ SAMPLES: dict[tuple[str, str], Callable[[Any, Any], dict[str, Any]]] = {
         "text": "route matrix",
     },
     ("concerns:reporter", "POST"): lambda user, m: {"why": "to call them back about it"},
+    ("missing:report", "POST"): lambda user, m: {"kind": "absent", "person": "P1", "home": "H-1"},
+    ("missing:grade", "POST"): lambda user, m: {"grade": "medium", "reason": "matrix"},
+    ("missing:find", "POST"): lambda user, m: {"found_where": "the park"},
+    ("missing:cancel", "POST"): lambda user, m: {"reason": "matrix"},
+    ("missing:part_two", "POST"): lambda user, m: {"clothing": "grey hoodie"},
+    ("missing:part_one", "POST"): lambda user, m: {"description": "matrix: slim, dark hair"},
+    ("missing:interview", "POST"): lambda user, m: {"action": "offer"},
+    ("missing:task", "POST"): lambda user, m: {"action": "hold", "outcome": "matrix"},
+    ("homes:visit", "POST"): lambda user, m: {"kind": "call", "notes": "matrix"},
+    ("homes:notify", "POST"): lambda user, m: {
+        "event": "other",
+        "told": ["Ofsted"],
+        "details": "matrix",
+    },
 }
 #: Calls anyone may make, signed in or not (the public's pages): they write the event they
 #: declare, a refusal, or (looking a code up) nothing.
@@ -116,6 +134,15 @@ NOT_SEEN_HERE = {
     ("enrol", "POST"),  # needs an account opened to set up an authenticator: test_enrol.py
     ("mash:route", "POST"),  # needs an open case: test_mash_services.py
     ("api:contact_status", "GET"),  # needs a contact the token's account sent: test_mash_api
+    ("missing:handover", "POST"),  # needs a Philomena form: test_missing_services.py
+    ("missing:cancel", "POST"),  # the episode is found first here: test_missing_services.py
+    ("missing:pack", "GET"),  # needs a Philomena form: test_missing_services.py
+    ("missing:part_two", "POST"),  # home staff or social workers: test_missing_pages.py
+    ("missing:part_one", "POST"),  # home staff of the child's home: test_missing_pages.py
+    ("missing:interview", "POST"),  # the provider's interviewers: test_missing_pages.py
+    ("missing:interview", "GET"),  # the provider's interviewers: test_missing_pages.py
+    ("homes:visit", "POST"),  # the home's own SPOC: test_missing_pages.py
+    ("homes:notify", "POST"),  # the home's own staff: test_missing_pages.py
 }
 
 
@@ -197,15 +224,31 @@ def _call(
         if method == "POST":
             return client.post(url, json.dumps(data), content_type="application/json", **headers)
     else:
-        client, headers = (_client(user) if user else Client()), {}
+        client, headers = (_signed_in(user) if user else Client()), {}
     send = client.get if method == "GET" else client.post
-    return send(url, data, **headers)
+    response = send(url, data, **headers)
+    if name in ("logout", "login", "verify"):  # the session changed: the next call signs in again
+        _SESSIONS.pop(getattr(user, "pk", None), None)
+    return response
+
+
+#: A signed-in client per user, reused across calls (signing in afresh for each of thousands of
+#: calls was most of the matrix's time).
+_SESSIONS: dict[Any, Client] = {}
+
+
+def _signed_in(user: Any) -> Client:
+    found = _SESSIONS.get(user.pk)
+    if found is None or found.session.get("_auth_user_id") != str(user.pk):
+        found = _SESSIONS[user.pk] = _client(user)
+    return found
 
 
 @pytest.mark.parametrize("role", [None, *Role])
 def test_each_role_on_every_route_and_method_gets_what_the_policy_says_and_one_event(
     role: Role | None, make_user, mini_mash
 ) -> None:
+    _SESSIONS.clear()
     user = make_user(f"user-{role.value}", role.value) if role else None
     token = None
     if user is not None:
@@ -217,7 +260,8 @@ def test_each_role_on_every_route_and_method_gets_what_the_policy_says_and_one_e
         for method in METHODS:
             before = AuditEvent.objects.count()
             response = _call(name, route, method, user, token, mini_mash)
-            made = list(AuditEvent.objects.order_by("pk")[before:])
+            # the caller's own event: the hub's rules may add their consequences (channel job)
+            made = [e for e in AuditEvent.objects.order_by("pk")[before:] if e.channel != "job"]
             where = (role, name, method, response.status_code, [e.action for e in made])
             decision = policy.route(actor, name)
             if (name, method) in PUBLIC_WRITES and method in declared:
@@ -255,7 +299,14 @@ def test_each_role_on_every_route_and_method_gets_what_the_policy_says_and_one_e
 
 def test_every_declared_event_is_seen_for_some_role(make_user, mini_mash) -> None:
     """The samples do their work: each route's declared event is written for some role."""
-    roles = [Role.MASH_MANAGER, Role.AUDITOR, Role.POLICE_OFFICER]
+    _SESSIONS.clear()
+    roles = [
+        Role.MASH_MANAGER,
+        Role.AUDITOR,
+        Role.POLICE_OFFICER,
+        Role.POLICE_SPOC,
+        Role.RHI_WORKER,
+    ]
     users = {r: make_user(f"seen-{r.value}", r.value) for r in roles}
     tokens = {}
     for r, user in users.items():

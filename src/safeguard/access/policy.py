@@ -82,6 +82,7 @@ class Action(StrEnum):
     WORK_STRATEGY = "work_strategy"  # hold or stand down a strategy discussion (its table)
     KEEP_PHILOMENA = "keep_philomena"  # keep a looked-after child's Philomena Protocol form
     VIEW_HOMES = "view_homes"  # the children's homes register and the SPOC coverage report
+    VIEW_HOME = "view_home"  # one home's page: the register's readers, its SPOC, its staff
     SPOC_WORK = "spoc_work"  # a police SPOC's page and their visits to their homes
     NOTIFY_REG40 = "notify_reg40"  # a home's regulation 40 notifications
     VIEW_MISSING_FIGURES = "view_missing_figures"  # episodes and interviews by area and month
@@ -127,6 +128,14 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.KEEP_PHILOMENA: frozenset({Role.HOME_STAFF, Role.SOCIAL_WORKER}),
     Action.VIEW_HOMES: MASH
     | {Role.POLICE_OFFICER, Role.POLICE_SPOC, Role.SOCIAL_WORKER, Role.STRATEGIC_LEAD},
+    Action.VIEW_HOME: MASH
+    | {
+        Role.POLICE_OFFICER,
+        Role.POLICE_SPOC,
+        Role.SOCIAL_WORKER,
+        Role.STRATEGIC_LEAD,
+        Role.HOME_STAFF,
+    },
     Action.SPOC_WORK: frozenset({Role.POLICE_SPOC}),
     Action.NOTIFY_REG40: frozenset({Role.HOME_STAFF}),
     Action.VIEW_MISSING_FIGURES: frozenset({Role.STRATEGIC_LEAD, Role.MASH_MANAGER}),
@@ -166,6 +175,29 @@ ROUTES: dict[str, Action] = {
     "concerns:report": Action.PUBLIC,
     "concerns:follow_up": Action.PUBLIC,
     "concerns:reporter": Action.VIEW_REPORTER,
+    "missing:queue": Action.VIEW_EPISODES,
+    "missing:report": Action.REPORT_EPISODE,
+    "missing:episode": Action.VIEW_EPISODES,
+    "missing:grade": Action.WORK_EPISODE,
+    "missing:find": Action.WORK_EPISODE,
+    "missing:cancel": Action.WORK_EPISODE,
+    "missing:part_two": Action.KEEP_PHILOMENA,
+    "missing:handover": Action.KEEP_PHILOMENA,
+    "missing:pack": Action.VIEW_EPISODES,
+    "missing:pattern": Action.VIEW_EPISODES,
+    "missing:part_one": Action.KEEP_PHILOMENA,
+    "missing:interviews": Action.VIEW_INTERVIEWS,
+    "missing:interview": Action.VIEW_INTERVIEWS,
+    "missing:tasks": Action.VIEW_EPISODES,
+    "missing:task": Action.VIEW_EPISODES,
+    "missing:figures": Action.VIEW_MISSING_FIGURES,
+    "missing:figures_csv": Action.VIEW_MISSING_FIGURES,
+    "homes:register": Action.VIEW_HOMES,
+    "homes:coverage": Action.VIEW_HOMES,
+    "homes:spoc": Action.SPOC_WORK,
+    "homes:home": Action.VIEW_HOME,
+    "homes:visit": Action.SPOC_WORK,
+    "homes:notify": Action.NOTIFY_REG40,
     "alerts:list": Action.SIGNED_IN,
     "alerts:read": Action.SIGNED_IN,
     "admin:": Action.ADMINISTER,

@@ -24,6 +24,8 @@ urlpatterns = [
     path("mash/", include("safeguard.hub.mash.urls")),
     path("", include("safeguard.hub.concerns.urls")),
     path("alerts/", include("safeguard.hub.alerts.urls")),
+    path("missing/", include("safeguard.hub.missing.urls")),
+    path("homes/", include("safeguard.hub.carehomes.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

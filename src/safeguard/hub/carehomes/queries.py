@@ -13,41 +13,10 @@ from safeguard.access.policy import Actor, intelligence
 from safeguard.casework import episode as episodes
 from safeguard.casework import rhi
 from safeguard.hub.carehomes.models import Notification, Visit
-from safeguard.hub.deliveries.models import SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
+from safeguard.hub.homes.queries import residents
 from safeguard.hub.intelligence.models import Finding, Screening
 from safeguard.hub.missing.models import Episode, Interview
-from safeguard.hub.people.models import PersonRecord, SearchEntry
-
-
-def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
-    """Each home's residents now (current placements there with no end): (person, name)."""
-    ids = {h.home_id: h.pk for h in homes}
-    placed = SourceRecord.objects.filter(
-        kind="placements", is_current=True, data__care_home_id__in=list(ids)
-    ).values_list("agency__code", "subject_id", "data")
-    records: dict[str, int] = {}
-    for agency, subject, data in placed:
-        if not (data or {}).get("end_date"):
-            records[f"{agency}:{subject}"] = ids[str(data.get("care_home_id"))]
-    people = dict(
-        PersonRecord.objects.filter(unique_id__in=list(records)).values_list(
-            "unique_id", "person_id"
-        )
-    )
-    names: dict[int, str] = {}
-    for found_person, name in (
-        SearchEntry.objects.filter(person_id__in=set(people.values()))
-        .order_by("-unique_id")
-        .values_list("person_id", "display_name")
-    ):
-        names[found_person] = name
-    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for unique, home in records.items():
-        person = people.get(unique)
-        if person is not None and (person, names.get(person, f"P{person}")) not in found[home]:
-            found[home].append((person, names.get(person, f"P{person}")))
-    return found
 
 
 @dataclass(frozen=True)

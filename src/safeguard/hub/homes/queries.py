@@ -1,9 +1,14 @@
-"""Reading the children's homes register."""
+"""Reading the children's homes register: a SPOC's homes, the homes a report may name, and
+who lives in each home now (from the councils' placements)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from safeguard.access.policy import Actor, Role
+from safeguard.hub.deliveries.models import SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
+from safeguard.hub.people.models import PersonRecord, SearchEntry
 
 
 def spoc_homes(actor: Actor, user_id: int | None) -> list[ChildrensHome]:
@@ -11,3 +16,52 @@ def spoc_homes(actor: Actor, user_id: int | None) -> list[ChildrensHome]:
     if Role.POLICE_SPOC not in actor.roles or user_id is None:
         return []
     return list(ChildrensHome.objects.filter(police_spoc_id=user_id, open=True))
+
+
+def staff_homes(actor: Actor) -> list[ChildrensHome]:
+    """The homes `actor` works in (a home's staff)."""
+    return list(ChildrensHome.objects.of_staff(actor))
+
+
+def choosable(actor: Actor) -> list[tuple[str, str]]:
+    """The homes a report or a form may name: a home's staff their own; others every open
+    home (id, name)."""
+    mine = ChildrensHome.objects.of_staff(actor)
+    homes = mine if mine.exists() else ChildrensHome.objects.filter(open=True)
+    return [(h.home_id, h.name) for h in homes.order_by("name")]
+
+
+def lives_at_home_of(actor: Actor, person: int) -> bool:
+    """Is `person` a resident now of a home `actor` works in?"""
+    homes = list(ChildrensHome.objects.of_staff(actor))
+    return any(person == p for found in residents(homes).values() for p, _ in found)
+
+
+def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
+    """Each home's residents now (current placements there with no end): (person, name)."""
+    ids = {h.home_id: h.pk for h in homes}
+    placed = SourceRecord.objects.filter(
+        kind="placements", is_current=True, data__care_home_id__in=list(ids)
+    ).values_list("agency__code", "subject_id", "data")
+    records: dict[str, int] = {}
+    for agency, subject, data in placed:
+        if not (data or {}).get("end_date"):
+            records[f"{agency}:{subject}"] = ids[str(data.get("care_home_id"))]
+    people = dict(
+        PersonRecord.objects.filter(unique_id__in=list(records)).values_list(
+            "unique_id", "person_id"
+        )
+    )
+    names: dict[int, str] = {}
+    for found_person, name in (
+        SearchEntry.objects.filter(person_id__in=set(people.values()))
+        .order_by("-unique_id")
+        .values_list("person_id", "display_name")
+    ):
+        names[found_person] = name
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for unique, home in records.items():
+        person = people.get(unique)
+        if person is not None and (person, names.get(person, f"P{person}")) not in found[home]:
+            found[home].append((person, names.get(person, f"P{person}")))
+    return found

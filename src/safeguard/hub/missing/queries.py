@@ -14,13 +14,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from safeguard.access.policy import Actor
+from safeguard.access.policy import Actor, Role
 from safeguard.casework import episode as episodes
 from safeguard.casework import rhi, strategy
 from safeguard.hub import clocks
+from safeguard.hub.homes.queries import lives_at_home_of
 from safeguard.hub.mash.models import AREAS
 from safeguard.hub.missing.models import Episode, Interview, Profile, Sighting, StrategyTask
-from safeguard.hub.people.models import SearchEntry
+from safeguard.hub.people.models import PersonRecord, SearchEntry
 from safeguard.intelligence.catalogue import load as load_catalogue
 from safeguard.settings import get_settings
 
@@ -278,3 +279,36 @@ def counts(actor: Actor, now: dt.datetime) -> dict[str, int]:
 
 def has_profile(person: int) -> bool:
     return Profile.objects.filter(person_id=person).exists()
+
+
+def profile_of(actor: Actor, person: int) -> Profile | None:
+    """A child's Philomena part 1, if `actor` may see it."""
+    return Profile.objects.visible_to(actor).filter(person_id=person).first()
+
+
+def profile_initial(profile: Profile | None) -> dict[str, str]:
+    if profile is None:
+        return {}
+    names = (
+        "description",
+        "photo_reference",
+        "associates",
+        "places",
+        "phones",
+        "social_media",
+        "transport",
+        "medical",
+    )
+    return {n: getattr(profile, n) for n in names} | {
+        "home": profile.home.home_id if profile.home else ""
+    }
+
+
+def may_keep(actor: Actor, person: int) -> bool:
+    """May `actor` keep this child's Philomena form? A home's staff, for a child living at
+    their home now; a social worker, for a child their agency holds records of."""
+    if Role.HOME_STAFF in actor.roles and lives_at_home_of(actor, person):
+        return True
+    if Role.SOCIAL_WORKER in actor.roles:
+        return PersonRecord.objects.filter(person_id=person, agency=actor.agency).exists()
+    return False

@@ -10,9 +10,10 @@ from django.utils import timezone
 from safeguard.access import policy
 from safeguard.hub.alerts import queries as alerts
 from safeguard.hub.audit import queries as audit
-from safeguard.hub.homes.queries import spoc_homes
+from safeguard.hub.homes.queries import spoc_homes, staff_homes
 from safeguard.hub.intelligence.queries import counts
 from safeguard.hub.mash import queries as mash
+from safeguard.hub.missing import queries as missing
 from safeguard.hub.web.adapter import audits, caller_of
 from safeguard.hub.web.context import navigation
 
@@ -44,6 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "team": getattr(request.user, "team", None),
         "homes": spoc_homes(actor, request.user.pk),  # a police SPOC's own homes
         "front_door": mash.counts(actor, timezone.now()),
+        "missing": missing.counts(actor, timezone.now()),
+        "my_homes": staff_homes(actor),
         "alerts": alerts.unread(actor),
     }
     return render(request, "web/home.html", context)

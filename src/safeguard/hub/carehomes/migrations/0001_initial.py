@@ -5,46 +5,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('homes', '0002_childrenshome_spoc_owner_childrenshome_staff'),
-        ('people', '0003_record_agency_person'),
+        ("homes", "0002_childrenshome_spoc_owner_childrenshome_staff"),
+        ("people", "0003_record_agency_person"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event', models.CharField(choices=[('suspected_cse', 'A child is suspected of being sexually exploited'), ('police_incident', 'A serious incident needing police involvement'), ('absconded', 'A child has absconded (under regulation 40 practice)'), ('other', 'Another serious event')], max_length=20)),
-                ('child_name', models.CharField(blank=True, max_length=200)),
-                ('happened_at', models.DateTimeField()),
-                ('told', models.JSONField(help_text='Who was told: Ofsted, the placing authority, the police')),
-                ('told_at', models.DateTimeField()),
-                ('details', models.TextField()),
-                ('by', models.CharField(max_length=150)),
-                ('home', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='homes.childrenshome')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("suspected_cse", "A child is suspected of being sexually exploited"),
+                            ("police_incident", "A serious incident needing police involvement"),
+                            ("absconded", "A child has absconded (under regulation 40 practice)"),
+                            ("other", "Another serious event"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("child_name", models.CharField(blank=True, max_length=200)),
+                ("happened_at", models.DateTimeField()),
+                (
+                    "told",
+                    models.JSONField(
+                        help_text="Who was told: Ofsted, the placing authority, the police"
+                    ),
+                ),
+                ("told_at", models.DateTimeField()),
+                ("details", models.TextField()),
+                ("by", models.CharField(max_length=150)),
+                (
+                    "home",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="homes.childrenshome",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-told_at', '-pk'),
+                "ordering": ("-told_at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('visit', 'Visit'), ('call', 'Call or message'), ('meeting', 'Meeting')], max_length=12)),
-                ('on', models.DateField()),
-                ('notes', models.TextField()),
-                ('by', models.CharField(max_length=150)),
-                ('at', models.DateTimeField()),
-                ('home', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='homes.childrenshome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit"),
+                            ("call", "Call or message"),
+                            ("meeting", "Meeting"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("on", models.DateField()),
+                ("notes", models.TextField()),
+                ("by", models.CharField(max_length=150)),
+                ("at", models.DateTimeField()),
+                (
+                    "home",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="homes.childrenshome",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-on', '-pk'),
+                "ordering": ("-on", "-pk"),
             },
         ),
     ]

@@ -6,21 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('homes', '0001_initial'),
+        ("homes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='childrenshome',
-            name='spoc_owner',
-            field=models.ForeignKey(blank=True, help_text='While the home has no police SPOC, who must find one (alerted)', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='spoc_gaps', to=settings.AUTH_USER_MODEL, verbose_name='who finds it a SPOC'),
+            model_name="childrenshome",
+            name="spoc_owner",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="While the home has no police SPOC, who must find one (alerted)",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="spoc_gaps",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="who finds it a SPOC",
+            ),
         ),
         migrations.AddField(
-            model_name='childrenshome',
-            name='staff',
-            field=models.ManyToManyField(blank=True, help_text="The home's manager and staff with an account (role: children's home staff)", related_name='homes', to=settings.AUTH_USER_MODEL),
+            model_name="childrenshome",
+            name="staff",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="The home's manager and staff with an account (role: children's home staff)",
+                related_name="homes",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from safeguard.access.caller import Caller, Invalid, Refusal
 from safeguard.access.events import Channel, ContactReceived, ContactRouted, Refused
-from safeguard.access.policy import Action, Decision, act
+from safeguard.access.policy import Action, Actor, Decision, act
 from safeguard.casework import contact as table
 from safeguard.casework.intake import Intake, Named, problems
 from safeguard.contract.kinds import COUNCIL_AREAS
@@ -184,12 +184,13 @@ def _known(caller: Caller | None, found: Contact, person: int, now: dt.datetime)
     if case is not None and found.status == table.RECEIVED:
         found.status, found.team = table.ROUTED, case.team
         keep(found, "route", caller, now, f"open case: sent to {case.team}")
+        # the hub's own rule routed it, as a consequence of what the caller sent
         event = ContactRouted(found.reference or "", str(case.team), "open case", person)
         audit.write(
-            caller.actor if caller else None,
+            Actor.of_installation("hub rules"),
             event,
             Decision(True, "the child has an open case: the allocated team's contact"),
-            caller.channel if caller else Channel.WEB,
+            Channel.JOB,
         )
         alerts.tell(
             queries.team_members(case.team_id),

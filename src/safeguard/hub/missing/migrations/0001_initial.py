@@ -5,163 +5,341 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('homes', '0002_childrenshome_spoc_owner_childrenshome_staff'),
-        ('people', '0003_record_agency_person'),
+        ("homes", "0002_childrenshome_spoc_owner_childrenshome_staff"),
+        ("people", "0003_record_agency_person"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('missing', 'Missing: whereabouts unknown'), ('absent', 'Absent: not where expected, no apparent risk'), ('away_without_authorisation', 'Away from placement without authorisation: whereabouts known')], max_length=24)),
-                ('status', models.CharField(default='away', max_length=12)),
-                ('child_name', models.CharField(blank=True, max_length=200)),
-                ('council_area', models.CharField(blank=True, choices=[('cheshire_east', 'Cheshire East'), ('cheshire_west_and_chester', 'Cheshire West and Chester'), ('warrington', 'Warrington'), ('halton', 'Halton'), ('out_of_area', 'Out Of Area')], max_length=32)),
-                ('started_at', models.DateTimeField(help_text='When the child was last seen')),
-                ('last_seen_where', models.CharField(blank=True, max_length=300)),
-                ('last_seen_with', models.CharField(blank=True, max_length=300)),
-                ('circumstances', models.TextField(blank=True)),
-                ('reported_at', models.DateTimeField()),
-                ('reported_by', models.CharField(max_length=150)),
-                ('reporter_agency', models.CharField(blank=True, max_length=63)),
-                ('grade', models.CharField(blank=True, choices=[('no_apparent_risk', 'No apparent risk'), ('low', 'Low risk'), ('medium', 'Medium risk'), ('high', 'High risk')], max_length=20)),
-                ('graded_at', models.DateTimeField(null=True)),
-                ('returned_at', models.DateTimeField(null=True)),
-                ('found_where', models.CharField(blank=True, max_length=300)),
-                ('found_postcode', models.CharField(blank=True, max_length=10)),
-                ('found_by', models.CharField(blank=True, max_length=200)),
-                ('found_with', models.CharField(blank=True, max_length=300)),
-                ('cancelled_reason', models.TextField(blank=True)),
-                ('source_record', models.CharField(max_length=200, null=True, unique=True)),
-                ('home', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='homes.childrenshome')),
-                ('person', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("missing", "Missing: whereabouts unknown"),
+                            ("absent", "Absent: not where expected, no apparent risk"),
+                            (
+                                "away_without_authorisation",
+                                "Away from placement without authorisation: whereabouts known",
+                            ),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("status", models.CharField(default="away", max_length=12)),
+                ("child_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "council_area",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("cheshire_east", "Cheshire East"),
+                            ("cheshire_west_and_chester", "Cheshire West and Chester"),
+                            ("warrington", "Warrington"),
+                            ("halton", "Halton"),
+                            ("out_of_area", "Out Of Area"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(help_text="When the child was last seen")),
+                ("last_seen_where", models.CharField(blank=True, max_length=300)),
+                ("last_seen_with", models.CharField(blank=True, max_length=300)),
+                ("circumstances", models.TextField(blank=True)),
+                ("reported_at", models.DateTimeField()),
+                ("reported_by", models.CharField(max_length=150)),
+                ("reporter_agency", models.CharField(blank=True, max_length=63)),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_apparent_risk", "No apparent risk"),
+                            ("low", "Low risk"),
+                            ("medium", "Medium risk"),
+                            ("high", "High risk"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("graded_at", models.DateTimeField(null=True)),
+                ("returned_at", models.DateTimeField(null=True)),
+                ("found_where", models.CharField(blank=True, max_length=300)),
+                ("found_postcode", models.CharField(blank=True, max_length=10)),
+                ("found_by", models.CharField(blank=True, max_length=200)),
+                ("found_with", models.CharField(blank=True, max_length=300)),
+                ("cancelled_reason", models.TextField(blank=True)),
+                ("source_record", models.CharField(max_length=200, null=True, unique=True)),
+                (
+                    "home",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="episodes",
+                        to="homes.childrenshome",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('by', models.CharField(max_length=150)),
-                ('at', models.DateTimeField()),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='missing.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("by", models.CharField(max_length=150)),
+                ("at", models.DateTimeField()),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers",
+                        to="missing.episode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Interview',
+            name="Interview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(help_text="The commissioned provider's agency", max_length=63)),
-                ('status', models.CharField(default='due', max_length=12)),
-                ('due_at', models.DateTimeField()),
-                ('worker', models.CharField(blank=True, max_length=150)),
-                ('offered_at', models.DateTimeField(null=True)),
-                ('accepted_at', models.DateTimeField(null=True)),
-                ('declined_reason', models.TextField(blank=True)),
-                ('done_at', models.DateTimeField(null=True)),
-                ('closed_reason', models.TextField(blank=True)),
-                ('push_factors', models.TextField(blank=True, help_text='What pushed the child away')),
-                ('pull_factors', models.TextField(blank=True, help_text='What drew the child away')),
-                ('with_whom', models.TextField(blank=True)),
-                ('where', models.TextField(blank=True)),
-                ('disclosures', models.TextField(blank=True)),
-                ('next_steps', models.TextField(blank=True)),
-                ('signs', models.JSONField(default=list, help_text='Screening indicators the interview saw')),
-                ('episode', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='interview', to='missing.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(help_text="The commissioned provider's agency", max_length=63),
+                ),
+                ("status", models.CharField(default="due", max_length=12)),
+                ("due_at", models.DateTimeField()),
+                ("worker", models.CharField(blank=True, max_length=150)),
+                ("offered_at", models.DateTimeField(null=True)),
+                ("accepted_at", models.DateTimeField(null=True)),
+                ("declined_reason", models.TextField(blank=True)),
+                ("done_at", models.DateTimeField(null=True)),
+                ("closed_reason", models.TextField(blank=True)),
+                (
+                    "push_factors",
+                    models.TextField(blank=True, help_text="What pushed the child away"),
+                ),
+                (
+                    "pull_factors",
+                    models.TextField(blank=True, help_text="What drew the child away"),
+                ),
+                ("with_whom", models.TextField(blank=True)),
+                ("where", models.TextField(blank=True)),
+                ("disclosures", models.TextField(blank=True)),
+                ("next_steps", models.TextField(blank=True)),
+                (
+                    "signs",
+                    models.JSONField(
+                        default=list, help_text="Screening indicators the interview saw"
+                    ),
+                ),
+                (
+                    "episode",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interview",
+                        to="missing.episode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Profile',
+            name="Profile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField(help_text='Height, build, hair, marks, how they dress')),
-                ('photo_reference', models.CharField(blank=True, max_length=200)),
-                ('associates', models.TextField(blank=True)),
-                ('places', models.TextField(blank=True, help_text='Addresses and places they go')),
-                ('phones', models.TextField(blank=True)),
-                ('social_media', models.TextField(blank=True)),
-                ('transport', models.TextField(blank=True)),
-                ('medical', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField()),
-                ('updated_by', models.CharField(max_length=150)),
-                ('home', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='homes.childrenshome')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(help_text="Height, build, hair, marks, how they dress"),
+                ),
+                ("photo_reference", models.CharField(blank=True, max_length=200)),
+                ("associates", models.TextField(blank=True)),
+                ("places", models.TextField(blank=True, help_text="Addresses and places they go")),
+                ("phones", models.TextField(blank=True)),
+                ("social_media", models.TextField(blank=True)),
+                ("transport", models.TextField(blank=True)),
+                ("medical", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField()),
+                ("updated_by", models.CharField(max_length=150)),
+                (
+                    "home",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="homes.childrenshome",
+                    ),
+                ),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record', models.CharField(max_length=200, unique=True)),
-                ('agency', models.CharField(max_length=63)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='missing.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record", models.CharField(max_length=200, unique=True)),
+                ("agency", models.CharField(max_length=63)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="missing.episode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Sighting',
+            name="Sighting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('clothing', models.TextField()),
-                ('taken', models.TextField(blank=True, help_text='Money, phone, belongings taken')),
-                ('new_information', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField()),
-                ('updated_by', models.CharField(max_length=150)),
-                ('episode', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='part_two', to='missing.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("clothing", models.TextField()),
+                ("taken", models.TextField(blank=True, help_text="Money, phone, belongings taken")),
+                ("new_information", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField()),
+                ("updated_by", models.CharField(max_length=150)),
+                (
+                    "episode",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="part_two",
+                        to="missing.episode",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=32)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('reason', models.TextField(blank=True)),
-                ('by', models.CharField(max_length=150)),
-                ('at', models.DateTimeField()),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='steps', to='missing.episode')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=32)),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("reason", models.TextField(blank=True)),
+                ("by", models.CharField(max_length=150)),
+                ("at", models.DateTimeField()),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="steps",
+                        to="missing.episode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('at', 'pk'),
+                "ordering": ("at", "pk"),
             },
         ),
         migrations.CreateModel(
-            name='StrategyTask',
+            name="StrategyTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(max_length=12)),
-                ('detail', models.CharField(max_length=300)),
-                ('status', models.CharField(default='open', max_length=12)),
-                ('opened_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(null=True)),
-                ('closed_by', models.CharField(blank=True, max_length=150)),
-                ('outcome', models.TextField(blank=True)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='missing.episode')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("trigger", models.CharField(max_length=12)),
+                ("detail", models.CharField(max_length=300)),
+                ("status", models.CharField(default="open", max_length=12)),
+                ("opened_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(null=True)),
+                ("closed_by", models.CharField(blank=True, max_length=150)),
+                ("outcome", models.TextField(blank=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="missing.episode",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['status', 'started_at'], name='episode_queue'),
+            model_name="episode",
+            index=models.Index(fields=["status", "started_at"], name="episode_queue"),
         ),
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['person', 'started_at'], name='episode_person'),
+            model_name="episode",
+            index=models.Index(fields=["person", "started_at"], name="episode_person"),
         ),
         migrations.AddIndex(
-            model_name='episode',
-            index=models.Index(fields=['home', 'status'], name='episode_home'),
+            model_name="episode",
+            index=models.Index(fields=["home", "status"], name="episode_home"),
         ),
         migrations.AddIndex(
-            model_name='interview',
-            index=models.Index(fields=['provider', 'status', 'due_at'], name='interview_queue'),
+            model_name="interview",
+            index=models.Index(fields=["provider", "status", "due_at"], name="interview_queue"),
         ),
         migrations.AddConstraint(
-            model_name='strategytask',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('person', 'trigger'), name='one_open_task_per_trigger'),
+            model_name="strategytask",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("person", "trigger"),
+                name="one_open_task_per_trigger",
+            ),
         ),
     ]

@@ -107,7 +107,7 @@ def hand_over(caller: Caller, episode_id: int) -> Handover:
     """Hand the Philomena pack to the police: the home's SPOC and the police are alerted to
     print it from the episode."""
     with changing(
-        caller, episode_id, "hand a Philomena pack to the police", Action.VIEW_EPISODES
+        caller, episode_id, "hand a Philomena pack to the police", Action.KEEP_PHILOMENA
     ) as (found, allowed):
         if found.person_id is None or not queries.has_profile(found.person_id):
             raise RuleBroken("there is no Philomena form (part 1) for this child yet")

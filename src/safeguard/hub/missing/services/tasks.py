@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safeguard.access.caller import Caller, Denied, RuleBroken
 from safeguard.access.events import Channel, Refused, StrategyTaskClosed, StrategyTaskOpened
-from safeguard.access.policy import Action, Decision, act
+from safeguard.access.policy import Action, Actor, Decision, act
 from safeguard.casework import episode as episodes
 from safeguard.casework import strategy as table
 from safeguard.hub import clocks
@@ -23,6 +23,8 @@ from safeguard.hub.missing.models import Episode, StrategyTask
 from safeguard.hub.missing.services.steps import keep
 
 _PATTERN = Decision(True, "the child's pattern of going missing meets a trigger")
+#: Who the audit trail names for what the hub's own rules do.
+HUB = Actor.of_installation("hub rules")
 
 
 def check_pattern(caller: Caller | None, found: Episode, now: dt.datetime) -> list[StrategyTask]:
@@ -58,13 +60,9 @@ def check_pattern(caller: Caller | None, found: Episode, now: dt.datetime) -> li
             episode=found,
         )
         keep(found, "strategy_task", caller, now, f"strategy discussion recommended: {detail}")
+        # the hub's own rule opened it, as a consequence of what the caller did
         event = StrategyTaskOpened(task.pk, trigger, found.person_id)
-        audit.write(
-            caller.actor if caller else None,
-            event,
-            _PATTERN,
-            caller.channel if caller else Channel.JOB,
-        )
+        audit.write(HUB, event, _PATTERN, Channel.JOB)
         alerts.tell(
             mash.with_role("mash_manager"),
             "strategy",

@@ -121,3 +121,30 @@ def state_label(state: str) -> str:
     from safeguard.casework.contact import STATE_LABELS
 
     return STATE_LABELS.get(state, state)
+
+
+@register.filter
+def grade_tag(grade: str) -> str:
+    """The GOV.UK tag colour for a police risk grade."""
+    return {
+        "high": "govuk-tag--red",
+        "medium": "govuk-tag--orange",
+        "low": "govuk-tag--yellow",
+        "no_apparent_risk": "govuk-tag--grey",
+    }.get(grade or "", "govuk-tag--grey")
+
+
+@register.filter
+def hours_since(start: Any, end: Any = None) -> str:
+    """How long from `start` to `end` (or now), in hours or days."""
+    if not start:
+        return ""
+    seconds = ((end or timezone.now()) - start).total_seconds()
+    hours = seconds / 3600
+    return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.1f} days"
+
+
+@register.filter
+def share(figure: Any, n: int) -> str:
+    """`n` as a share of a figure's returns."""
+    return str(figure.share(n))
