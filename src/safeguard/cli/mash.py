@@ -97,6 +97,9 @@ def demo_week(
             DEMO_USERS[Role.HEALTH_LEAD][1]: name[Role.HEALTH_LEAD],
         },
         operator=name[Role.DATA_OPERATOR],
+        police=name[Role.POLICE_OFFICER],
+        home_staff=name[Role.HOME_STAFF],
+        interviewer=name[Role.RHI_WORKER],
     )
     try:
         week = seed_week(cast, days, seed)
@@ -108,3 +111,7 @@ def demo_week(
         f"open, {week.routed} with an allocated team); {week.open_cases} open cases set up"
     )
     typer.echo(f"A public concern's code, to try /report/follow-up/: {week.public_code}")
+    typer.echo(
+        f"Missing: {week.episodes} episodes at the demo home ({week.away} away now, "
+        f"{week.interviews_due} interviews to do, {week.tasks} strategy discussions to hold)"
+    )

@@ -175,6 +175,8 @@ DEMO_USERS = {
     Role.AUDITOR: ("auditor", "cheshire-east-cs", "Information Governance"),
     Role.ADMINISTRATOR: ("admin", "cheshire-east-cs", "Information Governance"),
     Role.DATA_OPERATOR: ("operator", "cheshire-east-cs", "Information Governance"),
+    Role.HOME_STAFF: ("home-staff", "childrens-homes", "Residential staff"),
+    Role.RHI_WORKER: ("rhi", "return-interviews", "Return home interviews"),
 }
 
 

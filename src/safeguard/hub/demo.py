@@ -1,4 +1,5 @@
-"""Demo mode only: a realistic week at the MASH front door, so the queues are not empty.
+"""Demo mode only: a realistic week at the MASH front door and at a children's home, so the
+queues are not empty.
 
 The synthetic partnership's last week of delivered contacts is played again as the week just
 gone: each arrives at the same time of day, that many days before now, and the demo's own
@@ -23,13 +24,19 @@ from django.utils import timezone
 
 from safeguard.access.caller import Caller, Refusal
 from safeguard.access.events import Channel
+from safeguard.casework import rhi as rhi_states
 from safeguard.hub.accounts.models import Team
 from safeguard.hub.accounts.queries import actor_named
 from safeguard.hub.concerns import services as concerns
+from safeguard.hub.deliveries.models import SourceRecord
 from safeguard.hub.deliveries.queries import current_of_kind, when
+from safeguard.hub.homes.models import ChildrensHome
+from safeguard.hub.homes.queries import residents
 from safeguard.hub.mash import services as mash
 from safeguard.hub.mash.models import Allocation, Contact
 from safeguard.hub.mash.queries import CheckFilters
+from safeguard.hub.missing import services as missing
+from safeguard.hub.missing.models import Interview, StrategyTask
 from safeguard.hub.people.models import PersonRecord
 from safeguard.settings import get_settings
 
@@ -47,6 +54,9 @@ class Cast:
     answerers: dict[str, str]
     """Agency code -> the user who answers its checks."""
     operator: str
+    police: str = ""
+    home_staff: str = ""
+    interviewer: str = ""
 
 
 @dataclass
@@ -57,6 +67,10 @@ class Week:
     routed: int = 0
     open_cases: int = 0
     public_code: str = ""
+    episodes: int = 0
+    away: int = 0
+    interviews_due: int = 0
+    tasks: int = 0
     skipped: list[str] = field(default_factory=list)
 
 
@@ -90,6 +104,8 @@ def seed_week(cast: Cast, days: int = 7, seed: int = 1) -> Week:
         week.contacts += 1
         _work(found, cast, callers, rng, now, week)
     week.public_code = _public(now - dt.timedelta(hours=5))
+    if cast.home_staff and cast.police and cast.interviewer:
+        _missing_week(cast, callers, now, week)
     return week
 
 
@@ -100,6 +116,7 @@ def _names(cast: Cast) -> set[str]:
         cast.social_worker,
         cast.operator,
         *cast.answerers.values(),
+        *(n for n in (cast.police, cast.home_staff, cast.interviewer) if n),
     }
 
 
@@ -292,3 +309,133 @@ def _public(at: dt.datetime) -> str:
             f"demo-week-{at.date().isoformat()}",
         )
     return code
+
+
+def _missing_week(cast: Cast, callers: dict[str, Caller], now: dt.datetime, week: Week) -> None:
+    """The demo home's week of missing episodes, worked by the home, the police and the
+    interviewer: one child away now (graded, Philomena form handed over), one back with the
+    interview due, one whose interview is overdue, and one child whose third episode in 90
+    days calls for a strategy discussion. The home's children are its residents now, then
+    those placed there most recently (the demo partnership has few residents)."""
+    staff, police = callers[cast.home_staff], callers[cast.police]
+    rhi = callers[cast.interviewer]
+    home = ChildrensHome.objects.of_staff(staff.actor).first()
+    if home is None:
+        return
+    children = _children_of(home)
+    if len(children) < 3:
+        week.skipped.append(f"{home.name}: fewer than three children placed there")
+        return
+    hours = dt.timedelta(hours=1)
+    plan = [  # child, hours ago they went, hours away (None: still away), interview step
+        (children[0], 5, None, ""),
+        (children[1], 40, 10, "offer"),
+        (children[2], 110, 8, ""),
+        (children[1], 24 * 60, 20, "complete"),
+        (children[1], 24 * 30, 6, "complete"),
+    ]
+    for person, ago, away, step in sorted(plan, key=lambda x: -x[1]):
+        went = now - ago * hours
+        with time_machine.travel(went + 0.5 * hours, tick=False):
+            episode = missing.report(
+                staff,
+                missing.Away(
+                    "missing",
+                    went,
+                    person=person,
+                    home=home.home_id,
+                    last_seen_where=home.name,
+                    last_seen_with="Two older males in a silver car",
+                    circumstances="Left after an argument; has been getting calls late at night",
+                ),
+            )
+        week.episodes += 1
+        with time_machine.travel(went + 1.5 * hours, tick=False):
+            missing.grade(
+                police,
+                episode.pk,
+                "medium" if away else "high",
+                "Vulnerable; seen with older males",
+            )
+        if away is None:
+            week.away += 1
+            _philomena(staff, episode.pk, person, home.home_id, went + 2 * hours)
+            continue
+        back = went + away * hours
+        with time_machine.travel(back + hours, tick=False):
+            missing.find(
+                staff,
+                episode.pk,
+                missing.Found(
+                    back,
+                    "Flat above the takeaway, High Street",
+                    "CW1 3XY",
+                    "police patrol",
+                    "adult male known as 'Dev'",
+                ),
+            )
+        interview = Interview.objects.get(episode=episode)
+        if step:
+            with time_machine.travel(back + 20 * hours, tick=False):
+                missing.step(rhi, interview.pk, "offer")
+        if step == "complete":
+            with time_machine.travel(back + 40 * hours, tick=False):
+                missing.step(
+                    rhi,
+                    interview.pk,
+                    "complete",
+                    said=missing.Said(
+                        with_whom="'Dev', about 24, and his friend",
+                        where="A flat above the takeaway",
+                        pull_factors="Dev buys her vapes and gave her a phone",
+                        next_steps="Share with the MASH; SPOC to visit",
+                        signs=("older_boyfriend", "unexplained_gifts"),
+                    ),
+                )
+        elif Interview.objects.get(pk=interview.pk).status in rhi_states.OPEN:
+            week.interviews_due += 1
+    week.tasks = StrategyTask.objects.filter(status="open").count()
+
+
+def _children_of(home: ChildrensHome) -> list[int]:
+    """The home's residents now, then children placed there most recently."""
+    now_living = [p for p, _ in residents([home]).get(home.pk, [])]
+    placed = (
+        SourceRecord.objects.filter(
+            kind="placements", is_current=True, data__care_home_id=home.home_id
+        )
+        .order_by("-occurred_at")
+        .values_list("agency__code", "subject_id")
+    )
+    people = PersonRecord.objects.filter(unique_id__in=[f"{a}:{s}" for a, s in placed]).values_list(
+        "person_id", flat=True
+    )
+    return list(dict.fromkeys([*now_living, *people]))[:3]
+
+
+def _philomena(staff: Caller, episode: int, person: int, home: str, at: dt.datetime) -> None:
+    with time_machine.travel(at, tick=False):
+        try:
+            missing.keep_part_one(
+                staff,
+                person,
+                missing.PartOne(
+                    description="About 5ft 4, slim, long dark hair, small star tattoo on the left "
+                    "wrist; usually wears a black puffer jacket",
+                    associates="'Dev' (about 24, drives a silver car); Jade from school",
+                    places="The takeaway on High Street; the retail park after dark",
+                    phones="07700 900123 (her own); calls from unknown numbers at night",
+                    social_media="Snapchat, handle known to the home",
+                    medical="Asthma: carries an inhaler",
+                ),
+                home=home,
+            )
+        except Refusal:
+            return  # not a resident now: her form is kept by whoever cares for her now
+        missing.keep_part_two(
+            staff,
+            episode,
+            "Black puffer jacket, grey joggers, white trainers",
+            "Her phone and about £20",
+        )
+        missing.hand_over(staff, episode)

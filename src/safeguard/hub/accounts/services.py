@@ -274,7 +274,9 @@ def demo_accounts(
 ) -> tuple[list[DemoUser], int]:
     """Demo mode only (the caller checks): one account per role in `users`, each with a new
     password and an authenticator; the demo police SPOC becomes the single point of contact of
-    every children's home that has none. Returns the accounts and how many homes got the SPOC."""
+    every children's home that has none but the last (a gap for the coverage report to show),
+    and the demo home staff work in the first. Returns the accounts and how many homes got the
+    SPOC."""
     allowed = _keeping(caller, "reset the demo accounts")
     made = []
     with transaction.atomic():
@@ -289,12 +291,17 @@ def demo_accounts(
                 TOTPDevice.objects.create(user=user, name=NAME, confirmed=True)
             made.append(DemoUser(username, password, role, agency, team))
         spoc = users.get(Role.POLICE_SPOC)
+        everyone = list(ChildrensHome.objects.order_by("name"))
+        gap = everyone[-1].pk if len(everyone) > 1 else 0
         homes = (
-            ChildrensHome.objects.filter(police_spoc=None).update(
-                police_spoc=User.objects.get(username=spoc[0])
-            )
+            ChildrensHome.objects.filter(police_spoc=None)
+            .exclude(pk=gap)
+            .update(police_spoc=User.objects.get(username=spoc[0]))
             if spoc
             else 0
         )
+        staff = users.get(Role.HOME_STAFF)
+        if staff and everyone:
+            everyone[0].staff.add(User.objects.get(username=staff[0]))
         _kept(caller, allowed, f"demo accounts reset: {', '.join(u.username for u in made)}")
     return made, homes

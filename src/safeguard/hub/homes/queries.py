@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils import timezone
+
 from safeguard.access.policy import Actor, Role
 from safeguard.hub.deliveries.models import SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
@@ -38,14 +40,17 @@ def lives_at_home_of(actor: Actor, person: int) -> bool:
 
 
 def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
-    """Each home's residents now (current placements there with no end): (person, name)."""
+    """Each home's residents now (current placements there that have started and not ended):
+    (person, name)."""
     ids = {h.home_id: h.pk for h in homes}
     placed = SourceRecord.objects.filter(
         kind="placements", is_current=True, data__care_home_id__in=list(ids)
     ).values_list("agency__code", "subject_id", "data")
+    today = timezone.localdate().isoformat()
     records: dict[str, int] = {}
     for agency, subject, data in placed:
-        if not (data or {}).get("end_date"):
+        started = str((data or {}).get("start_date") or "")
+        if not (data or {}).get("end_date") and started <= today:
             records[f"{agency}:{subject}"] = ids[str(data.get("care_home_id"))]
     people = dict(
         PersonRecord.objects.filter(unique_id__in=list(records)).values_list(
