@@ -29,6 +29,8 @@ USERS = {
     "admin": ("administrator", "cheshire-east-cs"),
     "spoc": ("police_spoc", "cheshire-police"),
     "newcomer": ("police_officer", "cheshire-police"),
+    "carer": ("home_staff", "childrens-homes"),
+    "rhi": ("rhi_worker", "return-interviews"),
 }
 
 
