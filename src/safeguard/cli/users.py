@@ -213,7 +213,10 @@ def demo(
     Console(width=200).print(table)
     if homes:
         spoc = DEMO_USERS[Role.POLICE_SPOC][0]
-        typer.echo(f"{spoc} is now the police single point of contact for {homes} homes")
+        typer.echo(
+            f"{spoc} is now the police single point of contact for {homes} "
+            + ("home" if homes == 1 else "homes")
+        )
     typer.echo("A user's current one-time code: safeguard users code USERNAME (demo mode)")
 
 
