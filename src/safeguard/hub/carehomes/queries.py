@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from safeguard.access.policy import Actor, intelligence
 from safeguard.casework import episode as episodes
@@ -69,8 +70,41 @@ def home_view(actor: Actor, home: ChildrensHome, now: dt.datetime) -> HomeView:
     """One home as `actor` may see it: its residents, their episodes (open, and the last 90
     days), interviews overdue, screening flags, findings touching it (for those who read
     intelligence), visits and notifications."""
-    living = residents([home]).get(home.pk, [])
-    people = {p for p, _ in living}
+    return home_views(actor, [home], now)[0]
+
+
+def home_views(actor: Actor, homes: list[ChildrensHome], now: dt.datetime) -> list[HomeView]:
+    """Several homes' views, reading what they share once: who lives in each, and the live
+    findings (with only the members they are matched on)."""
+    living = residents(homes)
+    live: list[tuple[int, Any]] | None = None
+    if intelligence(actor):
+        live = list(
+            Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
+            .order_by("-at_risk_children")
+            .values_list("pk", "members")
+        )
+    views = []
+    for home in homes:
+        mine = living.get(home.pk, [])
+        people = {p for p, _ in mine}
+        findings = None
+        if live is not None:
+            keys = [pk for pk, members in live if _touches(members, people, home)][:50]
+            found_by_pk = Finding.objects.in_bulk(keys) if keys else {}
+            findings = [found_by_pk[k] for k in keys if k in found_by_pk]
+        views.append(_view(actor, home, mine, people, findings, now))
+    return views
+
+
+def _view(
+    actor: Actor,
+    home: ChildrensHome,
+    living: list[tuple[int, str]],
+    people: set[int],
+    findings: list[Finding] | None,
+    now: dt.datetime,
+) -> HomeView:
     shown = Episode.objects.visible_to(actor).filter(home=home)
     recent = list(
         shown.filter(started_at__gte=now - dt.timedelta(days=90))
@@ -87,11 +121,6 @@ def home_view(actor: Actor, home: ChildrensHome, now: dt.datetime) -> HomeView:
             "-score"
         )
     )
-    findings = None
-    if intelligence(actor):
-        live = Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
-        touching = [f for f in live if _touches(f, people, home)]
-        findings = touching[:50]
     return HomeView(
         home=home,
         residents=living,
@@ -105,10 +134,10 @@ def home_view(actor: Actor, home: ChildrensHome, now: dt.datetime) -> HomeView:
     )
 
 
-def _touches(found: Finding, people: set[int], home: ChildrensHome) -> bool:
+def _touches(members: list[Any], people: set[int], home: ChildrensHome) -> bool:
     """A finding touches a home when one of its residents, or the home's postcode, is among
     its members (nodes `P:<person>` and `L:<postcode>`)."""
-    nodes = {str(m.get("node")) for m in (found.members or []) if isinstance(m, dict)}
+    nodes = {str(m.get("node")) for m in (members or []) if isinstance(m, dict)}
     place = f"L:{home.postcode.upper()}" if home.postcode else ""
     return bool({f"P:{p}" for p in people} & nodes) or (place in nodes)
 

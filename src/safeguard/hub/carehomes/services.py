@@ -63,11 +63,8 @@ def spoc_page(caller: Caller) -> list[queries.HomeView]:
     allowed = audit.check(
         caller, act(caller.actor, Action.SPOC_WORK), Refused("list", "your homes")
     )
-    now = timezone.now()
-    views = [
-        queries.home_view(caller.actor, h, now)
-        for h in ChildrensHome.objects.of_spoc(caller.actor).select_related("police_spoc")
-    ]
+    homes = list(ChildrensHome.objects.of_spoc(caller.actor).select_related("police_spoc"))
+    views = queries.home_views(caller.actor, homes, timezone.now())
     shown = tuple(sorted({p for v in views for p in v.people}))
     audit.seen(caller, ViewedList("your homes (SPOC)", shown), allowed)
     return views

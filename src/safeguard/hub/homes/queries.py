@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from safeguard.access.policy import Actor, Role
-from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.deliveries.models import Agency, SourceRecord
 from safeguard.hub.homes.models import ChildrensHome
 from safeguard.hub.people.models import PersonRecord, SearchEntry
 
@@ -43,8 +43,16 @@ def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
     """Each home's residents now (current placements there that have started and not ended):
     (person, name)."""
     ids = {h.home_id: h.pk for h in homes}
+    if not ids:
+        return {}
+    # agency by agency: the unique key's (agency, kind) prefix, not a scan of every current
+    # record (SQLite chose that for a filter on kind alone: seconds at 100,000 children)
+    agencies = list(Agency.objects.values_list("pk", flat=True))
     placed = SourceRecord.objects.filter(
-        kind="placements", is_current=True, data__care_home_id__in=list(ids)
+        agency_id__in=agencies,
+        kind="placements",
+        is_current=True,
+        data__care_home_id__in=list(ids),
     ).values_list("agency__code", "subject_id", "data")
     today = timezone.localdate().isoformat()
     records: dict[str, int] = {}

@@ -39,7 +39,7 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
 
 
 class Episode(models.Model):
-    kind = models.CharField(max_length=24, choices=list(episode.KINDS.items()))
+    kind = models.CharField(max_length=32, choices=list(episode.KINDS.items()))
     status = models.CharField(max_length=12, default=episode.AWAY)
     person = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
     child_name = models.CharField(max_length=200, blank=True)

@@ -81,9 +81,13 @@ class Line:
     overdue: bool
 
 
-def queue(actor: Actor, view: str, now: dt.datetime) -> list[Line]:
-    """Episodes `actor` may see: `away` (away now, longest first), `interviews` (returned,
-    interview not yet done, soonest due first) or `recent` (the last 30 days, newest first)."""
+PAGE = 50
+
+
+def queue(actor: Actor, view: str, now: dt.datetime, page: int = 1) -> tuple[int, list[Line]]:
+    """A page of the episodes `actor` may see: `away` (away now, longest first), `interviews`
+    (returned, interview not yet done, soonest due first) or `recent` (the last 30 days, newest
+    first); and how many there are in all."""
     qs = Episode.objects.visible_to(actor).select_related("home", "interview")
     if view == "away":
         qs = qs.filter(status=episodes.AWAY).order_by("started_at")
@@ -93,7 +97,8 @@ def queue(actor: Actor, view: str, now: dt.datetime) -> list[Line]:
         )
     else:
         qs = qs.filter(started_at__gte=now - dt.timedelta(days=30)).order_by("-started_at")
-    return [_line(e, now) for e in qs[:200]]
+    start = (max(page, 1) - 1) * PAGE
+    return qs.count(), [_line(e, now) for e in qs[start : start + PAGE]]
 
 
 def _line(e: Episode, now: dt.datetime) -> Line:

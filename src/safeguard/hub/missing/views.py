@@ -64,11 +64,14 @@ def _homes(caller: Caller) -> list[tuple[str, str]]:
 def queue(request: HttpRequest) -> HttpResponse:
     view = request.GET.get("view", "away")
     view = view if view in ("away", "interviews", "recent") else "away"
+    page = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
     try:
-        rows = services.reads.queue(caller_of(request), view)
+        total, rows = services.reads.queue(caller_of(request), view, page)
     except Refusal as refusal:
         return refused(request, refusal)
-    return render(request, "missing/queue.html", {"rows": rows, "view": view, **_words()})
+    pages = max(1, -(-total // queries.PAGE))
+    context = {"rows": rows, "view": view, "total": total, "page": page, "pages": pages}
+    return render(request, "missing/queue.html", {**context, **_words()})
 
 
 @never_cache

@@ -16,14 +16,14 @@ from safeguard.hub.missing import queries
 from safeguard.hub.missing.models import Episode, Interview, StrategyTask
 
 
-def queue(caller: Caller, view: str) -> list[queries.Line]:
+def queue(caller: Caller, view: str, page: int = 1) -> tuple[int, list[queries.Line]]:
     allowed = audit.check(
         caller, act(caller.actor, Action.VIEW_EPISODES), Refused("list", f"missing {view}")
     )
-    rows = queries.queue(caller.actor, view, timezone.now())
+    total, rows = queries.queue(caller.actor, view, timezone.now(), page)
     named = tuple(sorted({r.person_id for r in rows if r.person_id}))
-    audit.seen(caller, ViewedList(f"missing episodes: {view}", named), allowed)
-    return rows
+    audit.seen(caller, ViewedList(f"missing episodes: {view} page {page}", named), allowed)
+    return total, rows
 
 
 def episode(caller: Caller, episode_id: int) -> queries.EpisodeView:
