@@ -58,6 +58,7 @@ class HomeView:
     home: ChildrensHome
     residents: list[tuple[int, str]]
     episodes: list[Episode]
+    episodes_counted: int
     interviews_overdue: list[Interview]
     flags: list[Screening]
     findings: list[Finding] | None
@@ -70,68 +71,79 @@ def home_view(actor: Actor, home: ChildrensHome, now: dt.datetime) -> HomeView:
     """One home as `actor` may see it: its residents, their episodes (open, and the last 90
     days), interviews overdue, screening flags, findings touching it (for those who read
     intelligence), visits and notifications."""
-    return home_views(actor, [home], now)[0]
+    return home_views(actor, [home], now, shown=100)[0]
 
 
-def home_views(actor: Actor, homes: list[ChildrensHome], now: dt.datetime) -> list[HomeView]:
-    """Several homes' views, reading what they share once: who lives in each, and the live
-    findings (with only the members they are matched on)."""
+def home_views(
+    actor: Actor, homes: list[ChildrensHome], now: dt.datetime, shown: int = 10
+) -> list[HomeView]:
+    """Several homes' views in a few queries for them all (who lives where, their episodes,
+    overdue interviews, flags, visits, notifications, and the live findings read once);
+    each home's latest `shown` episodes of the last 90 days."""
     living = residents(homes)
-    live: list[tuple[int, Any]] | None = None
-    if intelligence(actor):
-        live = list(
-            Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
-            .order_by("-at_risk_children")
-            .values_list("pk", "members")
-        )
-    views = []
-    for home in homes:
-        mine = living.get(home.pk, [])
-        people = {p for p, _ in mine}
-        findings = None
-        if live is not None:
-            keys = [pk for pk, members in live if _touches(members, people, home)][:50]
-            found_by_pk = Finding.objects.in_bulk(keys) if keys else {}
-            findings = [found_by_pk[k] for k in keys if k in found_by_pk]
-        views.append(_view(actor, home, mine, people, findings, now))
-    return views
-
-
-def _view(
-    actor: Actor,
-    home: ChildrensHome,
-    living: list[tuple[int, str]],
-    people: set[int],
-    findings: list[Finding] | None,
-    now: dt.datetime,
-) -> HomeView:
-    shown = Episode.objects.visible_to(actor).filter(home=home)
-    recent = list(
-        shown.filter(started_at__gte=now - dt.timedelta(days=90))
+    people = {h.pk: {p for p, _ in living.get(h.pk, [])} for h in homes}
+    everyone = set().union(*people.values()) if people else set()
+    episodes = Episode.objects.visible_to(actor).filter(home__in=homes)
+    recent: dict[int, list[Episode]] = defaultdict(list)
+    counted: dict[int, int] = defaultdict(int)
+    for e in (
+        episodes.filter(started_at__gte=now - dt.timedelta(days=90))
         .select_related("interview")
-        .order_by("-started_at")[:100]
-    )
-    late = list(
-        Interview.objects.filter(
-            episode__in=shown, status__in=rhi.OPEN, due_at__lt=now
-        ).select_related("episode")
-    )
-    flags = list(
-        Screening.objects.filter(person_id__in=people, current=True, at_risk=True).order_by(
-            "-score"
+        .order_by("-started_at")
+    ):
+        counted[e.home_id or 0] += 1
+        if len(recent[e.home_id or 0]) < shown:
+            recent[e.home_id or 0].append(e)
+    late: dict[int, list[Interview]] = defaultdict(list)
+    for i in Interview.objects.filter(
+        episode__in=episodes, status__in=rhi.OPEN, due_at__lt=now
+    ).select_related("episode"):
+        late[i.episode.home_id or 0].append(i)
+    flags: dict[int, Screening] = {
+        s.person_id: s
+        for s in Screening.objects.filter(person_id__in=everyone, current=True, at_risk=True)
+    }
+    visits: dict[int, list[Visit]] = defaultdict(list)
+    for v in Visit.objects.visible_to(actor).filter(home__in=homes)[: 50 * len(homes)]:
+        visits[v.home_id].append(v)
+    notices: dict[int, list[Notification]] = defaultdict(list)
+    for n in Notification.objects.visible_to(actor).filter(home__in=homes)[: 50 * len(homes)]:
+        notices[n.home_id].append(n)
+    touching = _findings(actor, homes, people)
+    return [
+        HomeView(
+            home=h,
+            residents=living.get(h.pk, []),
+            episodes=recent[h.pk],
+            episodes_counted=counted[h.pk],
+            interviews_overdue=late[h.pk],
+            flags=sorted((flags[p] for p in people[h.pk] if p in flags), key=lambda s: -s.score),
+            findings=touching.get(h.pk) if touching is not None else None,
+            visits=visits[h.pk][:50],
+            notices=notices[h.pk][:50],
+            people=people[h.pk],
         )
+        for h in homes
+    ]
+
+
+def _findings(
+    actor: Actor, homes: list[ChildrensHome], people: dict[int, set[int]]
+) -> dict[int, list[Finding]] | None:
+    """The live findings touching each home, for those who read intelligence (None for the
+    others): read once, matched on their members."""
+    if not intelligence(actor):
+        return None
+    live = list(
+        Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
+        .order_by("-at_risk_children")
+        .values_list("pk", "members")
     )
-    return HomeView(
-        home=home,
-        residents=living,
-        episodes=recent,
-        interviews_overdue=late,
-        flags=flags,
-        findings=findings,
-        visits=list(Visit.objects.visible_to(actor).filter(home=home)[:50]),
-        notices=list(Notification.objects.visible_to(actor).filter(home=home)[:50]),
-        people=people,
-    )
+    keys = {
+        h.pk: [pk for pk, members in live if _touches(members, people[h.pk], h)][:50] for h in homes
+    }
+    found = Finding.objects.in_bulk([k for ks in keys.values() for k in ks])
+    return {h: [found[k] for k in ks if k in found] for h, ks in keys.items()}
 
 
 def _touches(members: list[Any], people: set[int], home: ChildrensHome) -> bool:
