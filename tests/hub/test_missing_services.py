@@ -310,3 +310,43 @@ def test_an_episode_reported_in_error_is_cancelled_with_the_reason(cast: Any) ->
     done = services.cancel(_as(cast["police"]), found.pk, "She was at a friend's, as agreed")
     assert done.status == "cancelled" and done.cancelled_reason.startswith("She was")
     assert AuditEvent.objects.filter(action="episode_cancelled").count() == 1
+
+
+def test_a_spocs_page_shows_the_findings_touching_a_resident_and_follows_dispositions(
+    cast: Any,
+) -> None:
+    from safeguard.hub.intelligence.models import AnalysisRun, Finding
+
+    run = AnalysisRun.objects.create(
+        started_at=NOW(), as_of=NOW().date(), catalogue="test", summary={}
+    )
+
+    def finding(key: str, nodes: list[str]) -> Finding:
+        return Finding.objects.create(
+            key=key,
+            kind="adult",
+            anchor=nodes[0],
+            summary=f"finding {key}",
+            at_risk_children=len(nodes),
+            strength=1.0,
+            members=[{"node": n} for n in nodes],
+            evidence=[],
+            first_run=run,
+            last_run=run,
+        )
+
+    finding("F-1", ["P:77", "P:1"])  # an adult linked to Katie, who lives at Bridge House
+    finding("F-2", ["L:CW1 2AB", "P:78"])  # the home's own postcode
+    finding("F-3", ["P:99"])  # nothing to do with the home
+    page = homes.spoc_page(_as(cast["spoc"]))
+    assert {f.key for f in page[0].findings or []} == {"F-1", "F-2"}
+    Finding.objects.filter(key="F-1").update(status="closed")
+    from safeguard.hub.intelligence.models import FindingDisposition
+
+    FindingDisposition.objects.create(
+        finding=Finding.objects.get(key="F-1"), status="closed", reason="r", decided_by="x"
+    )
+    again = homes.spoc_page(_as(cast["spoc"]))
+    assert {f.key for f in again[0].findings or []} == {"F-2"}  # the index follows the change
+    staff = homes.home(_as(cast["staff"]), "H-1")
+    assert staff.findings is None  # a home's staff do not read intelligence

@@ -10,13 +10,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Max
+
 from safeguard.access.policy import Actor, intelligence
 from safeguard.casework import episode as episodes
 from safeguard.casework import rhi
 from safeguard.hub.carehomes.models import Notification, Visit
 from safeguard.hub.homes.models import ChildrensHome
 from safeguard.hub.homes.queries import residents
-from safeguard.hub.intelligence.models import Finding, Screening
+from safeguard.hub.intelligence.models import Finding, FindingDisposition, Screening
 from safeguard.hub.missing.models import Episode, Interview
 
 
@@ -130,28 +132,48 @@ def home_views(
 def _findings(
     actor: Actor, homes: list[ChildrensHome], people: dict[int, set[int]]
 ) -> dict[int, list[Finding]] | None:
-    """The live findings touching each home, for those who read intelligence (None for the
-    others): read once, matched on their members."""
+    """The live findings touching each home (a resident, or the home's postcode, among their
+    members), for those who read intelligence (None for the others)."""
     if not intelligence(actor):
         return None
-    live = list(
-        Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
-        .order_by("-at_risk_children")
-        .values_list("pk", "members")
-    )
-    keys = {
-        h.pk: [pk for pk, members in live if _touches(members, people[h.pk], h)][:50] for h in homes
-    }
+    index, rank = _finding_index()
+    keys = {}
+    for h in homes:
+        nodes = [f"P:{p}" for p in people[h.pk]] + (
+            [f"L:{h.postcode.upper()}"] if h.postcode else []
+        )
+        hits = {pk for node in nodes for pk in index.get(node, ())}
+        keys[h.pk] = sorted(hits, key=rank.__getitem__)[:50]
     found = Finding.objects.in_bulk([k for ks in keys.values() for k in ks])
     return {h: [found[k] for k in ks if k in found] for h, ks in keys.items()}
 
 
-def _touches(members: list[Any], people: set[int], home: ChildrensHome) -> bool:
-    """A finding touches a home when one of its residents, or the home's postcode, is among
-    its members (nodes `P:<person>` and `L:<postcode>`)."""
-    nodes = {str(m.get("node")) for m in (members or []) if isinstance(m, dict)}
-    place = f"L:{home.postcode.upper()}" if home.postcode else ""
-    return bool({f"P:{p}" for p in people} & nodes) or (place in nodes)
+#: The live findings by member node, kept while the findings are unchanged (an analysis or a
+#: disposition changes them): matching every finding's members on every page was most of a
+#: SPOC page's time.
+_INDEX: dict[tuple[Any, ...], tuple[dict[str, list[int]], dict[int, int]]] = {}
+
+
+def _finding_index() -> tuple[dict[str, list[int]], dict[int, int]]:
+    live = Finding.objects.filter(status__in=("open", "under_investigation"), active=True)
+    version = (
+        tuple(live.aggregate(run=Max("last_run_id"), n=Count("pk"), top=Max("pk")).values()),
+        FindingDisposition.objects.aggregate(last=Max("pk"))["last"],
+    )
+    cached = _INDEX.get(version)
+    if cached is not None:
+        return cached
+    index: dict[str, list[int]] = defaultdict(list)
+    rank: dict[int, int] = {}
+    rows = live.order_by("-at_risk_children", "pk").values_list("pk", "members")
+    for n, (pk, members) in enumerate(rows):
+        rank[pk] = n
+        for m in members or []:
+            if isinstance(m, dict) and m.get("node"):
+                index[str(m["node"])].append(pk)
+    _INDEX.clear()
+    _INDEX[version] = (dict(index), rank)
+    return _INDEX[version]
 
 
 def visible_home(actor: Actor, home_id: str) -> ChildrensHome | None:
