@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q
 
 from safeguard.access.policy import Actor, intelligence
 from safeguard.casework import episode as episodes
@@ -51,7 +51,8 @@ def coverage() -> list[ChildrensHome]:
     return list(
         ChildrensHome.objects.filter(open=True)
         .select_related("police_spoc", "spoc_owner")
-        .order_by("police_spoc", "name")
+        .annotate(covered=ExpressionWrapper(Q(police_spoc__isnull=False), BooleanField()))
+        .order_by("covered", "name")
     )
 
 
@@ -103,7 +104,9 @@ def home_views(
         late[i.episode.home_id or 0].append(i)
     flags: dict[int, Screening] = {
         s.person_id: s
-        for s in Screening.objects.filter(person_id__in=everyone, current=True, at_risk=True)
+        for s in Screening.objects.filter(person_id__in=everyone, current=True, at_risk=True).only(
+            "person_id", "band", "score", "assessed_on"
+        )
     }
     visits: dict[int, list[Visit]] = defaultdict(list)
     for v in Visit.objects.visible_to(actor).filter(home__in=homes)[: 50 * len(homes)]:
@@ -144,7 +147,8 @@ def _findings(
         )
         hits = {pk for node in nodes for pk in index.get(node, ())}
         keys[h.pk] = sorted(hits, key=rank.__getitem__)[:50]
-    found = Finding.objects.in_bulk([k for ks in keys.values() for k in ks])
+    shown = Finding.objects.only("pk", "key", "summary", "status")  # not the evidence
+    found = shown.in_bulk([k for ks in keys.values() for k in ks])
     return {h: [found[k] for k in ks if k in found] for h, ks in keys.items()}
 
 
