@@ -26,7 +26,7 @@ page kind.
 
     .venv/bin/python bench/bench_missing.py [--children 100000] [--episodes 20000]
         [--requests 400] [--clients 4] [--pages away interviews recent spoc home episode]
-        [--skip-postgres] [--no-worker] [--cache DIR]
+        [--skip-sqlite] [--skip-postgres] [--no-worker] [--cache DIR]
 
 The issue's target: the SPOC page and the missing queue p95 under 300 ms on SQLite and
 PostgreSQL at 100,000 children. Figures, not assertions: the machine is shared (server and
@@ -569,6 +569,7 @@ def main() -> None:
         default=list(KINDS),
         help="the page kinds to send, in turn (default: all)",
     )
+    parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument(
         "--no-worker",
@@ -586,11 +587,10 @@ def main() -> None:
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
     common["SAFEGUARD_DEMO"] = "true"
-    results = [
-        bench_backend(
-            "sqlite", {**common, "SAFEGUARD_DATA_DIR": str(base / "sqlite")}, partnership, args
-        )
-    ]
+    results = []
+    if not args.skip_sqlite:
+        sqlite = {**common, "SAFEGUARD_DATA_DIR": str(base / "sqlite")}
+        results.append(bench_backend("sqlite", sqlite, partnership, args))
     if not args.skip_postgres:
         name = f"sg_bench_mash_{args.children}_{args.seed}"  # bench_mash.py's database
         data = base / "postgres"
