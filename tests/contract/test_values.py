@@ -218,3 +218,22 @@ def test_integer_reads_whole_numbers(raw: str, expected: str) -> None:
 )
 def test_integer_refuses_anything_else(raw: str) -> None:
     _refuses(integer(raw), "whole number")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Children's Home", "childrens_home"),
+        ("CHILDREN\u2019S  HOME", "childrens_home"),
+        ("foster-care", "foster_care"),
+        ("Semi Independent", "semi_independent"),
+        ("(kinship)", "kinship"),
+        ("children home", None),
+        ("hostel", None),
+    ],
+)
+def test_codes_ignore_the_punctuation_agencies_write(raw: str, expected: str | None) -> None:
+    from safeguard.contract.kinds import PLACEMENTS
+
+    placement_type = next(f for f in PLACEMENTS.fields if f.name == "placement_type")
+    assert placement_type.code_for(raw) == expected

@@ -98,6 +98,12 @@ TYPE_FORMATS: dict[FieldType, str] = {
 }
 
 
+#: Punctuation agencies write inside codes: hyphens and slashes part words, the rest go.
+_PUNCTUATION = str.maketrans(
+    {"-": " ", "/": " ", "'": None, "\u2019": None, ".": None, "(": None, ")": None, ",": None}
+)
+
+
 @dataclass(frozen=True)
 class Field:
     """One column of a record kind."""
@@ -128,10 +134,11 @@ class Field:
     def code_for(self, raw: str) -> str | None:
         """The contract code a delivered value stands for, or None when it is not one.
 
-        Case, spaces and hyphens are ignored (`Away Without Authorisation` ->
-        `away_without_authorisation`), and listed synonyms are accepted (`F` -> `female`).
+        Case, spaces, hyphens, apostrophes, full stops and brackets are ignored (`Away Without
+        Authorisation` -> `away_without_authorisation`, `Children's Home` -> `childrens_home`),
+        and listed synonyms are accepted (`F` -> `female`).
         """
-        key = "_".join(raw.strip().lower().replace("-", " ").split())
+        key = "_".join(raw.strip().lower().translate(_PUNCTUATION).split())
         if key in self.codes:
             return key
         return dict(self.synonyms).get(key)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from safeguard.intelligence.missing import MissingRules
+from safeguard.intelligence.text import Reading
 
 Level = Literal["vulnerability", "moderate", "significant", "disclosure"]
 LEVELS: tuple[Level, ...] = ("vulnerability", "moderate", "significant", "disclosure")
@@ -71,6 +72,8 @@ class Catalogue:
     indicators: tuple[Indicator, ...]
     source: str = ""
     missing: MissingRules = field(default_factory=MissingRules)
+    reading: Reading = field(default_factory=Reading)
+    """How free text is read (`[text]`)."""
 
     def band_for(self, score: int) -> str:
         """The band a score falls in."""
@@ -199,6 +202,7 @@ def parse(data: dict[str, Any], source: str = "catalogue") -> Catalogue:
             problems.append(f"[missing]: `{key}` must be a whole number above 0")
         else:
             rules = replace(rules, **{key: value})
+    reading = _reading(data.get("text", {}), problems)
     if problems:
         raise CatalogueError(f"{source}: " + "; ".join(problems))
     return Catalogue(
@@ -213,4 +217,42 @@ def parse(data: dict[str, Any], source: str = "catalogue") -> Catalogue:
         indicators=tuple(indicators),
         source=source,
         missing=rules,
+        reading=reading,
+    )
+
+
+_TEXT_LISTS = ("negation", "after_negation", "hedging", "explained", "breaks")
+
+
+def _reading(table: Any, problems: list[str]) -> Reading:
+    """The `[text]` table, checked (problems appended)."""
+    from safeguard.intelligence import text
+
+    if not isinstance(table, dict):
+        problems.append("[text] must be a table")
+        return Reading()
+    unknown = set(table) - {*_TEXT_LISTS, "fields", "negation_window", "hedged_levels"}
+    problems.extend(f"[text]: unknown setting `{k}`" for k in sorted(unknown))
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in _TEXT_LISTS:
+        if key in table:
+            problems.extend(text.problems(table[key], f"[text]: `{key}`"))
+            lists[key] = tuple(table[key]) if isinstance(table[key], list) else ()
+    fields = table.get("fields", [])
+    problems.extend(text.field_problems(fields))
+    window = table.get("negation_window", 5)
+    if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 20:
+        problems.append("[text]: `negation_window` must be a whole number from 0 to 20")
+        window = 5
+    hedged = table.get("hedged_levels", text.HEDGED_LEVELS)
+    if not isinstance(hedged, dict) or not all(
+        k in LEVELS and v in LEVELS for k, v in hedged.items()
+    ):
+        problems.append(f"[text]: `hedged_levels` maps a level to a level ({', '.join(LEVELS)})")
+        hedged = dict(text.HEDGED_LEVELS)
+    return Reading(
+        fields=tuple(fields) if isinstance(fields, list) else (),
+        negation_window=window,
+        hedged_levels=dict(hedged),
+        **lists,
     )

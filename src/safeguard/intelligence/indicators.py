@@ -11,11 +11,15 @@ Rules (parameters in the catalogue):
 - `placement`: a looked-after placement started.
 - `contact` (`categories`, `phrases`): a MASH contact about the child with one of the concern
   categories, or whose text contains one of the phrases (case-insensitive).
+- `text` (`lexicon`, optional `kinds`, `hedging`): a sentence of free text about the person (the
+  fields the catalogue's `[text]` table names) matching the lexicon, not negated, not a
+  professional's explained contact; hedged sentences count one level lower (see `text`).
 - `missing` (`overnight`): a missing, absent or away-without-authorisation episode; with
   `overnight = true` only episodes that ran past midnight and lasted 6 hours or more, lasted 24
   hours or more, or have no return; with `false` only the others.
-- `missing_found_with_adult`: found with a known adult (18 or over), or with someone described
-  as an adult, man or male.
+- `missing_found_with_adult`: found with a known adult (18 or over) whom no agency knows as a
+  professional (any record of the person flagged `staff_member`), or with someone described as an
+  adult, man or male and not as a professional (the `[text]` table's `explained` words).
 - `sighting_vehicle`: seen in a vehicle with an adult who is not known (described only) or known
   and not flagged as staff.
 - `health` (`codes`): a health attendance with one of the event codes.
@@ -41,6 +45,8 @@ from typing import Any
 import duckdb
 
 from safeguard.contract import kinds as contract
+from safeguard.intelligence import text
+from safeguard.intelligence.sources import born
 
 COLUMNS = ("subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail")
 
@@ -158,7 +164,7 @@ _ADULT_WORDS = r"\b(adult|man|men|male|males)\b"
 
 
 def _age_years(dob: str, when: str) -> str:
-    return f"date_diff('year', try_cast({dob} as date), cast({when} as date))"
+    return f"date_diff('year', {born(dob)}, cast({when} as date))"
 
 
 _REPORTED = "coalesce(try_cast(f.reported_at as timestamp), now())"
@@ -177,9 +183,11 @@ def _found_with_adult(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
            from found f
            left join people p on p.agency = f.agency and p.record_id = f.other
                and {_age_years("p.date_of_birth", _REPORTED)} >= 18
+               and p.uid not in (select uid from professionals)
            where p.uid is not null
-              or regexp_matches(lower(coalesce(f.found_with, '')), '{_ADULT_WORDS}')""",
-        {},
+              or (regexp_matches(lower(coalesce(f.found_with, '')), '{_ADULT_WORDS}')
+                  and not regexp_matches(f.found_with, $explained, 'i'))""",
+        {"explained": params["_explained"]},
     )
 
 
@@ -197,7 +205,7 @@ def _sighting_vehicle(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
            left join people p on p.agency = s.agency and p.record_id = s.other
            where (p.uid is not null
                   and {_age_years("p.date_of_birth", "try_cast(s.seen_at as timestamp)")} >= 18
-                  and not list_contains(coalesce(p.flags, []), 'staff_member'))
+                  and p.uid not in (select uid from professionals))
               or (s.other is null and s.with_description is not null)""",
         {},
     )
@@ -252,7 +260,7 @@ def _intelligence(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 # Associates are found after the other indicators (they need them): see `derive`.
 def _associates(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return (
-        """with links as (
+        f"""with links as (
               select subject as a, agency || ':' || o as b,
                   try_cast(seen_at as timestamp) as occurred, agency, 'sightings' as kind, record_id
               from sightings, unnest(with_person_ids) as t(o)
@@ -272,7 +280,7 @@ def _associates(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
            from both_ways l
            join people child on child.uid = l.b
            join evidence e on e.subject = l.b and e.level in ('significant', 'disclosure')
-           where date_diff('year', try_cast(child.date_of_birth as date),
+           where date_diff('year', {born("child.date_of_birth")},
                            cast(l.occurred as date)) < 18""",
         {},
     )
@@ -315,6 +323,15 @@ RULES: dict[str, Rule] = {
         lambda p: _phrases(p) + ([] if p.get("phrases") else ["`phrases` is required"]),
         _intelligence,
     ),
+    "text": Rule(
+        lambda p: (
+            text.problems(p.get("lexicon"), "`lexicon`")
+            + _codes("kinds", tuple(contract.KINDS), required=False)(p)
+            + ([] if isinstance(p.get("hedging", True), bool) else ["`hedging`: true or false"])
+            + [f"unexpected parameter `{k}`" for k in p if k not in ("lexicon", "kinds", "hedging")]
+        ),
+        lambda p: text.query(p, p["_reading"], p["_level"]),
+    ),
     "associates": Rule(_none, _associates),
     "network": Rule(_none, _network),
 }
@@ -330,12 +347,43 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
         "create or replace table evidence (subject varchar, code varchar, level varchar, "
         "occurred timestamp, agency varchar, kind varchar, record_id varchar, detail varchar)"
     )
+    _professionals(con)
+    reading: text.Reading = catalogue.reading
+    text.split(con, reading)
     ordered = sorted(catalogue.indicators, key=lambda i: i.rule in LATER)
+    context = {"_reading": reading, "_explained": text.whole_words(reading.explained)}
     for indicator in ordered:
-        sql, params = RULES[indicator.rule].query(indicator.params)
+        sql, params = RULES[indicator.rule].query(
+            {**indicator.params, **context, "_level": indicator.level}
+        )
+        # every rule selects subject, occurred, agency, kind, record_id, detail in that order;
+        # `text` adds the level it counts at (a hedged sentence counts lower)
+        level = "#7" if indicator.rule == "text" else "$level"
         con.execute(
-            # every rule selects subject, occurred, agency, kind, record_id, detail in that order
-            f"insert into evidence select #1, $code, $level, #2, #3, #4, #5, #6 "
+            f"insert into evidence select #1, $code, {level}, #2, #3, #4, #5, #6 "
             f"from ({sql}) where #1 is not null",
             {**params, "code": indicator.code, "level": indicator.level},
+        )
+
+
+def _professionals(con: duckdb.DuckDBPyConnection) -> None:
+    """Table `professionals`: every person record whose person any agency knows as a
+    professional (a record flagged `staff_member`), joined up through `linked` when present."""
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
+    if "linked" in tables:
+        con.execute(
+            """create or replace table professionals as
+            with staff as (
+                select coalesce(l.person_id::varchar, p.uid) as who from people p
+                left join linked l on l.uid = p.uid
+                where list_contains(coalesce(p.flags, []), 'staff_member'))
+            select p.uid from people p left join linked l on l.uid = p.uid
+            where coalesce(l.person_id::varchar, p.uid) in (select who from staff)"""
+        )
+    else:
+        con.execute(
+            "create or replace table professionals as select uid from people "
+            "where list_contains(coalesce(flags, []), 'staff_member')"
         )

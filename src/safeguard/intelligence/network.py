@@ -30,6 +30,8 @@ import igraph
 import numpy as np
 import pyarrow as pa
 
+from safeguard.intelligence.sources import born
+
 #: How strongly each relation ties its two ends, for ranking and community detection.
 STRENGTH = {
     "found_with": 3.0,
@@ -44,6 +46,9 @@ STRENGTH = {
     "found_at": 2.0,
     "seen_at": 0.5,
     "seen_with_phone": 2.0,
+    "mentioned_phone": 1.5,
+    "mentioned_vehicle": 1.5,
+    "mentioned_place": 0.5,
 }
 
 _EDGES = """
@@ -70,9 +75,10 @@ with raw as (
         try_cast(m.reported_at as timestamp), m.agency, 'missing_episodes', m.record_id
     from missing_episodes m, unnest(m.found_with_person_ids) as t(w)
     union all
-    select m.subject, 'L:' || m.found_postcode, null, 'found_at',
+    select m.subject, 'L:' || coalesce(m.found_postcode, n.node), null, 'found_at',
         try_cast(m.reported_at as timestamp), m.agency, 'missing_episodes', m.record_id
-    from missing_episodes m where m.found_postcode is not null
+    from missing_episodes m left join place_names n on n.name = place_key(m.found_location)
+    where m.found_postcode is not null or n.node is not null
     -- intelligence: people named together, and with vehicles, phones and places
     union all
     select r.agency || ':' || a, null, r.agency || ':' || b, 'named_together',
@@ -90,6 +96,15 @@ with raw as (
     select r.agency || ':' || a, 'L:' || c, null, 'named_with',
         try_cast(r.reported_at as timestamp), r.agency, 'intelligence', r.record_id
     from intelligence r, unnest(r.person_ids) as t1(a), unnest(r.postcodes) as t2(c)
+    union all
+    select r.agency || ':' || a, 'L:' || n.node, null, 'named_with',
+        try_cast(r.reported_at as timestamp), r.agency, 'intelligence', r.record_id
+    from intelligence r, unnest(r.person_ids) as t1(a),
+        unnest(string_split(coalesce(r.locations, ''), ';')) as t2(loc)
+    join place_names n on n.name = place_key(loc)
+    -- phones, vehicles and postcodes written in free text about the person
+    union all
+    select a_uid, node, null, relation, occurred, agency, kind, record_id from mentioned
     -- incidents: people in the same incident; the vehicle they were in
     union all
     select v1.subject, null, v2.subject, 'incident_together',
@@ -127,12 +142,99 @@ left join node_keys kb on kb.uid = r.b_uid
 where r.a_uid is not null and (r.b_node is not null or r.b_uid is not null)
 """
 
+#: How a place's name is compared: lower case, without punctuation or articles.
+_PLACE_KEY = """
+create or replace macro place_key(x) as nullif(trim(regexp_replace(regexp_replace(
+    ' ' || regexp_replace(lower(coalesce(x, '')), '[^a-z0-9]+', ' ', 'g') || ' ',
+    ' (the|a|an)( the| a| an)* ', ' ', 'g'), ' +', ' ', 'g')), '')
+"""
+
+#: Names of places too general to join anyone ("home", "town centre", "a friend's house"):
+#: a place name joins children only when it has at least two words and none of these is all of it.
+GENERIC_PLACES = (
+    "home",
+    "home address",
+    "her home",
+    "his home",
+    "placement",
+    "care home",
+    "childrens home",
+    "school",
+    "college",
+    "town centre",
+    "city centre",
+    "park",
+    "street",
+    "streets",
+    "friends",
+    "friends house",
+    "a friends house",
+    "friend s house",
+    "boyfriends house",
+    "unknown",
+    "not known",
+    "returned home",
+    "returned of own accord",
+    "own accord",
+    "shop",
+    "shops",
+    "bus station",
+    "train station",
+    "railway station",
+    "police station",
+    "hospital",
+    "her bedroom",
+    "bedroom",
+)
+
+#: Every place name in the records (missing episodes' last-seen and found places, sightings,
+#: incidents, intelligence) with its node: the postcode that records giving both the name and
+#: a postcode name most often, else the name itself (`L:` and the name's key). General names
+#: (`GENERIC_PLACES`, or one word) have none.
+_PLACE_NAMES = """
+create or replace table place_names as
+with named(place, postcode) as (
+    select found_location, found_postcode from missing_episodes
+    union all select last_seen_location, last_seen_postcode from missing_episodes
+    union all select location, postcode from sightings
+    union all select location, postcode from incidents
+    union all select unnest(string_split(coalesce(locations, ''), ';')), null from intelligence),
+keyed as (select place_key(place) as name, postcode from named)
+select name, coalesce(mode(postcode), name) as node
+from keyed
+where name is not null and name like '% %' and name not in (select unnest($generic))
+group by name
+"""
+
+#: UK mobile numbers, vehicle registration marks (current format) and postcodes written in free
+#: text (`text.split`'s `sentences`), each as an edge from the person the text is about.
+_MENTIONED = r"""
+create or replace table mentioned as
+with found as (
+    select subject, occurred, agency, kind, record_id,
+        regexp_extract_all(sentence, '(?:\+44\s?\(?0?\)?\s?|\b0)7\d{3}\s?\d{3}\s?\d{3}\b')
+            as phones,
+        regexp_extract_all(sentence, '\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b') as vehicles,
+        regexp_extract_all(sentence,
+            '\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\b') as postcodes
+    from sentences where not explained)
+select distinct subject as a_uid, node, relation, occurred, agency, kind, record_id from (
+    select *, 'T:+44' || right(regexp_replace(p, '[^0-9]', '', 'g'), 10) as node,
+        'mentioned_phone' as relation from found, unnest(phones) as t(p)
+    union all
+    select *, 'V:' || upper(replace(v, ' ', '')), 'mentioned_vehicle' from found,
+        unnest(vehicles) as t(v)
+    union all
+    select *, 'L:' || upper(regexp_replace(trim(c), '^(.*?) ?([0-9][A-Za-z]{2})$', '\1 \2')),
+        'mentioned_place' from found, unnest(postcodes) as t(c))
+"""
+
 #: Each person's date of birth (the earliest full date among their records) and whether any
 #: of their records is flagged as staff.
-_PERSONS = """
+_PERSONS = f"""
 create or replace table persons as
 select 'P:' || k.key as node,
-    min(try_cast(p.date_of_birth as date)) as born,
+    min({born("p.date_of_birth")}) as born,
     bool_or(list_contains(coalesce(p.flags, []), 'staff_member')) as staff,
     min(k.uid) as uid,
     list(distinct p.postcode) filter (where p.postcode is not null) as homes
@@ -189,6 +291,18 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
     con.execute(
         "create or replace table node_keys as select subject as uid, key from node_keys_arrow"
     )
+    con.execute(_PLACE_KEY)
+    con.execute(_PLACE_NAMES, {"generic": list(GENERIC_PLACES)})
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
+    if "sentences" not in tables:  # evidence not derived (`indicators.derive` splits the text)
+        con.execute(
+            "create or replace table sentences (subject varchar, occurred timestamp, "
+            "agency varchar, kind varchar, record_id varchar, field varchar, sentence varchar, "
+            "hedged boolean, explained boolean)"
+        )
+    con.execute(_MENTIONED)
     con.execute(_EDGES, {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
     con.execute(_PERSONS)
@@ -254,9 +368,11 @@ where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- house
   and date_diff('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
   and (date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
        -- or a young person much older than the child: the imbalance of power in the definition
+       -- (but never a child of concern themselves: a 17-year-old victim is not the "adult")
        or (date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date))
                >= $older_from
-           and date_diff('year', ap.born, cp.born) >= $gap))
+           and date_diff('year', ap.born, cp.born) >= $gap
+           and l.adult not in (select node from concern)))
 """
 
 
@@ -488,7 +604,8 @@ def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
 
 #: An adult finding's "adult" is 18 or over, or a young person of at least `OLDER_FROM` who is
 #: at least `AGE_GAP` years older than the child: CSE's statutory definition turns on an
-#: imbalance of power, and a 17-year-old with 13-year-olds has one.
+#: imbalance of power, and a 17-year-old with 13-year-olds has one (unless they are themselves a
+#: child of concern: then they are another victim, not the "adult").
 OLDER_FROM, AGE_GAP = 16, 4
 
 #: A community larger than this (people and objects) is too broad for anyone to act on: it is

@@ -31,15 +31,16 @@ import duckdb
 import pyarrow as pa
 
 from safeguard.intelligence.catalogue import Catalogue
+from safeguard.intelligence.sources import born
 
 _KEYED = """
 create or replace table keyed as
 select k.key, e.* from evidence e join keys k on k.subject = e.subject
 """
 
-_BIRTHS = """
+_BIRTHS = f"""
 create or replace table births as
-select k.key, min(try_cast(p.date_of_birth as date)) as born,
+select k.key, min({born("p.date_of_birth")}) as born,
     bool_or(list_has_any(coalesce(p.flags, []), $floor_flags)) as floor_flag
 from keys k join people p on p.uid = k.subject
 group by k.key
@@ -76,7 +77,12 @@ end
 
 _SCORED = f"""
 create or replace table scored as
-with points as (select *, {_POINTS} as points from per_code)
+with scored_rows as (select *, {_POINTS} as raw from per_code),
+points as (  -- an indicator counts once: at its best level that day (a hedged sentence is lower)
+    select *, case when row_number() over (partition by key, day, code
+                                          order by raw desc, level) = 1
+                   then raw else 0 end as points
+    from scored_rows)
 select p.key, p.day,
     date_diff('year', b.born, p.day) as age,
     sum(points)::integer as score,

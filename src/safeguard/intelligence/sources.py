@@ -30,6 +30,15 @@ class SourceFile:
     path: Path
 
 
+def born(column: str) -> str:
+    """SQL for a date of birth as a date: a partial one (`2012-03`, `2012`) counts from the
+    middle of what is known (15 March, 1 July), so a person known by year is still of an age."""
+    return (
+        f"coalesce(try_cast({column} as date), try_cast({column} || '-15' as date), "
+        f"try_cast({column} || '-07-01' as date))"
+    )
+
+
 def landed_files(landing: Path) -> list[SourceFile]:
     """Every landed file under `landing` (`<agency>/<delivery>/<kind>/*.parquet`), for runs
     without a hub (benchmarks, tests); deliveries are ordered by folder name, which starts with

@@ -1,0 +1,248 @@
+"""Free text, places, professionals and objects written in notes, on a hand-made partnership.
+
+Two girls exploited by one man whom no two agencies identify the same way: the police know him
+as 'Kane' with a phone, social care hold the same phone under another record. Neither girl's
+records carry his identifier; the notes do. A youth worker finds one girl; an older girl who is
+herself a victim is with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from safeguard.contract.kinds import KINDS
+from safeguard.intelligence import catalogue, indicators, network, screening, text
+
+PHONE = "+447700900123"
+
+
+def _world(
+    records: dict[str, list[dict[str, Any]]], linked: dict[str, int]
+) -> duckdb.DuckDBPyConnection:
+    """Tables shaped as `sources.open_records` makes them, from rows given per kind."""
+    con = duckdb.connect()
+    for name, kind in KINDS.items():
+        rows = records.get(name, [])
+        columns: dict[str, pa.Array] = {
+            "agency": pa.array([r["agency"] for r in rows], pa.string())
+        }
+        for f in kind.fields:
+            values = [r.get(f.name) for r in rows]
+            columns[f.name] = pa.array(values, pa.list_(pa.string()) if f.is_list else pa.string())
+        con.register(f"{name}_arrow", pa.table(columns))
+        subject = "agency || ':' || person_id as subject, " if kind.subject == "person_id" else ""
+        con.execute(
+            f"create table {name} as select agency || ':' || record_id as uid, {subject}* "
+            f"from {name}_arrow"
+        )
+    con.register(
+        "linked_arrow", pa.table({"uid": list(linked), "person_id": list(linked.values())})
+    )
+    con.execute("create table linked as select * from linked_arrow")
+    return con
+
+
+def _person(agency: str, rid: str, born: str, **more: Any) -> dict[str, Any]:
+    return {"agency": agency, "record_id": rid, "date_of_birth": born, **more}
+
+
+RECORDS: dict[str, list[dict[str, Any]]] = {
+    "people": [
+        _person("police", "amy", "2012-02-01", forenames="Amy", surname="Ash"),
+        _person("council", "bea", "2012-05-01", forenames="Bea", surname="Birch"),
+        _person("police", "cat", "2008-01-01", forenames="Cat", surname="Cole"),
+        _person("police", "kane", "1999", other_names=["Kane"], phone=PHONE),
+        _person("council", "k2", "", other_names=["K"], phone=PHONE),
+        _person("police", "yw", "1985-01-01", forenames="Yan", surname="Wood"),
+        _person(
+            "homes", "yw", "1985-01-01", forenames="Yan", surname="Wood", flags=["staff_member"]
+        ),
+    ],
+    "missing_episodes": [
+        {
+            "agency": "police",
+            "record_id": "m1",
+            "person_id": "amy",
+            "category": "missing",
+            "reported_at": "2025-03-01T22:00:00",
+            "returned_at": "2025-03-02T03:00:00",
+            "found_location": "Flat above the Kebab House, High Street",
+            "found_with_person_ids": ["yw", "cat"],
+            "notes": "Says her boyfriend 'Kane' who is about 24 rings her from 07700 900123.",
+        },
+        {
+            "agency": "council",
+            "record_id": "m2",
+            "person_id": "bea",
+            "category": "missing",
+            "reported_at": "2025-04-01T22:00:00",
+            "returned_at": "2025-04-02T02:00:00",
+            "found_location": "flat above kebab house high street",
+            "found_with": "Youth worker (male)",
+        },
+        {
+            "agency": "police",
+            "record_id": "m3",
+            "person_id": "cat",
+            "category": "missing",
+            "reported_at": "2025-04-05T22:00:00",
+            "found_location": "Flat above the Kebab House, High Street",
+            "found_postcode": "CW1 1AA",
+        },
+    ],
+    "contacts": [
+        {
+            "agency": "council",
+            "record_id": "c1",
+            "person_id": "bea",
+            "received_at": "2025-04-03T10:00:00",
+            "text": (
+                "Texts from 07700900123 late at night. She denies having a boyfriend. "
+                "Disclosed that she had sex with men for vodka."
+            ),
+        },
+        {
+            "agency": "police",
+            "record_id": "c2",
+            "person_id": "cat",
+            "received_at": "2025-04-06T10:00:00",
+            "text": "Cat disclosed that she was made to have sex with older men at a flat.",
+        },
+    ],
+    "intelligence": [
+        {
+            "agency": "police",
+            "record_id": "i1",
+            "reported_at": "2025-05-01T09:00:00",
+            "source_evaluation": "2",
+            "intelligence_assessment": "c",
+            "handling_code": "p",
+            "text": "It is believed young girls are taken to parties at the flat.",
+            "person_ids": ["kane"],
+            "locations": "Flat above the Kebab House, High Street",
+        }
+    ],
+}
+LINKED = {
+    "police:amy": 1,
+    "council:bea": 2,
+    "police:cat": 3,
+    "police:kane": 4,
+    "council:k2": 5,
+    "police:yw": 9,
+    "homes:yw": 9,
+}
+
+
+@pytest.fixture(scope="module")
+def world() -> duckdb.DuckDBPyConnection:
+    con = _world(RECORDS, LINKED)
+    indicators.derive(con, catalogue.load())
+    screening.screen(con, catalogue.load(), _keys(con), dt.date(2025, 6, 1))
+    network.build(con, _keys(con))
+    return con
+
+
+def _evidence(con: duckdb.DuckDBPyConnection, subject: str) -> dict[str, tuple[str, str]]:
+    rows = con.execute(
+        "select code, level, detail from evidence where subject = $s", {"s": subject}
+    ).fetchall()
+    return {code: (level, detail) for code, level, detail in rows}
+
+
+def test_notes_are_read_with_the_words_quoted(world) -> None:
+    amy = _evidence(world, "police:amy")
+    level, detail = amy["older_boyfriend"]
+    assert level == "significant"
+    assert "boyfriend 'Kane' who is about 24" in detail and "notes says" in detail
+
+
+def test_a_negated_sign_does_not_count_and_the_rest_of_the_text_does(world) -> None:
+    bea = _evidence(world, "council:bea")
+    assert "older_boyfriend" not in bea  # "She denies having a boyfriend"
+    assert bea["disclosure"][0] == "disclosure"
+    assert "unknown_callers" in bea  # "late at night"
+
+
+def test_a_hedged_sign_counts_one_level_lower() -> None:
+    con = _world(
+        {
+            "people": [_person("council", "dee", "2011-01-01")],
+            "contacts": [
+                {
+                    "agency": "council",
+                    "record_id": "c9",
+                    "person_id": "dee",
+                    "received_at": "2025-01-01T09:00:00",
+                    "text": "She may have an older boyfriend; this is unconfirmed.",
+                }
+            ],
+        },
+        {"council:dee": 1},
+    )
+    indicators.derive(con, catalogue.load())
+    level, detail = _evidence(con, "council:dee")["older_boyfriend"]
+    assert level == "moderate" and detail.startswith("hedged: ")
+
+
+def test_a_professional_known_to_any_agency_is_not_an_adult_the_child_was_found_with(
+    world,
+) -> None:
+    found = world.execute(
+        "select subject, detail from evidence where code = 'found_with_adult'"
+    ).fetchall()
+    # amy was found with the youth worker (staff in the homes' records) and cat (17: a child);
+    # bea with a "youth worker (male)": explained, not flagged
+    assert found == []
+
+
+def test_the_same_place_written_differently_joins_the_children_found_there(world) -> None:
+    con = world
+    places = {
+        r[0] for r in con.execute("select b from edges where relation = 'found_at'").fetchall()
+    }
+    assert places == {"L:CW1 1AA"}  # the name a postcode was given with, for all three
+    named = con.execute(
+        "select a from edges where relation = 'named_with' and b = 'L:CW1 1AA'"
+    ).fetchall()
+    assert named == [("P:4",)]  # the intelligence naming Kane at the flat
+
+
+def test_a_phone_written_in_notes_joins_two_victims_to_one_man(world) -> None:
+    con = world
+    findings = network.find(con)
+    adults = {f.anchor: f for f in findings if f.kind == "adult"}
+    assert "P:4" in adults  # Kane: his own phone, written in both girls' notes
+    children = set(adults["P:4"].extra["children"])
+    assert {"P:1", "P:2"} <= children
+    relations = {e["relation"] for e in adults["P:4"].evidence}
+    assert "mentioned_phone" in relations
+    places = [f for f in findings if f.kind == "place"]
+    assert places and {"P:1", "P:2", "P:3"} <= {m["node"] for m in places[0].members}
+
+
+def test_a_seventeen_year_old_victim_is_never_the_adult(world) -> None:
+    findings = network.find(world)
+    assert all(f.anchor != "P:3" for f in findings if f.kind == "adult")
+
+
+def _keys(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    return con.sql(
+        "select uid as subject, cast(person_id as varchar) as key from linked"
+    ).to_arrow_table()
+
+
+def test_the_text_settings_are_checked_and_every_problem_named() -> None:
+    data = catalogue.load()
+    assert data.reading.fields and data.reading.negation
+    problems = text.problems(["(unclosed"], "`lexicon`") + text.field_problems(
+        ["contacts.text", "people.surname", "nothing.here"]
+    )
+    assert len(problems) == 3
+    assert "not a regular expression" in problems[0]
+    assert "'people.surname'" in problems[1] and "'nothing.here'" in problems[2]
