@@ -139,6 +139,7 @@ def test_a_child_reported_missing_is_graded_found_and_interviewed_on_the_clock(
     rows = [r for r in evidence.gathered() if r[3] == "return_home_interview"]
     assert {r[1] for r in rows} == {"older_boyfriend", "unexplained_gifts"}
     assert all("Dev" in r[5] and r[0] == 1 for r in rows)  # the words are the evidence
+    _the_words_are_read_by_the_screening()
     assert Alert.objects.filter(kind="disclosure", owner=cast["manager"]).exists()
     kinds = list(AuditEvent.objects.values_list("action", flat=True))
     for expected in ("episode_reported", "episode_graded", "child_returned", "interview_recorded"):
@@ -350,3 +351,24 @@ def test_a_spocs_page_shows_the_findings_touching_a_resident_and_follows_disposi
     assert {f.key for f in again[0].findings or []} == {"F-2"}  # the index follows the change
     staff = homes.home(_as(cast["staff"]), "H-1")
     assert staff.findings is None  # a home's staff do not read intelligence
+
+
+def _the_words_are_read_by_the_screening() -> None:
+    """What the interview heard is read by the screening's lexicons, ticked or not."""
+    from safeguard.hub.intelligence import queries as intelligence
+    from safeguard.intelligence import catalogue, indicators
+    from safeguard.intelligence.sources import open_records
+
+    texts = intelligence.recorded_text()
+    assert set(texts["field"].to_pylist()) >= {"with_whom", "pull_factors", "disclosures"}
+    con = open_records([])
+    con.register("hub_texts_arrow", texts)
+    con.execute("create table hub_texts as select * from hub_texts_arrow")
+    indicators.derive(con, catalogue.load())
+    found = con.execute(
+        "select code, detail from evidence where kind = 'return_home_interview'"
+    ).fetchall()
+    assert (
+        "unexplained_gifts",
+        'pull_factors says "buys her vapes": "Dev buys her vapes and gives her a phone"',
+    ) in found

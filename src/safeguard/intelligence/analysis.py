@@ -23,7 +23,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from safeguard.intelligence import indicators, missing, network, screening
+from safeguard.intelligence import indicators, missing, network, screening, text
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.intelligence.sources import SourceFile, open_records
 from safeguard.timescales import Timescales
@@ -119,17 +119,22 @@ def analyse(
     as_of: dt.date,
     settled: frozenset[str] = frozenset(),
     recorded: pa.Table | None = None,
+    texts: pa.Table | None = None,
 ) -> Analysis:
     """Derive the evidence, screen every linked child on `as_of`, find networks, and follow
     every missing episode (its return home interview on `clocks`); write the outputs to `out`
     (see the module's description). `people` is the hub's record of who is who
     (`safeguard.intelligence.sources.open_records`).
     Findings in `settled` (explained or closed by a person) stop counting as evidence;
-    `recorded` (evidence rows practitioners recorded) counts beside what the records show."""
+    `recorded` (evidence rows practitioners recorded) counts beside what the records show, and
+    `texts` (the hub's own free text, `text.HUB_TEXTS` columns) is read beside the agencies'."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     con = open_records(files, people)
     try:
+        if texts is not None and texts.num_rows:
+            con.register("hub_texts_arrow", texts.select(list(text.HUB_TEXTS)))
+            con.execute("create table hub_texts as select * from hub_texts_arrow")
         indicators.derive(con, catalogue)
         if recorded is not None and recorded.num_rows:
             con.register("recorded_arrow", recorded)

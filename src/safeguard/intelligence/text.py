@@ -27,6 +27,10 @@ import duckdb
 
 from safeguard.contract.kinds import KINDS
 
+#: The columns of free text from outside the agencies' records (the hub's own workflows), read
+#: when table `hub_texts` is present: the person record it is about, when written, source.
+HUB_TEXTS = ("subject", "occurred", "agency", "kind", "record_id", "field", "body")
+
 #: Levels a hedged sentence counts at, by the indicator's own level.
 HEDGED_LEVELS = {"disclosure": "significant", "significant": "moderate"}
 
@@ -82,9 +86,10 @@ def field_problems(fields: Any) -> list[str]:
     return out
 
 
-def _texts(reading: Reading) -> str:
-    """One select per read field: subject, occurred, agency, kind, record_id, field, body."""
-    parts = []
+def _texts(reading: Reading, extra: bool) -> str:
+    """One select per read field: subject, occurred, agency, kind, record_id, field, body; and
+    the hub's own text when `extra`."""
+    parts = [f"select {', '.join(HUB_TEXTS)} from hub_texts"] if extra else []
     for name in reading.fields:
         kind_name, _, column = name.partition(".")
         kind = KINDS[kind_name]
@@ -117,11 +122,14 @@ def _texts(reading: Reading) -> str:
 def split(con: duckdb.DuckDBPyConnection, reading: Reading) -> None:
     """Table `sentences` in `con`: every sentence of every read field, with its record, and
     whether it is hedged or names a professional doing their job."""
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
     breaks = "[.!?;\\n\\r]+|\\b(?:" + "|".join(reading.breaks) + ")\\b" if reading.breaks else ""
     con.execute(
         f"""create or replace table sentences as
         with texts (subject, occurred, agency, kind, record_id, field, body) as (
-            {_texts(reading)}),
+            {_texts(reading, "hub_texts" in tables)}),
         parts as (
             select t.*, unnest(regexp_split_to_array(body, $breaks, 'i')) as sentence
             from texts t)
@@ -141,7 +149,7 @@ def query(params: dict[str, Any], reading: Reading, level: str) -> tuple[str, di
     """The evidence a `text` indicator finds in `sentences`: one row per record (its first
     matching sentence, unhedged first), with the level it counts at as a seventh column."""
     lexicon = whole_words(params["lexicon"])
-    kinds = params.get("kinds") or sorted({f.partition(".")[0] for f in reading.fields})
+    kinds = params.get("kinds") or []  # none named: every text read
     window = max(0, reading.negation_window)
     negated = f"{whole_words(reading.negation)}(?:\\W+\\w+){{0,{window}}}?\\W+{lexicon}"
     after = f"{lexicon}(?:\\W+\\w+){{0,{window}}}?\\W+{whole_words(reading.after_negation)}"
@@ -154,7 +162,7 @@ def query(params: dict[str, Any], reading: Reading, level: str) -> tuple[str, di
                    || case when length(sentence) > 240 then '...' else '' end || '"' as detail,
                case when hedged and $hedges then $lower else $level end as level
            from sentences
-           where kind in (select unnest($kinds))
+           where (len($kinds) = 0 or kind in (select unnest($kinds)))
              and regexp_matches(sentence, $lexicon, 'i')
              and not explained
              and not regexp_matches(sentence, $negated, 'i')
@@ -164,7 +172,7 @@ def query(params: dict[str, Any], reading: Reading, level: str) -> tuple[str, di
                order by hedged and $hedges, occurred) = 1""",
         {
             "lexicon": lexicon,
-            "kinds": list(kinds),
+            "kinds": [str(k) for k in kinds],
             "negated": negated,
             "after": after,
             "hedges": bool(hedges),

@@ -175,6 +175,35 @@ def settled_findings() -> frozenset[str]:
     return frozenset(rows.values_list("key", flat=True))
 
 
+def _first_records(people: set[int]) -> dict[int, str]:
+    """Each person's first record (`unique_id`), which the hub's own evidence is cited on."""
+    return dict(  # later pairs overwrite earlier ones
+        PersonRecord.objects.filter(person_id__in=people)
+        .order_by("-unique_id")
+        .values_list("person_id", "unique_id")
+    )
+
+
+def recorded_text() -> pa.Table:
+    """The hub's own free text (`safeguard.hub.evidence.written`: what a return home interview
+    heard, ...) as `text.HUB_TEXTS` rows, each about one of the person's records, from the
+    hub (`agency` "hub"), for the screening's lexicons to read."""
+    written = evidence.written()
+    first = _first_records({w[0] for w in written})
+    rows = [
+        (first[person], when, "hub", kind, record_id, name, body)
+        for person, when, kind, record_id, name, body in written
+        if person in first and body.strip()
+    ]
+    names = ["subject", "occurred", "agency", "kind", "record_id", "field", "body"]
+    return pa.table(
+        {n: [row[i] for row in rows] for i, n in enumerate(names)},
+        schema=pa.schema(
+            [(n, pa.timestamp("us") if n == "occurred" else pa.string()) for n in names]
+        ),
+    )
+
+
 def recorded_evidence(levels: Mapping[str, str]) -> pa.Table:
     """The hub's own evidence as evidence rows (`indicators.COLUMNS`), each about one of the
     person's records, from the hub (`agency` "hub"): practitioners' recorded indicators (kind
@@ -192,12 +221,7 @@ def recorded_evidence(levels: Mapping[str, str]) -> pa.Table:
         )
         for r in RecordedIndicator.objects.order_by("pk")
     ] + evidence.gathered()
-    people = {r[0] for r in recorded}
-    first = dict(  # the person's first record; later pairs overwrite earlier ones
-        PersonRecord.objects.filter(person_id__in=people)
-        .order_by("-unique_id")
-        .values_list("person_id", "unique_id")
-    )
+    first = _first_records({r[0] for r in recorded})
     rows = [
         (first[person], code, levels[code], seen, "hub", kind, record_id, detail)
         for person, code, seen, kind, record_id, detail in recorded

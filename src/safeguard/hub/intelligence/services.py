@@ -90,6 +90,7 @@ def analyse(
         as_of,
         queries.settled_findings(),
         queries.recorded_evidence(levels),
+        queries.recorded_text(),
     )
     try:
         with transaction.atomic():

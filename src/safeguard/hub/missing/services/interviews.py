@@ -117,6 +117,29 @@ def _tell_of_disclosure(episode: Episode) -> None:
     )
 
 
+@evidence.writing("return_home_interview")
+def words_heard() -> list[evidence.Writing]:
+    """What each done interview heard, in the interviewer's words, for the screening's lexicons
+    to read (whether or not a sign was ticked)."""
+    rows: list[evidence.Writing] = []
+    fields = ("push_factors", "pull_factors", "with_whom", "where", "disclosures", "next_steps")
+    for found in (
+        Interview.objects.filter(status=table.DONE, done_at__isnull=False)
+        .exclude(episode__person_id=None)
+        .select_related("episode")
+        .only("pk", "done_at", "episode__person_id", *fields)
+    ):
+        seen = timezone.localtime(found.done_at).replace(tzinfo=None)
+        person = found.episode.person_id
+        assert person is not None and found.done_at is not None
+        rows += [
+            (person, seen, "return_home_interview", str(found.pk), name, getattr(found, name))
+            for name in fields
+            if getattr(found, name)
+        ]
+    return rows
+
+
 @evidence.source("return_home_interview")
 def signs_seen() -> list[evidence.Row]:
     """Each sign a done interview saw, with the interview's own words as the evidence."""
