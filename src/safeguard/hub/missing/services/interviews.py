@@ -125,7 +125,7 @@ def words_heard() -> list[evidence.Writing]:
     fields = ("push_factors", "pull_factors", "with_whom", "where", "disclosures", "next_steps")
     for found in (
         Interview.objects.filter(status=table.DONE, done_at__isnull=False)
-        .exclude(episode__person_id=None)
+        .filter(episode__person_id__isnull=False)
         .select_related("episode")
         .only("pk", "done_at", "episode__person_id", *fields)
     ):
