@@ -78,3 +78,10 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Partnership:
 def medium(tmp_path_factory: pytest.TempPathFactory) -> Partnership:
     root = tmp_path_factory.mktemp("medium")
     return Partnership(root, generate(root, children=20000, seed=5))
+
+
+@pytest.fixture(scope="session")
+def council(tmp_path_factory: pytest.TempPathFactory) -> Partnership:
+    """A council-led partnership (the second family of planted scenarios)."""
+    root = tmp_path_factory.mktemp("council")
+    return Partnership(root, generate(root, children=2500, seed=3, family="council_led"))

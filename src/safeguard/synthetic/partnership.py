@@ -7,7 +7,7 @@ draws does not shift any other's, and the same arguments always give the same by
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +21,27 @@ from safeguard.synthetic.adults import (
     assign_phones,
     give_aliases,
 )
-from safeguard.synthetic.agencies import AGENCIES
 from safeguard.synthetic.background import education_events, health_events
 from safeguard.synthetic.care import Care, add_out_of_area, place_children
+from safeguard.synthetic.council import play as play_council
 from safeguard.synthetic.deliveries import Table, build
+from safeguard.synthetic.desk import Desk
+from safeguard.synthetic.families import POLICE_LED, agencies_for, check, finish
+from safeguard.synthetic.lookalikes import (
+    Carers,
+    add_foster_carers,
+    innocent_logs,
+    professional_returns,
+)
 from safeguard.synthetic.missing import Episodes, background_episodes
 from safeguard.synthetic.period import Period
 from safeguard.synthetic.places import Gazetteer, build_gazetteer
+from safeguard.synthetic.plots import Plot, plant_plots, set_nicknames
 from safeguard.synthetic.policing import POLICE, incidents, intelligence, sightings
 from safeguard.synthetic.population import Population, build_children
 from safeguard.synthetic.records import Ledger
 from safeguard.synthetic.reporting import record_episodes
+from safeguard.synthetic.reword import reword
 from safeguard.synthetic.scenarios import Scenario, plant
 from safeguard.synthetic.signals import HOMES, NHS, SCHOOLS, Planter
 from safeguard.synthetic.social_care import care_homes, contacts, placements
@@ -41,6 +51,7 @@ from safeguard.synthetic.truth import write_truth
 from safeguard.synthetic.writer import write_delivery
 
 Progress = Callable[[str, float], None]
+Streams = Iterator[np.random.Generator]
 STAFF_PER_HOME = 5
 #: Children placed in each home by councils outside the partnership over the period.
 OUT_OF_AREA_PER_HOME = 3
@@ -56,6 +67,9 @@ class World:
     bank: Bank
     period: Period
     scenarios: list[Scenario]
+    #: The council-led family's scenarios with their shapes (empty for the police-led family).
+    plots: list[Plot] = field(default_factory=list)
+    carers: Carers | None = None
 
 
 def _quiet(stage: str, fraction: float) -> None:
@@ -68,6 +82,7 @@ def generate(
     children: int = 5000,
     years: int = 5,
     seed: int = 1,
+    family: str = POLICE_LED,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Generate a synthetic partnership into `out` and return its summary.
@@ -75,26 +90,34 @@ def generate(
     Writes one delivery folder per agency (manifest plus one file per record kind) and
     `out/truth/` (persons, records, scenarios, summary; the summary is also returned).
     `progress(stage, fraction)` is called as the work advances. Deterministic: the same
-    arguments give identical files.
+    arguments give identical files. `family` chooses how the planted scenarios are written
+    (`police_led`, the default, or `council_led`: see `families`); the council-led family's
+    stages draw from streams of their own, so the police-led output never changes.
     """
+    check(family)
     if children < 200:
         raise ValueError("children must be at least 200 for a partnership with every agency")
     say = progress or _quiet
     out = Path(out)
     rngs = iter([np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(32)])
+    own = iter([np.random.default_rng(s) for s in np.random.SeedSequence([seed, 2]).spawn(8)])
     say("population", 0.0)
-    world = build_world(rngs, Period.of(years), children)
+    world = build_world(rngs, Period.of(years), children, family, own)
     say("records", 0.3)
-    ledger = record_everything(rngs, world)
+    ledger = record_everything(rngs, world, own)
     say("deliveries", 0.55)
     deliveries: dict[str, dict[str, Table]] = {}
-    for k, agency in enumerate(AGENCIES):
+    agencies = agencies_for(family)
+    last = next(own)
+    for k, agency in enumerate(agencies):
         tables = build(next(rngs), agency, ledger, world.pop)
+        if family != POLICE_LED:
+            finish(last, agency, tables, world.pop, world.plots)
         write_delivery(
             out / agency.code, agency, {t: tables[t].columns for t in tables}, world.period
         )
         deliveries[agency.code] = tables
-        say("deliveries", 0.55 + 0.35 * (k + 1) / len(AGENCIES))
+        say("deliveries", 0.55 + 0.35 * (k + 1) / len(agencies))
     args = {
         "seed": seed,
         "children": children,
@@ -102,13 +125,20 @@ def generate(
         "extract_date": world.period.end.isoformat(),
         "period_start": world.period.start.isoformat(),
         "period_end": world.period.end.isoformat(),
+        "family": family,
     }
     result = write_truth(out / "truth", world.pop, world.gaz, world.scenarios, deliveries, args)
     say("truth", 1.0)
     return result
 
 
-def build_world(rngs: Iterator[np.random.Generator], period: Period, children: int) -> World:
+def build_world(
+    rngs: Streams,
+    period: Period,
+    children: int,
+    family: str = POLICE_LED,
+    own: Streams | None = None,
+) -> World:
     """Population, adults in every role, care placements, planted scenarios and name traps."""
     gaz = build_gazetteer(next(rngs), int(children / 1.81), children)
     pop = build_children(next(rngs), gaz, period, children)
@@ -172,7 +202,12 @@ def build_world(rngs: Iterator[np.random.Generator], period: Period, children: i
     add_out_of_area(rng, pop, gaz, period, OUT_OF_AREA_PER_HOME * len(gaz.home_id))
     assign_phones(next(rngs), pop, bank, period)
     care = place_children(rng, pop, gaz, period)
-    scenarios = plant(next(rngs), pop, gaz, bank, period, children)
+    plots: list[Plot] = []
+    if family == POLICE_LED:
+        scenarios = plant(next(rngs), pop, gaz, bank, period, children)
+    else:
+        plots = plant_plots(next(rngs), pop, gaz, bank, care, period, children)
+        scenarios = [p.scen for p in plots]
     rng = next(rngs)
     perps = np.flatnonzero(pop["role"] == "perpetrator")
     give_aliases(
@@ -183,11 +218,16 @@ def build_world(rngs: Iterator[np.random.Generator], period: Period, children: i
         ),
     )
     common_names(rng, pop, max(3, children // 1000))
+    carers = None
+    if plots:
+        set_nicknames(pop, plots)
+        assert own is not None, "the council-led family draws from its own streams"
+        carers = add_foster_carers(next(own), pop, gaz, bank, care)
     assign_identifiers(next(rngs), pop, bank, period)
-    return World(pop, gaz, care, bank, period, scenarios)
+    return World(pop, gaz, care, bank, period, scenarios, plots, carers)
 
 
-def record_everything(rngs: Iterator[np.random.Generator], w: World) -> Ledger:
+def record_everything(rngs: Streams, w: World, own: Streams | None = None) -> Ledger:
     """Every agency record: background, planted scenarios, traps and missing episodes."""
     ledger = Ledger()
     pop, gaz, period = w.pop, w.gaz, w.period
@@ -202,8 +242,13 @@ def record_everything(rngs: Iterator[np.random.Generator], w: World) -> Ledger:
     sightings(next(rngs), ledger, pop, gaz, period)
     intelligence(next(rngs), ledger, pop, gaz, period)
     planter = Planter(next(rngs), pop, gaz, w.care, ledger, period)
-    for scen in w.scenarios:
-        play(planter, scen)
+    if w.plots:  # the council-led family records its episodes itself
+        planter = Desk(planter.rng, pop, gaz, w.care, ledger, period)
+        for plot in w.plots:
+            play_council(planter, plot)
+    else:
+        for scen in w.scenarios:
+            play(planter, scen)
     victims = sum(len(s.victims) for s in w.scenarios)
     trap_episodes = vulnerable_children(next(rngs), ledger, pop, gaz, period, max(10, 2 * victims))
     legitimate_adults(next(rngs), ledger, pop, gaz, w.care, period)
@@ -213,5 +258,9 @@ def record_everything(rngs: Iterator[np.random.Generator], w: World) -> Ledger:
     for agency, batches in record_episodes(next(rngs), pop, gaz, w.care, episodes).items():
         for item in batches:
             ledger.add(agency, item)
+    if w.plots and w.carers is not None and own is not None:
+        reword(next(own), ledger, pop)
+        professional_returns(next(own), ledger, pop, gaz, w.care, w.carers, period)
+        innocent_logs(next(own), ledger, pop, gaz, w.care, period)
     assert POLICE in ledger.agencies()
     return ledger
