@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -10,11 +11,22 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 
+class Family(StrEnum):
+    """Families of planted scenarios (`safeguard.synthetic.families`)."""
+
+    police_led = "police_led"
+    council_led = "council_led"
+
+
 def synth(
     out: Path = typer.Option(..., "--out", help="Folder to write the agencies' deliveries into."),
     children: int = typer.Option(5000, min=10, help="Children in the partnership."),
     years: int = typer.Option(5, min=1, max=20, help="Years of history."),
     seed: int = typer.Option(1, help="Random seed; the same seed gives the same files."),
+    family: Family = typer.Option(
+        Family.police_led,
+        help="How the planted scenarios are written: police_led (the original) or council_led.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Generate a synthetic Cheshire-like partnership: one delivery per agency plus truth/."""
@@ -34,11 +46,13 @@ def synth(
         def step(what: str, fraction: float) -> None:
             bar.update(task, description=what, completed=fraction)
 
-        result = generate(out, children=children, years=years, seed=seed, progress=step)
+        result = generate(
+            out, children=children, years=years, seed=seed, family=family.value, progress=step
+        )
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
         console.print(
             f"Wrote the synthetic partnership to {out} ({children:,} children, {years} years, "
-            f"seed {seed}, {result['total_records']:,} records)"
+            f"seed {seed}, {family.value} family, {result['total_records']:,} records)"
         )
