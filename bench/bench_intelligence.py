@@ -6,6 +6,12 @@ own, `safeguard analyse`'s engine (evidence, screening, networks, missing episod
 `evaluate` reports joined-up and siloed figures.
 
     .venv/bin/python bench/bench_intelligence.py --children 30000 --seeds 1 2 [--cache DIR]
+    .venv/bin/python bench/bench_intelligence.py --children 5000 --families police_led council_led
+
+`--families` measures each family of planted scenarios (`safeguard.synthetic.families`: the
+original police-led one and the council-led one, written independently of the detector) and
+prints their figures side by side; each family has its own cache folder (the police-led one
+keeps the folder name earlier runs used).
 
 Issue 4's targets: full analysis of the 100,000-children partnership (about a million records)
 in at most 2 minutes and 5 minutes, peak memory at most 8 GB; joined-up victim recall at least
@@ -18,15 +24,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_linkage import NoStore, generate
+from bench_linkage import NoStore
+
+FAMILIES = ("police_led", "council_led")
 
 CHILD = """
 import datetime as dt, json, resource, sys, time
@@ -50,13 +60,33 @@ print(json.dumps({"analyse_seconds": round(seconds, 1), "analyse_peak_mb": peak,
 """
 
 
-def prepare(base: Path, children: int, seed: int) -> dict[str, float]:
+def cache_folder(cache: Path, children: int, seed: int, family: str) -> Path:
+    """The cache folder of one partnership (police-led: the name earlier runs used)."""
+    tag = "" if family == "police_led" else f"-{family}"
+    return cache / f"children-{children}-seed-{seed}{tag}-all"
+
+
+def generate(folder: Path, children: int, seed: int, family: str) -> float:
+    """The partnership in `folder` (cached); seconds taken, 0 when it was there already."""
+    if (folder / "truth" / "records.csv").exists():
+        return 0.0
+    from safeguard.synthetic import generate as synth
+
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    start = time.perf_counter()
+    synth(tmp, children=children, seed=seed, family=family)
+    tmp.rename(folder)
+    return round(time.perf_counter() - start, 1)
+
+
+def prepare(base: Path, children: int, seed: int, family: str) -> dict[str, float]:
     """Generate, land every delivery and link (each cached); seconds per step (0 if cached)."""
     from safeguard.ingest.batch import ingest_all
     from safeguard.linkage import run
     from safeguard.linkage.records import landed_people
 
-    steps = {"generate": generate(base / "partnership", children, seed)}
+    steps = {"generate": generate(base / "partnership", children, seed, family)}
     landing = base / "landing"
     start = time.perf_counter()
     if not (landing / ".bench-done").exists():
@@ -72,49 +102,100 @@ def prepare(base: Path, children: int, seed: int) -> dict[str, float]:
     return steps
 
 
+def line(row: dict[str, Any]) -> str:
+    """One run's headline figures on one line."""
+    j, s = row["figures"]["joined_up"], row["figures"]["siloed"]
+    everyone = j["against_siloed"]["median_days_to_flag_all_victims"]
+    paired = j["against_siloed"]["best_agency"]
+    return (
+        f"{row['children']} children seed {row['seed']} {row['family']}: analyse "
+        f"{row['analyse_seconds']} s, peak {row['analyse_peak_mb']} MB; joined recall "
+        f"{j['victim_recall']} precision {j['victim_precision']} lead "
+        f"{j['median_lead_time_days']} networks {j['network_recall']} traps "
+        f"{j['trap_false_flags']}/{j['trap_adults_in_findings']}; siloed recall "
+        f"{s['victim_recall']} lead {s['median_lead_time_days']}; all victims "
+        f"{everyone['joined_up']} against {everyone['best_agency']}; paired "
+        f"{paired['median_days_earlier']} days earlier ({paired['flagged_earlier']} of "
+        f"{paired['victims_both']})"
+    )
+
+
+#: The figures compared side by side: (label, path into `figures`).
+COMPARED = (
+    ("victims", ("victims",)),
+    ("joined-up victim recall", ("joined_up", "victim_recall")),
+    ("joined-up victim precision", ("joined_up", "victim_precision")),
+    ("joined-up median lead time (days)", ("joined_up", "median_lead_time_days")),
+    ("planted network recall", ("joined_up", "network_recall")),
+    ("trap children flagged", ("joined_up", "trap_false_flags")),
+    ("trap adults in findings", ("joined_up", "trap_adults_in_findings")),
+    ("siloed victim recall", ("siloed", "victim_recall")),
+    ("siloed median lead time (days)", ("siloed", "median_lead_time_days")),
+)
+
+
+def _dig(figures: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = figures
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def side_by_side(results: list[dict[str, Any]], families: list[str]) -> str:
+    """A table per size and seed: one row per figure, one column per family."""
+    out = []
+    for children, seed in dict.fromkeys((r["children"], r["seed"]) for r in results):
+        by_family = {
+            r["family"]: r for r in results if (r["children"], r["seed"]) == (children, seed)
+        }
+        head = f"{children} children, seed {seed}"
+        out.append(f"{head:<36}" + "".join(f"{f:>14}" for f in families))
+        rows = [("analyse seconds", ("analyse_seconds",)), *COMPARED]
+        for label, path in rows:
+            cells = []
+            for f in families:
+                row = by_family.get(f)
+                source = row if path == ("analyse_seconds",) else (row or {}).get("figures", {})
+                cells.append(f"{_dig(source or {}, path)!s:>14}")
+            out.append(f"  {label:<34}" + "".join(cells))
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, nargs="+", default=[30_000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1])
+    parser.add_argument("--families", nargs="+", choices=FAMILIES, default=["police_led"])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/safeguard-intelligence-bench"))
     parser.add_argument("--json", type=Path, default=Path("bench/results/intelligence.json"))
     args = parser.parse_args()
     results = []
     for children in args.children:
         for seed in args.seeds:
-            base = args.cache / f"children-{children}-seed-{seed}-all"
-            base.mkdir(parents=True, exist_ok=True)
-            steps = prepare(base, children, seed)
-            load = os.getloadavg()[0]
-            done = subprocess.run(
-                [sys.executable, "-c", CHILD, str(base), str(base / "intelligence")],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            measured = json.loads(done.stdout.strip().splitlines()[-1])
-            row = {
-                "children": children,
-                "seed": seed,
-                "prepare": steps,
-                "load": round(load, 2),
-                **measured,
-            }
-            results.append(row)
-            j, s = measured["figures"]["joined_up"], measured["figures"]["siloed"]
-            everyone = j["against_siloed"]["median_days_to_flag_all_victims"]
-            paired = j["against_siloed"]["best_agency"]
-            print(
-                f"{children} children seed {seed}: analyse {measured['analyse_seconds']} s, "
-                f"peak {measured['analyse_peak_mb']} MB; joined recall {j['victim_recall']} "
-                f"precision {j['victim_precision']} lead {j['median_lead_time_days']} networks "
-                f"{j['network_recall']} traps {j['trap_false_flags']}/"
-                f"{j['trap_adults_in_findings']}; siloed recall {s['victim_recall']} lead "
-                f"{s['median_lead_time_days']}; all victims {everyone['joined_up']} against "
-                f"{everyone['best_agency']}; paired {paired['median_days_earlier']} days earlier "
-                f"({paired['flagged_earlier']} of {paired['victims_both']})",
-                flush=True,
-            )
+            for family in args.families:
+                base = cache_folder(args.cache, children, seed, family)
+                base.mkdir(parents=True, exist_ok=True)
+                steps = prepare(base, children, seed, family)
+                load = os.getloadavg()[0]
+                done = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(base), str(base / "intelligence")],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                measured = json.loads(done.stdout.strip().splitlines()[-1])
+                row = {
+                    "children": children,
+                    "seed": seed,
+                    "family": family,
+                    "prepare": steps,
+                    "load": round(load, 2),
+                    **measured,
+                }
+                results.append(row)
+                print(line(row), flush=True)
+    if len(args.families) > 1:
+        print(side_by_side(results, args.families), flush=True)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
 
