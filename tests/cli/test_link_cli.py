@@ -43,6 +43,7 @@ def test_link_then_evaluate_against_the_truth(cli, operator_env, tmp_path):
     assert cli(operator_env, "analyse", "--as-of", "31/10/2026").returncode == 2
     assert summary["run"] >= 1 and set(summary["findings"]) == {
         "adult",
+        "group",
         "object",
         "place",
         "community",

@@ -57,7 +57,7 @@ RECORDS: dict[str, list[dict[str, Any]]] = {
         _person("council", "bea", "2012-05-01", forenames="Bea", surname="Birch"),
         _person("police", "cat", "2008-01-01", forenames="Cat", surname="Cole"),
         _person("police", "kane", "1999", other_names=["Kane"], phone=PHONE),
-        _person("council", "k2", "", other_names=["K"], phone=PHONE),
+        _person("council", "k2", "2000", other_names=["K"], phone=PHONE),
         _person("police", "yw", "1985-01-01", forenames="Yan", surname="Wood"),
         _person(
             "homes", "yw", "1985-01-01", forenames="Yan", surname="Wood", flags=["staff_member"]
@@ -222,6 +222,10 @@ def test_a_phone_written_in_notes_joins_two_victims_to_one_man(world) -> None:
     assert {"P:1", "P:2"} <= children
     relations = {e["relation"] for e in adults["P:4"].evidence}
     assert "mentioned_phone" in relations
+    groups = [f for f in findings if f.kind == "group"]  # his two records: one man
+    assert [g.extra["adults"] for g in groups] == [["P:4", "P:5"]]
+    assert {"P:1", "P:2"} <= set(groups[0].extra["children"])
+    assert any(e["relation"] == "own_phone" for e in groups[0].evidence)
     places = [f for f in findings if f.kind == "place"]
     assert places and {"P:1", "P:2", "P:3"} <= {m["node"] for m in places[0].members}
 

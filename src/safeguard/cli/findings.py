@@ -33,7 +33,7 @@ def _row(f: Any) -> dict[str, Any]:
 
 @app.command("list")
 def list_findings(
-    kind: str = typer.Option(None, "--kind", help="Only adult, object, place or community."),
+    kind: str = typer.Option(None, "--kind", help="Only adult, group, object, place or community."),
     status: str = typer.Option(
         "open", "--status", help="open, under_investigation, explained, closed, or all."
     ),

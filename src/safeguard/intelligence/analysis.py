@@ -174,7 +174,7 @@ def analyse(
         at_risk=sum(bool(x) for x in screenings["at_risk"].to_pylist()),
         referrals=sum(bool(x) for x in screenings["referral"].to_pylist()),
         bands={b.name: int(bands.get(b.name, 0)) for b in catalogue.bands},
-        findings={k: kinds.get(k, 0) for k in ("adult", "object", "place", "community")},
+        findings={k: kinds.get(k, 0) for k in ("adult", "group", "object", "place", "community")},
         missing_episodes=episodes.num_rows,
         missing_alerts=dict(Counter(alerts["kind"].to_pylist())),
         seconds=round(time.perf_counter() - start, 1),

@@ -11,6 +11,9 @@ hold and how strong the evidence is:
   directly or through the same vehicle or phone;
 - `object`: a vehicle or phone linked to several at-risk children;
 - `place`: a place where several missing children were found, at least one at risk;
+- `group`: adults of `adult` findings who are linked to each other (named or seen together,
+  or sharing a vehicle or phone), with all their children: an organised group, or one man
+  known under two records;
 - `community`: a Leiden community of the person graph (people joined directly or through shared
   objects) holding several at-risk children and at least one adult.
 
@@ -382,7 +385,8 @@ def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Find
     con.execute(_AT_RISK)
     con.execute(_CONCERN)
     con.execute(_LINKS, {"older_from": OLDER_FROM, "gap": AGE_GAP})
-    findings = [*_adults(con, minimum_children), *_objects(con, minimum_children)]
+    adults = _adults(con, minimum_children)
+    findings = [*adults, *_groups(con, adults), *_objects(con, minimum_children)]
     findings += _places(con, minimum_children)
     findings += _communities(con, minimum_children)
     findings.sort(key=lambda f: (-f.at_risk_children, -f.strength, f.id))
@@ -486,6 +490,96 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
                 f"adult {adult} linked to {len(children)} children of concern, "
                 f"{len(risky)} at risk" + (f" (through {', '.join(objects)})" if objects else ""),
                 {"staff": bool(links[0][9]), "children": children},
+            )
+        )
+    return out
+
+
+#: Relations that tie two adults together for a group (family named in contacts and crowded
+#: incidents do not).
+_TIES = (
+    "named_together",
+    "seen_with",
+    "found_with",
+    "incident_together",
+    "own_phone",
+    "in_vehicle",
+    "named_with",
+    "seen_in_vehicle",
+    "seen_with_phone",
+)
+#: A vehicle or phone shared by more adults than this (a taxi firm's car, a shop's phone) ties
+#: nobody together.
+MAX_SHARING = 6
+
+
+def _groups(con: duckdb.DuckDBPyConnection, adults: list[Finding]) -> list[Finding]:
+    """Adults of adult findings tied to each other directly or through a shared vehicle or
+    phone, each connected set of at least two as one `group` finding with all their children."""
+    by_adult = {f.anchor: f for f in adults}
+    if len(by_adult) < 2:
+        return []
+    rows = con.execute(
+        """with ties as (
+               select a, b, relation, occurred, agency, kind, record_id, strength from edges
+               where relation in (select unnest($ties))
+               union all
+               select b, a, relation, occurred, agency, kind, record_id, strength from edges
+               where relation in (select unnest($ties))),
+           mine as (select * from ties where a in (select unnest($adults))),
+           shared as (
+               select b from mine where b like 'V:%' or b like 'T:%'
+               group by b having count(distinct a) between 2 and $most)
+           select x.a, y.a, x.b, x.relation, x.occurred, x.agency, x.kind, x.record_id,
+               x.strength
+           from mine x join mine y on x.b = y.b and x.a < y.a
+           where x.b in (select b from shared)
+           union all
+           select a, b, null, relation, occurred, agency, kind, record_id, strength
+           from mine where b in (select unnest($adults)) and a < b""",
+        {"ties": list(_TIES), "adults": sorted(by_adult), "most": MAX_SHARING},
+    ).fetchall()
+    if not rows:
+        return []
+    names = sorted({n for r in rows for n in r[:2]})
+    index = {n: i for i, n in enumerate(names)}
+    graph = igraph.Graph(n=len(names), edges=[(index[r[0]], index[r[1]]) for r in rows])
+    out = []
+    for part in graph.connected_components():
+        group = sorted(names[i] for i in part)
+        if len(group) < 2:
+            continue
+        found = [by_adult[a] for a in group]
+        tie_rows = [r for r in rows if r[0] in group]
+        ties = _evidence([(r[0], r[2] or r[1], *r[3:]) for r in tie_rows])
+        roles: dict[str, str] = dict.fromkeys(group, "adult")
+        for f in found:
+            for m in f.members:
+                roles.setdefault(m["node"], m["role"])
+        for r in tie_rows:
+            if r[2]:
+                roles.setdefault(r[2], "object")
+        risky = {m["node"] for f in found for m in f.members if m["role"] == "at-risk child"}
+        children = {n for n, role in roles.items() if role in ("at-risk child", "child of concern")}
+        if len(children) > MAX_COMMUNITY:
+            continue
+        evidence = {
+            (e["agency"], e["kind"], e["record_id"], e["relation"]): e
+            for f in found
+            for e in f.evidence
+        }
+        evidence.update({(e["agency"], e["kind"], e["record_id"], e["relation"]): e for e in ties})
+        out.append(
+            _finding(
+                "group",
+                group[0],
+                [{"node": n, "role": role} for n, role in sorted(roles.items())],
+                sorted(evidence.values(), key=lambda e: (e["date"] or "", e["record_id"])),
+                len(risky),
+                f"{len(group)} adults tied to each other ({', '.join(group)}), linked to "
+                f"{len(children)} children of concern, {len(risky)} at risk",
+                {"adults": group, "children": sorted(children)},
+                key=",".join(group),
             )
         )
     return out
