@@ -44,7 +44,9 @@ def test_code_fields_list_their_codes_with_synonyms() -> None:
     assert sex.startswith("one of `female` (or `f`, `girl`, `2`), `male` (or `m`, `boy`, `1`)")
     assert "`unknown` (or `u`, `not_known`, `9`, `0`, `not_specified`)" in sex
     flags = field_format(kind("people").field("flags"))
-    assert flags.startswith("any of `looked_after`, ") and flags.endswith("separated by `;`")
+    assert flags.startswith("any of `looked_after` (or `lac`, `cla`, ") and flags.endswith(
+        "separated by `;`"
+    )
 
 
 def test_reference_fields_name_the_kind_they_refer_to() -> None:

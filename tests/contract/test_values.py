@@ -237,3 +237,32 @@ def test_codes_ignore_the_punctuation_agencies_write(raw: str, expected: str | N
 
     placement_type = next(f for f in PLACEMENTS.fields if f.name == "placement_type")
     assert placement_type.code_for(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind_name", "field_name", "raw", "expected"),
+    [
+        ("people", "flags", "LAC", "looked_after"),
+        ("people", "flags", "CP Plan", "child_protection_plan"),
+        ("people", "ethnicity", "White British", "white"),
+        ("missing_episodes", "risk_grade", "High Risk", "high"),
+        (
+            "missing_episodes",
+            "category",
+            "Away from placement without authorisation",
+            "away_without_authorisation",
+        ),
+        ("incidents", "incident_type", "CSE", "child_sexual_exploitation"),
+        ("involvements", "role", "Offender", "suspect"),
+        ("placements", "placing_council", "Cheshire West & Chester", "cheshire_west_and_chester"),
+        ("health_events", "setting", "A and E", "emergency_department"),
+        ("education_events", "event_type", "Exclusion", None),  # suspension or permanent?
+    ],
+)
+def test_the_spellings_agencies_systems_write_are_read(
+    kind_name: str, field_name: str, raw: str, expected: str | None
+) -> None:
+    from safeguard.contract.kinds import KINDS
+
+    field = next(f for f in KINDS[kind_name].fields if f.name == field_name)
+    assert field.code_for(raw) == expected

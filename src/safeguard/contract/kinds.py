@@ -156,6 +156,67 @@ class Kind:
         return tuple(f.name for f in self.fields if f.required)
 
 
+# Spellings agencies' systems write for the codes above (case, spaces, hyphens, slashes,
+# apostrophes, full stops and brackets are ignored already: see `Field.code_for`). Only
+# spellings that mean one code are listed; an ambiguous one ("exclusion": a suspension or
+# permanent?) stays refused with a clear message.
+ETHNICITY_SYNONYMS = (
+    ("white_british", "white"),
+    ("white_irish", "white"),
+    ("white_other", "white"),
+    ("asian_british", "asian"),
+    ("black_british", "black"),
+    ("prefer_not_to_say", "not_stated"),
+    ("refused", "not_stated"),
+    ("not_known", "not_stated"),
+)
+FLAG_SYNONYMS = (
+    ("lac", "looked_after"),
+    ("cla", "looked_after"),
+    ("child_in_care", "looked_after"),
+    ("looked_after_child", "looked_after"),
+    ("cin", "child_in_need"),
+    ("cp_plan", "child_protection_plan"),
+    ("cpp", "child_protection_plan"),
+    ("sen", "special_educational_needs"),
+    ("send", "special_educational_needs"),
+    ("ld", "learning_disability"),
+    ("staff", "staff_member"),
+    ("rso", "registered_sex_offender"),
+)
+INCIDENT_SYNONYMS = (
+    ("cse", "child_sexual_exploitation"),
+    ("sexual_assault", "sexual_offence"),
+    ("rape", "sexual_offence"),
+    ("asb", "anti_social_behaviour"),
+    ("cce", "criminal_exploitation"),
+    ("da", "domestic_abuse"),
+    ("missing", "missing_person"),
+)
+ROLE_SYNONYMS = (
+    ("offender", "suspect"),
+    ("complainant", "victim"),
+    ("informant", "reporting_person"),
+    ("caller", "reporting_person"),
+)
+COUNCIL_SYNONYMS = (
+    ("cheshire_west_&_chester", "cheshire_west_and_chester"),
+    ("cwac", "cheshire_west_and_chester"),
+    ("ooa", "out_of_area"),
+)
+PLACEMENT_SYNONYMS = (
+    ("residential", "childrens_home"),
+    ("residential_home", "childrens_home"),
+    ("fostering", "foster_care"),
+    ("foster_placement", "foster_care"),
+    ("foster", "foster_care"),
+    ("kinship_care", "kinship"),
+    ("family_and_friends", "kinship"),
+    ("supported_accommodation", "semi_independent"),
+    ("semi_independent_living", "semi_independent"),
+)
+
+
 def _id(what: str) -> Field:
     return Field("record_id", T.TEXT, f"the agency's stable id for this {what}", required=True)
 
@@ -174,7 +235,13 @@ PEOPLE = Kind(
         Field("other_names", T.NAMES, "aliases, nicknames and previous names"),
         Field("date_of_birth", T.PARTIAL_DATE, "date of birth, full or partial"),
         Field("sex", T.CODE, "sex as recorded", codes=SEX_CODES, synonyms=SEX_SYNONYMS),
-        Field("ethnicity", T.CODE, "ethnic group (ONS broad groups)", codes=ETHNICITY_CODES),
+        Field(
+            "ethnicity",
+            T.CODE,
+            "ethnic group (ONS broad groups)",
+            codes=ETHNICITY_CODES,
+            synonyms=ETHNICITY_SYNONYMS,
+        ),
         Field("nhs_number", T.NHS_NUMBER, "NHS number"),
         Field("upn", T.UPN, "unique pupil number"),
         Field("pnc_id", T.PNC_ID, "police national computer id"),
@@ -183,7 +250,13 @@ PEOPLE = Kind(
         Field("postcode", T.POSTCODE, "postcode of the address"),
         Field("phone", T.PHONE, "phone number"),
         Field("email", T.EMAIL, "email address"),
-        Field("flags", T.CODES, "what the agency knows about the person", codes=PERSON_FLAGS),
+        Field(
+            "flags",
+            T.CODES,
+            "what the agency knows about the person",
+            codes=PERSON_FLAGS,
+            synonyms=FLAG_SYNONYMS,
+        ),
     ),
     when=None,
 )
@@ -203,6 +276,9 @@ MISSING_EPISODES = Kind(
             synonyms=(
                 ("awol", "away_without_authorisation"),
                 ("away_from_placement", "away_without_authorisation"),
+                ("away_from_placement_without_authorisation", "away_without_authorisation"),
+                ("missing_from_care", "missing"),
+                ("missing_from_home", "missing"),
             ),
         ),
         Field("reported_at", T.DATETIME, "when the episode was reported", required=True),
@@ -225,6 +301,10 @@ MISSING_EPISODES = Kind(
                 ("none", "no_apparent_risk"),
                 ("no_risk", "no_apparent_risk"),
                 ("nar", "no_apparent_risk"),
+                ("high_risk", "high"),
+                ("medium_risk", "medium"),
+                ("med", "medium"),
+                ("low_risk", "low"),
             ),
         ),
         Field("rhi_offered_at", T.DATETIME, "when a return home interview was offered"),
@@ -243,7 +323,12 @@ INCIDENTS = Kind(
         _id("incident"),
         Field("occurred_at", T.DATETIME, "when it happened", required=True),
         Field(
-            "incident_type", T.CODE, "what kind of incident", required=True, codes=INCIDENT_TYPES
+            "incident_type",
+            T.CODE,
+            "what kind of incident",
+            required=True,
+            codes=INCIDENT_TYPES,
+            synonyms=INCIDENT_SYNONYMS,
         ),
         Field("crime_reference", T.TEXT, "crime number, if recorded as a crime"),
         Field("location", T.TEXT, "where it happened"),
@@ -260,7 +345,14 @@ INVOLVEMENTS = Kind(
         _id("involvement"),
         Field("incident_id", T.REF, "the incident", required=True, ref_kind="incidents"),
         _person(),
-        Field("role", T.CODE, "the person's role", required=True, codes=INVOLVEMENT_ROLES),
+        Field(
+            "role",
+            T.CODE,
+            "the person's role",
+            required=True,
+            codes=INVOLVEMENT_ROLES,
+            synonyms=ROLE_SYNONYMS,
+        ),
         Field("vehicle", T.VRM, "vehicle the person was in or drove"),
     ),
     subject="person_id",
@@ -341,7 +433,17 @@ CONTACTS = Kind(
             "what the concern is about",
             required=True,
             codes=CONCERN_CATEGORIES,
-            synonyms=(("cse", "sexual_exploitation"), ("cce", "criminal_exploitation")),
+            synonyms=(
+                ("cse", "sexual_exploitation"),
+                ("child_sexual_exploitation", "sexual_exploitation"),
+                ("cce", "criminal_exploitation"),
+                ("child_criminal_exploitation", "criminal_exploitation"),
+                ("csa", "sexual_abuse"),
+                ("child_sexual_abuse", "sexual_abuse"),
+                ("drugs", "substance_misuse"),
+                ("da", "domestic_abuse"),
+                ("online_safety", "online_harm"),
+            ),
         ),
         Field("other_person_ids", T.REFS, "other people named in the contact", ref_kind="people"),
         Field("text", T.TEXT, "the concern, in the referrer's words"),
@@ -367,6 +469,10 @@ HEALTH_EVENTS = Kind(
                 ("a_&_e", "emergency_department"),
                 ("ae", "emergency_department"),
                 ("gum", "sexual_health_clinic"),
+                ("ed", "emergency_department"),
+                ("a_and_e", "emergency_department"),
+                ("a_e", "emergency_department"),
+                ("sexual_health", "sexual_health_clinic"),
             ),
         ),
         Field(
@@ -375,6 +481,12 @@ HEALTH_EVENTS = Kind(
             "what the attendance was for",
             required=True,
             codes=HEALTH_EVENT_CODES,
+            synonyms=(
+                ("sti_screen", "sti_test"),
+                ("sti_screening", "sti_test"),
+                ("ehc", "emergency_contraception"),
+                ("top", "termination"),
+            ),
         ),
         Field("notes", T.TEXT, "clinical summary"),
     ),
@@ -395,7 +507,11 @@ EDUCATION_EVENTS = Kind(
             "what happened",
             required=True,
             codes=EDUCATION_EVENT_TYPES,
-            synonyms=(("fixed_term_exclusion", "suspension"), ("cme", "child_missing_education")),
+            synonyms=(
+                ("fixed_term_exclusion", "suspension"),
+                ("cme", "child_missing_education"),
+                ("reduced_timetable", "part_time_timetable"),
+            ),
         ),
         Field("start_date", T.DATE, "first day", required=True),
         Field("end_date", T.DATE, "last day"),
@@ -412,11 +528,23 @@ PLACEMENTS = Kind(
     (
         _id("placement"),
         _person(what="the looked-after child"),
-        Field("placement_type", T.CODE, "kind of placement", codes=PLACEMENT_TYPES),
+        Field(
+            "placement_type",
+            T.CODE,
+            "kind of placement",
+            codes=PLACEMENT_TYPES,
+            synonyms=PLACEMENT_SYNONYMS,
+        ),
         Field("care_home_id", T.TEXT, "the children's home (its `care_homes` id), if any"),
         Field("start_date", T.DATE, "placement start", required=True),
         Field("end_date", T.DATE, "placement end"),
-        Field("placing_council", T.CODE, "council that placed the child", codes=COUNCIL_AREAS),
+        Field(
+            "placing_council",
+            T.CODE,
+            "council that placed the child",
+            codes=COUNCIL_AREAS,
+            synonyms=COUNCIL_SYNONYMS,
+        ),
     ),
     subject="person_id",
     when="start_date",
@@ -431,7 +559,13 @@ CARE_HOMES = Kind(
         Field("address", T.TEXT, "street address"),
         Field("town", T.TEXT, "town"),
         Field("postcode", T.POSTCODE, "postcode"),
-        Field("council_area", T.CODE, "council area it is in", codes=COUNCIL_AREAS),
+        Field(
+            "council_area",
+            T.CODE,
+            "council area it is in",
+            codes=COUNCIL_AREAS,
+            synonyms=COUNCIL_SYNONYMS,
+        ),
         Field("provider", T.TEXT, "who runs it"),
     ),
 )

@@ -27,8 +27,9 @@ from safeguard.intelligence.analysis import screen_and_find
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.intelligence.sources import SourceFile, open_records
 
-TRAPS = ("vulnerable_child",)
-"""Truth trap labels of children who are vulnerable but not exploited."""
+TRAPS = ("vulnerable_child", "found_with_professional")
+"""Truth trap labels of children who are vulnerable but not exploited, or who were found by
+or with a professional (a youth worker, a foster carer, a driver) when missing."""
 
 
 class TruthError(ValueError):
@@ -253,7 +254,7 @@ def _censored_median(first: dict[str, dt.date], onsets: dict[str, dt.date]) -> i
     return days[middle] if middle < len(days) else None
 
 
-ADULT_TRAPS = ("care_home_staff", "transport_driver", "youth_worker")
+ADULT_TRAPS = ("care_home_staff", "transport_driver", "youth_worker", "foster_carer")
 """Truth trap labels of adults who meet many children legitimately."""
 
 
