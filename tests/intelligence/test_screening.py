@@ -20,6 +20,8 @@ PEOPLE = {  # uid: (date of birth, flags)
     "e": ("2014-06-01", []),
     "f": ("2007-01-01", []),
     "g": ("2011-01-01", ["learning_disability"]),
+    "h": ("2008-12-29", []),  # 17 on the assessment date, though born 18 calendar years before
+    "i": ("2009", []),  # known by year only
 }
 
 EVIDENCE = [  # subject, code, level, day (None: undated)
@@ -48,6 +50,10 @@ EVIDENCE = [  # subject, code, level, day (None: undated)
     ("f", "found_with_adult", "significant", "2026-10-10"),
     # g: a learning disability (undated flag)
     ("g", "learning_disability", "vulnerability", None),
+    # h: a disclosure at 17
+    ("h", "disclosure", "disclosure", "2026-10-20"),
+    # i: a learning disability, age known from the year alone
+    ("i", "learning_disability", "vulnerability", None),
 ]
 
 
@@ -112,9 +118,19 @@ def test_overrides(screened) -> None:
     assert "f" not in now  # 19: not screened
 
 
+def test_ages_are_whole_years_lived_and_a_year_of_birth_is_enough(screened) -> None:
+    now = today(screened)
+    assert now["h"]["age"] == 17 and now["h"]["at_risk"]  # not 18 by calendar years
+    assert now["i"]["age"] == 17
+
+
 def test_the_first_flag_is_the_first_day_the_child_was_at_risk(screened) -> None:
     first = dict(screened.execute("select key, day from first_flag").fetchall())
-    assert first == {"a": dt.date(2026, 10, 1), "d": dt.date(2026, 10, 20)}
+    assert first == {
+        "a": dt.date(2026, 10, 1),
+        "d": dt.date(2026, 10, 20),
+        "h": dt.date(2026, 10, 20),
+    }
     before = screened.execute(
         "select score, band from timeline where key = 'a' and day = '2026-09-01'"
     ).fetchall()

@@ -86,6 +86,15 @@ RECORDS: dict[str, list[dict[str, Any]]] = {
             "found_with": "Youth worker (male)",
         },
         {
+            "agency": "council",
+            "record_id": "m4",
+            "person_id": "bea",
+            "category": "absent",
+            "reported_at": "2025-04-20T18:00:00",
+            "returned_at": "2025-04-20T21:00:00",
+            "found_with": "With an adult, Yan Wood",  # the youth worker, by name only
+        },
+        {
             "agency": "police",
             "record_id": "m3",
             "person_id": "cat",

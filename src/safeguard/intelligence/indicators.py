@@ -164,10 +164,20 @@ _ADULT_WORDS = r"\b(adult|man|men|male|males)\b"
 
 
 def _age_years(dob: str, when: str) -> str:
-    return f"date_diff('year', {born(dob)}, cast({when} as date))"
+    return f"date_sub('year', {born(dob)}, cast({when} as date))"
 
 
 _REPORTED = "coalesce(try_cast(f.reported_at as timestamp), now())"
+
+
+def _names_a_professional(column: str) -> str:
+    """SQL: the text names (first and last word of a capitalised name) a known professional."""
+    return f"""list_has_any(
+        list_transform(
+            regexp_extract_all(coalesce({column}, ''),
+                '[A-Z][A-Za-z''-]+(?: [A-Z][A-Za-z''-]+)+'),
+            lambda n: lower(split_part(n, ' ', 1) || ' ' || split_part(n, ' ', -1))),
+        (select coalesce(list(name), []) from professional_names))"""
 
 
 def _found_with_adult(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -186,7 +196,8 @@ def _found_with_adult(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                and p.uid not in (select uid from professionals)
            where p.uid is not null
               or (regexp_matches(lower(coalesce(f.found_with, '')), '{_ADULT_WORDS}')
-                  and not regexp_matches(f.found_with, $explained, 'i'))""",
+                  and not regexp_matches(f.found_with, $explained, 'i')
+                  and not {_names_a_professional("f.found_with")})""",
         {"explained": params["_explained"]},
     )
 
@@ -206,7 +217,8 @@ def _sighting_vehicle(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
            where (p.uid is not null
                   and {_age_years("p.date_of_birth", "try_cast(s.seen_at as timestamp)")} >= 18
                   and p.uid not in (select uid from professionals))
-              or (s.other is null and s.with_description is not null)""",
+              or (s.other is null and s.with_description is not null
+                  and not {_names_a_professional("s.with_description")})""",
         {},
     )
 
@@ -280,7 +292,7 @@ def _associates(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
            from both_ways l
            join people child on child.uid = l.b
            join evidence e on e.subject = l.b and e.level in ('significant', 'disclosure')
-           where date_diff('year', {born("child.date_of_birth")},
+           where date_sub('year', {born("child.date_of_birth")},
                            cast(l.occurred as date)) < 18""",
         {},
     )
@@ -368,7 +380,9 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
 
 def _professionals(con: duckdb.DuckDBPyConnection) -> None:
     """Table `professionals`: every person record whose person any agency knows as a
-    professional (a record flagged `staff_member`), joined up through `linked` when present."""
+    professional (a record flagged `staff_member`), joined up through `linked` when present;
+    and `professional_names`: their names (first forename and surname, lower case), for text
+    that names them without an identifier."""
     tables = {
         r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
     }
@@ -387,3 +401,11 @@ def _professionals(con: duckdb.DuckDBPyConnection) -> None:
             "create or replace table professionals as select uid from people "
             "where list_contains(coalesce(flags, []), 'staff_member')"
         )
+
+    con.execute(
+        """create or replace table professional_names as
+        select distinct lower(split_part(trim(forenames), ' ', 1) || ' ' || trim(surname)) as name
+        from people
+        where uid in (select uid from professionals)
+          and nullif(trim(forenames), '') is not null and nullif(trim(surname), '') is not null"""
+    )

@@ -368,13 +368,13 @@ join persons cp on cp.node = l.child
 join concern c on c.node = l.child
 left join at_risk r on r.node = l.child
 where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
-  and date_diff('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
-  and (date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
+  and date_sub('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
+  and (date_sub('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
        -- or a young person much older than the child: the imbalance of power in the definition
        -- (but never a child of concern themselves: a 17-year-old victim is not the "adult")
-       or (date_diff('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date))
+       or (date_sub('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date))
                >= $older_from
-           and date_diff('year', ap.born, cp.born) >= $gap
+           and date_sub('year', ap.born, cp.born) >= $gap
            and l.adult not in (select node from concern)))
 """
 
@@ -633,7 +633,7 @@ select w.y as object, w.x as child, w.x, w.y, w.relation, w.occurred, w.agency, 
 from both_ways w join at_risk r on r.node = w.x
 join persons cp on cp.node = w.x
 where (w.y like 'V:%' or w.y like 'T:%') and w.relation <> 'own_phone'
-  and date_diff('year', cp.born, cast(coalesce(w.occurred, now()) as date)) < 18
+  and date_sub('year', cp.born, cast(coalesce(w.occurred, now()) as date)) < 18
 """
 
 
@@ -737,7 +737,7 @@ def _communities(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     membership = np.asarray(parts.membership)
     risky = {r[0] for r in con.execute("select node from at_risk").fetchall()}
     adult_rows = con.execute(
-        "select node from persons where date_diff('year', born, current_date) >= 18"
+        "select node from persons where date_sub('year', born, current_date) >= 18"
     ).fetchall()
     adults = {r[0] for r in adult_rows}
     groups: dict[int, list[str]] = {}

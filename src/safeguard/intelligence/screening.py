@@ -84,7 +84,7 @@ points as (  -- an indicator counts once: at its best level that day (a hedged s
                    then raw else 0 end as points
     from scored_rows)
 select p.key, p.day,
-    date_diff('year', b.born, p.day) as age,
+    date_sub('year', b.born, p.day) as age,
     sum(points)::integer as score,
     bool_or(level = 'disclosure' and in_older) as disclosed,
     bool_or(level = 'significant' and in_recent) as significant_now,
@@ -97,7 +97,7 @@ select p.key, p.day,
 from points p join births b using (key)
 where b.born is not null
 group by p.key, p.day, b.born
-having date_diff('year', b.born, p.day) between $min_age and $max_age
+having date_sub('year', b.born, p.day) between $min_age and $max_age
 """
 
 
