@@ -96,10 +96,22 @@ def test_households_contacts_and_places(found) -> None:
     _, findings = found
     anchors = {f.anchor for f in findings}
     assert "P:dad" not in anchors  # his own children, at his own address
-    staff = next(f for f in findings if f.anchor == "P:staff")
+    staff = next(f for f in findings if f.anchor == "P:staff" and f.kind == "adult")
     assert {e["relation"] for e in staff.evidence} == {"named_in_contact"}
     places = [f for f in findings if f.kind == "place"]
     assert [p.anchor for p in places] == ["L:CW9 9ZZ"] and places[0].at_risk_children == 2
+
+
+def test_a_group_is_the_adults_and_places_sharing_children(found) -> None:
+    _, findings = found
+    groups = [f for f in findings if f.kind == "group"]
+    # the man (amy, bea) and the staff member (amy, eve) share one child: not a group; the
+    # staff member's two children were both found at CW9 9ZZ: one group
+    assert [(g.extra["adults"], g.extra["places"]) for g in groups] == [
+        (["P:staff"], ["L:CW9 9ZZ"])
+    ]
+    assert set(groups[0].extra["children"]) == {"P:amy", "P:eve"}
+    assert {e["relation"] for e in groups[0].evidence} == {"named_in_contact", "found_at"}
 
 
 def test_network_evidence_is_dated_when_the_second_child_was_linked(found) -> None:

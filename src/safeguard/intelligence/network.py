@@ -361,7 +361,7 @@ via_object as (
       and c.relation <> 'own_phone'),
 every as (
     select * from direct union all select * from via_object)
-select l.*, ap.staff, r.node is not null as at_risk
+select l.*, ap.staff, r.node is not null as at_risk, ap.born is null as unknown_age
 from every l
 join persons ap on ap.node = l.adult
 join persons cp on cp.node = l.child
@@ -370,6 +370,9 @@ left join at_risk r on r.node = l.child
 where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
   and date_sub('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
   and (date_sub('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
+       -- or a person of unknown age ("a man known only as 'Skinny'", a phone) who is not a
+       -- child of concern themselves: a person decides what they are
+       or (ap.born is null and l.adult not in (select node from concern))
        -- or a young person much older than the child: the imbalance of power in the definition
        -- (but never a child of concern themselves: a 17-year-old victim is not the "adult")
        or (date_sub('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date))
@@ -386,8 +389,9 @@ def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Find
     con.execute(_CONCERN)
     con.execute(_LINKS, {"older_from": OLDER_FROM, "gap": AGE_GAP})
     adults = _adults(con, minimum_children)
-    findings = [*adults, *_groups(con, adults), *_objects(con, minimum_children)]
-    findings += _places(con, minimum_children)
+    places = _places(con, minimum_children)
+    findings = [*adults, *_groups(con, adults, places), *_objects(con, minimum_children)]
+    findings += places
     findings += _communities(con, minimum_children)
     findings.sort(key=lambda f: (-f.at_risk_children, -f.strength, f.id))
     return findings
@@ -462,7 +466,7 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     """Adults linked to `minimum` or more children of concern, at least one of them at risk."""
     rows = con.execute(
         "select adult, child, via, relation, occurred, agency, kind, record_id, strength, "
-        "staff, at_risk from links order by adult, occurred"
+        "staff, at_risk, unknown_age from links order by adult, occurred"
     ).fetchall()
     out = []
     for adult, links in _by_anchor(rows).items():
@@ -487,9 +491,14 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
                 members,
                 evidence,
                 len(risky),
-                f"adult {adult} linked to {len(children)} children of concern, "
+                ("person of unknown age " if links[0][11] else "adult ")
+                + f"{adult} linked to {len(children)} children of concern, "
                 f"{len(risky)} at risk" + (f" (through {', '.join(objects)})" if objects else ""),
-                {"staff": bool(links[0][9]), "children": children},
+                {
+                    "staff": bool(links[0][9]),
+                    "children": children,
+                    "unknown_age": bool(links[0][11]),
+                },
             )
         )
     return out
@@ -513,13 +522,101 @@ _TIES = (
 MAX_SHARING = 6
 
 
-def _groups(con: duckdb.DuckDBPyConnection, adults: list[Finding]) -> list[Finding]:
-    """Adults of adult findings tied to each other directly or through a shared vehicle or
-    phone, each connected set of at least two as one `group` finding with all their children."""
+def _groups(
+    con: duckdb.DuckDBPyConnection, adults: list[Finding], places: list[Finding]
+) -> list[Finding]:
+    """Adult findings tied to each other (their adults together, or sharing a vehicle or
+    phone) or sharing children of concern with each other or with places where children were
+    found (`SHARED_CHILDREN` or more in common; places with at most `MAX_PLACE_CHILDREN`
+    children), each connected set of at least two findings, one of them an adult's, as one
+    `group` finding with all their members and evidence, and the ties between them."""
     by_adult = {f.anchor: f for f in adults}
-    if len(by_adult) < 2:
+    small = [f for f in places if len(_children(f)) <= MAX_PLACE_CHILDREN]
+    found = [*adults, *small]
+    if len(found) < 2 or not adults:
         return []
-    rows = con.execute(
+    index = {f.id: i for i, f in enumerate(found)}
+    pairs: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
+    for a, b, via, *rest in _adult_ties(con, sorted(by_adult)):
+        x, y = sorted((index[by_adult[a].id], index[by_adult[b].id]))
+        pairs.setdefault((x, y), []).append((a, via or b, *rest))
+    holding: dict[str, list[int]] = {}
+    for i, f in enumerate(found):
+        for child in _children(f):
+            holding.setdefault(child, []).append(i)
+    shared: dict[tuple[int, int], int] = {}
+    for held in holding.values():
+        for n, x in enumerate(held):
+            for y in held[n + 1 :]:
+                shared[(x, y)] = shared.get((x, y), 0) + 1
+    for pair, count in shared.items():
+        if count >= SHARED_CHILDREN:
+            pairs.setdefault(pair, [])
+    graph = igraph.Graph(n=len(found), edges=list(pairs))
+    out = []
+    for part in graph.connected_components():
+        parts = [found[i] for i in sorted(part)]
+        grown = sorted(f.anchor for f in parts if f.kind == "adult")
+        if len(parts) < 2 or not grown:
+            continue
+        roles: dict[str, str] = dict.fromkeys(grown, "adult")
+        for f in parts:
+            for m in f.members:
+                held = roles.get(m["node"])
+                if held is None or _RANK.get(m["role"], 9) < _RANK.get(held, 9):
+                    roles[m["node"]] = m["role"]
+        ties = [t for (x, y), rows in pairs.items() if x in part for t in rows]
+        for t in ties:
+            roles.setdefault(t[1], "object")
+        children = {n for n, role in roles.items() if role in _CHILD_ROLES}
+        if len(children) > MAX_COMMUNITY:
+            continue
+        risky = {n for n, role in roles.items() if role == "at-risk child"}
+        evidence = {
+            (e["agency"], e["kind"], e["record_id"], e["relation"]): e
+            for e in [*(e for f in parts for e in f.evidence), *_evidence(ties)]
+        }
+        where = sorted(f.anchor for f in parts if f.kind == "place")
+        out.append(
+            _finding(
+                "group",
+                grown[0],
+                [{"node": n, "role": role} for n, role in sorted(roles.items())],
+                sorted(evidence.values(), key=lambda e: (e["date"] or "", e["record_id"])),
+                len(risky),
+                f"{len(grown)} adult{'s' if len(grown) > 1 else ''} ({', '.join(grown)})"
+                + (f" and {len(where)} place{'s' if len(where) > 1 else ''}" if where else "")
+                + f" sharing {len(children)} children of concern, {len(risky)} at risk",
+                {
+                    "adults": grown,
+                    "places": where,
+                    "children": sorted(children),
+                    "findings": sorted(f.id for f in parts),
+                },
+                key=",".join(sorted(f.id for f in parts)),
+            )
+        )
+    return out
+
+
+_CHILD_ROLES = ("at-risk child", "child of concern", "missing child")
+#: Which of a node's roles in several findings a group shows (the first in this order).
+_RANK = {"adult": 0, "at-risk child": 1, "child of concern": 2, "missing child": 3}
+
+
+def _children(finding: Finding) -> set[str]:
+    """A finding's children of concern (a place's children found there who are at risk)."""
+    if finding.kind == "place":
+        return {m["node"] for m in finding.members if m["role"] == "at-risk child"}
+    return {m["node"] for m in finding.members if m["role"] in _CHILD_ROLES}
+
+
+def _adult_ties(con: duckdb.DuckDBPyConnection, adults: list[str]) -> list[tuple[Any, ...]]:
+    """Rows (adult, other adult, shared object or null, relation, date, agency, kind, record,
+    strength) tying two of `adults` together directly or through a vehicle or phone."""
+    if len(adults) < 2:
+        return []
+    return con.execute(
         """with ties as (
                select a, b, relation, occurred, agency, kind, record_id, strength from edges
                where relation in (select unnest($ties))
@@ -537,52 +634,15 @@ def _groups(con: duckdb.DuckDBPyConnection, adults: list[Finding]) -> list[Findi
            union all
            select a, b, null, relation, occurred, agency, kind, record_id, strength
            from mine where b in (select unnest($adults)) and a < b""",
-        {"ties": list(_TIES), "adults": sorted(by_adult), "most": MAX_SHARING},
+        {"ties": list(_TIES), "adults": adults, "most": MAX_SHARING},
     ).fetchall()
-    if not rows:
-        return []
-    names = sorted({n for r in rows for n in r[:2]})
-    index = {n: i for i, n in enumerate(names)}
-    graph = igraph.Graph(n=len(names), edges=[(index[r[0]], index[r[1]]) for r in rows])
-    out = []
-    for part in graph.connected_components():
-        group = sorted(names[i] for i in part)
-        if len(group) < 2:
-            continue
-        found = [by_adult[a] for a in group]
-        tie_rows = [r for r in rows if r[0] in group]
-        ties = _evidence([(r[0], r[2] or r[1], *r[3:]) for r in tie_rows])
-        roles: dict[str, str] = dict.fromkeys(group, "adult")
-        for f in found:
-            for m in f.members:
-                roles.setdefault(m["node"], m["role"])
-        for r in tie_rows:
-            if r[2]:
-                roles.setdefault(r[2], "object")
-        risky = {m["node"] for f in found for m in f.members if m["role"] == "at-risk child"}
-        children = {n for n, role in roles.items() if role in ("at-risk child", "child of concern")}
-        if len(children) > MAX_COMMUNITY:
-            continue
-        evidence = {
-            (e["agency"], e["kind"], e["record_id"], e["relation"]): e
-            for f in found
-            for e in f.evidence
-        }
-        evidence.update({(e["agency"], e["kind"], e["record_id"], e["relation"]): e for e in ties})
-        out.append(
-            _finding(
-                "group",
-                group[0],
-                [{"node": n, "role": role} for n, role in sorted(roles.items())],
-                sorted(evidence.values(), key=lambda e: (e["date"] or "", e["record_id"])),
-                len(risky),
-                f"{len(group)} adults tied to each other ({', '.join(group)}), linked to "
-                f"{len(children)} children of concern, {len(risky)} at risk",
-                {"adults": group, "children": sorted(children)},
-                key=",".join(group),
-            )
-        )
-    return out
+
+
+#: Findings sharing this many children of concern are one group's.
+SHARED_CHILDREN = 2
+#: A place where more children were found than this (a town centre, a bus station) joins no
+#: group: it is a place many children go, not a network's.
+MAX_PLACE_CHILDREN = 12
 
 
 def network_evidence(
