@@ -562,8 +562,8 @@ def _groups(
         roles: dict[str, str] = dict.fromkeys(grown, "adult")
         for f in parts:
             for m in f.members:
-                held = roles.get(m["node"])
-                if held is None or _RANK.get(m["role"], 9) < _RANK.get(held, 9):
+                was = roles.get(m["node"])
+                if was is None or _RANK.get(m["role"], 9) < _RANK.get(was, 9):
                     roles[m["node"]] = m["role"]
         ties = [t for (x, y), rows in pairs.items() if x in part for t in rows]
         for t in ties:
