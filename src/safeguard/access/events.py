@@ -607,3 +607,102 @@ class HomeNotified(Event):
 
     def line(self) -> str:
         return f"{self.home}: {self.notice}"
+
+
+# --- the MACE meeting (docs/mace.md) ---
+
+
+@event("viewed_meeting", "Looked at a MACE meeting: its agenda, an item or an action")
+class ViewedMeeting(Event):
+    meeting: int
+    what: str = ""
+    shown: tuple[int, ...] = ()
+
+    def line(self) -> str:
+        return (
+            f"meeting {self.meeting}"
+            + (f", {self.what}" if self.what else "")
+            + _people(self.shown)
+        )
+
+
+@event("meeting_scheduled", "Scheduled a MACE meeting, or changed its date, areas or attendees")
+class MeetingScheduled(Event):
+    meeting: int
+    held_on: str
+    change: str = "scheduled"
+
+    def line(self) -> str:
+        return f"meeting {self.meeting} on {self.held_on}: {self.change}"
+
+
+@event("agenda_built", "Built a MACE meeting's agenda: children at risk, referrals, findings")
+class AgendaBuilt(Event):
+    meeting: int
+    added: int
+    shown: tuple[int, ...] = ()
+
+    def line(self) -> str:
+        return f"meeting {self.meeting}: {self.added} items added{_people(self.shown)}"
+
+
+@event("agenda_item_added", "Added an item to a MACE meeting's agenda by hand, with the reason")
+class AgendaItemAdded(Event):
+    meeting: int
+    subject: str
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"meeting {self.meeting}: {self.subject}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("item_decided", "Recorded a MACE meeting's discussion and decision on an agenda item")
+class ItemDecided(Event):
+    meeting: int
+    item: int
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"meeting {self.meeting}, item {self.item}"
+
+
+@event("mace_action_set", "Set a MACE action: what, its owner, their agency and the due date")
+class MaceActionSet(Event):
+    action: int
+    item: int
+    owner: str
+    due: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"action {self.action} (item {self.item}) for {self.owner}, due {self.due}"
+
+
+@event("mace_action_stepped", "Marked a MACE action done, or cancelled it, with the reason")
+class MaceActionStepped(Event):
+    action: int
+    step: str
+    reason: str
+    person: int | None = None
+
+    def line(self) -> str:
+        return f"action {self.action}: {self.step}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("disruption_recorded", "Recorded a disruption: a notice, an order, a visit, a review")
+class DisruptionRecorded(Event):
+    disruption: int
+    kind: str
+    meeting: int | None = None
+    person: int | None = None
+
+    def line(self) -> str:
+        where = f" (meeting {self.meeting})" if self.meeting else ""
+        return f"disruption {self.disruption}: {self.kind}{where}"
