@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "safeguard.hub.concerns",
     "safeguard.hub.missing",
     "safeguard.hub.carehomes",
+    "safeguard.hub.mace",
 ]
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",
