@@ -16,6 +16,7 @@ from safeguard.cli import (
     jobs,
     link,
     link_files,
+    mace,
     mash,
     missing,
     people,
@@ -69,6 +70,7 @@ app.command("audit")(audit.audit)
 app.command("serve")(serve.serve)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(mash.app, name="mash")
+app.add_typer(mace.app, name="mace")
 app.command("watch")(watch.watch)
 
 
