@@ -127,6 +127,7 @@ class Settings(BaseSettings):
             "govuk": self.assets_dir / "govuk-frontend" / "dist" / "govuk",
             "moj": self.assets_dir / "@ministryofjustice" / "frontend" / "moj",
             "htmx": self.assets_dir / "htmx.org" / "dist",
+            "cytoscape": self.assets_dir / "cytoscape" / "dist",
             "built": self.assets_dir / ".safeguard",
         }
 

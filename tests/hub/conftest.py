@@ -215,7 +215,72 @@ def mini_mash(mini_hub: dict[str, int]) -> dict[str, Any]:
         "code": code,
         "subject": child.pk,
         **_mini_missing(),
+        **_mini_intelligence(),
     }
+
+
+def _mini_intelligence() -> dict[str, Any]:
+    """Katie (P1) screened at risk, and an open finding of an adult linked to her and Kate
+    (P2), as an analysis would have recorded them."""
+    from safeguard.hub.intelligence.models import AnalysisRun, Finding, Screening
+
+    run = AnalysisRun.objects.create(
+        started_at=dt.datetime(2026, 11, 2, tzinfo=dt.UTC),
+        as_of=dt.date(2026, 11, 1),
+        catalogue="Safeguard default 2026.1",
+        summary={},
+    )
+    Screening.objects.create(
+        run=run,
+        person_id=1,
+        assessed_on=dt.date(2026, 11, 1),
+        age=15,
+        score=16,
+        band_by_score="significant",
+        band="significant",
+        at_risk=True,
+        referral=True,
+        disclosed=False,
+        reasons=[
+            {
+                "code": "found_with_adult",
+                "level": "significant",
+                "records": ["cheshire-police:missing_episodes:MIS-1"],
+                "details": ["found with adult male"],
+                "last_seen": "2026-03-01T22:00:00",
+            }
+        ],
+        catalogue="Safeguard default 2026.1",
+        latest_evidence=dt.datetime(2026, 3, 1, 22, tzinfo=dt.UTC),
+    )
+    found = Finding.objects.create(
+        key="adult-matrix0001",
+        kind="adult",
+        anchor="P:3",
+        summary="adult P:3 linked to 2 children of concern, 1 at risk",
+        at_risk_children=1,
+        strength=4.0,
+        members=[
+            {"node": "P:3", "role": "adult"},
+            {"node": "P:1", "role": "at-risk child"},
+            {"node": "P:2", "role": "child of concern"},
+        ],
+        evidence=[
+            {
+                "from": "P:1",
+                "to": "P:3",
+                "relation": "found_with",
+                "date": "2026-03-01T22:00:00",
+                "agency": "cheshire-police",
+                "kind": "missing_episodes",
+                "record_id": "MIS-1",
+                "strength": 3.0,
+            }
+        ],
+        first_run=run,
+        last_run=run,
+    )
+    return {"finding_key": found.key}
 
 
 def _mini_missing() -> dict[str, Any]:

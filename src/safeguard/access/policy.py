@@ -35,7 +35,7 @@ from safeguard.access.roles import (
     deny,
     names,
 )
-from safeguard.casework import check, contact, episode, finding, rhi, strategy
+from safeguard.casework import check, contact, episode, finding, mace, rhi, strategy
 from safeguard.workflow.machine import Machine
 
 __all__ = [
@@ -86,6 +86,9 @@ class Action(StrEnum):
     SPOC_WORK = "spoc_work"  # a police SPOC's page and their visits to their homes
     NOTIFY_REG40 = "notify_reg40"  # a home's regulation 40 notifications
     VIEW_MISSING_FIGURES = "view_missing_figures"  # episodes and interviews by area and month
+    VIEW_MACE = "view_mace"  # MACE meetings, their agendas and actions; disruption counts
+    WORK_MACE = "work_mace"  # schedule a meeting, its agenda, decisions, actions, disruption
+    WORK_MACE_ACTION = "work_mace_action"  # mark a MACE action done, or cancel it (its table)
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
@@ -97,6 +100,7 @@ MACHINES: dict[Action, Machine] = {
     Action.WORK_EPISODE: episode.MACHINE,
     Action.WORK_INTERVIEW: rhi.MACHINE,
     Action.WORK_STRATEGY: strategy.MACHINE,
+    Action.WORK_MACE_ACTION: mace.MACHINE,
 }
 #: Who works missing episodes: the MASH, social workers, the police, children's homes' staff.
 MISSING_WORKERS = MASH | {
@@ -139,6 +143,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SPOC_WORK: frozenset({Role.POLICE_SPOC}),
     Action.NOTIFY_REG40: frozenset({Role.HOME_STAFF}),
     Action.VIEW_MISSING_FIGURES: frozenset({Role.STRATEGIC_LEAD, Role.MASH_MANAGER}),
+    Action.VIEW_MACE: mace.ATTENDEES,
+    Action.WORK_MACE: mace.RECORDERS,
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 
@@ -157,6 +163,13 @@ ROUTES: dict[str, Action] = {
     "people:split": Action.DECIDE_LINK,
     "people:explain": Action.VIEW_PERSON,
     "audit:events": Action.VIEW_AUDIT,
+    "intelligence:screenings": Action.CONFIRM_SCREENING,
+    "intelligence:screening": Action.VIEW_PERSON,
+    "intelligence:confirm": Action.CONFIRM_SCREENING,
+    "intelligence:record": Action.RECORD_INDICATOR,
+    "intelligence:findings": Action.VIEW_FINDINGS,
+    "intelligence:finding": Action.VIEW_FINDINGS,
+    "intelligence:dispose": Action.VIEW_FINDINGS,
     "mash:queue": Action.VIEW_CONTACTS,
     "mash:new": Action.RAISE_CONTACT,
     "mash:mine": Action.RAISE_CONTACT,
@@ -198,6 +211,20 @@ ROUTES: dict[str, Action] = {
     "homes:home": Action.VIEW_HOME,
     "homes:visit": Action.SPOC_WORK,
     "homes:notify": Action.NOTIFY_REG40,
+    "mace:meetings": Action.VIEW_MACE,
+    "mace:new": Action.WORK_MACE,
+    "mace:meeting": Action.VIEW_MACE,
+    "mace:edit": Action.WORK_MACE,
+    "mace:build": Action.WORK_MACE,
+    "mace:add": Action.WORK_MACE,
+    "mace:item": Action.VIEW_MACE,
+    "mace:decide": Action.WORK_MACE,
+    "mace:set_action": Action.WORK_MACE,
+    "mace:actions": Action.VIEW_MACE,
+    "mace:action": Action.WORK_MACE_ACTION,
+    "mace:disruption": Action.VIEW_MACE,
+    "mace:disruption_csv": Action.VIEW_MACE,
+    "mace:record_disruption": Action.WORK_MACE,
     "alerts:list": Action.SIGNED_IN,
     "alerts:read": Action.SIGNED_IN,
     "admin:": Action.ADMINISTER,

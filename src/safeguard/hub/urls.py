@@ -21,11 +21,13 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("people/", include("safeguard.hub.people.urls")),
     path("audit/", include("safeguard.hub.audit.urls")),
+    path("intelligence/", include("safeguard.hub.intelligence.urls")),
     path("mash/", include("safeguard.hub.mash.urls")),
     path("", include("safeguard.hub.concerns.urls")),
     path("alerts/", include("safeguard.hub.alerts.urls")),
     path("missing/", include("safeguard.hub.missing.urls")),
     path("homes/", include("safeguard.hub.carehomes.urls")),
+    path("mace/", include("safeguard.hub.mace.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -60,11 +60,16 @@ class Screening(models.Model):
     disclosed = models.BooleanField()
     reasons = models.JSONField()
     catalogue = models.CharField(max_length=200)
+    latest_evidence = models.DateTimeField(null=True)
+    """When the newest evidence it counts was seen (the screening queue's order)."""
 
     objects = AboutPeopleQuerySet["Screening"].as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["person", "current"])]
+        indexes = [
+            models.Index(fields=["person", "current"]),
+            models.Index(fields=["current", "at_risk", "-latest_evidence"]),
+        ]
 
 
 class RecordedIndicator(models.Model):

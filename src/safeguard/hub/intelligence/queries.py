@@ -14,14 +14,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+from django.db.models import Exists, F, OuterRef
 
-from safeguard.access import redact
+from safeguard.access import policy, redact
 from safeguard.access.policy import Actor, intelligence
 from safeguard.casework import finding as disposition
 from safeguard.hub import evidence
 from safeguard.hub.deliveries.queries import cited_details
-from safeguard.hub.intelligence.models import Finding, MissingAlert, RecordedIndicator, Screening
-from safeguard.hub.people.models import PersonRecord
+from safeguard.hub.intelligence.models import (
+    Finding,
+    MissingAlert,
+    RecordedIndicator,
+    Screening,
+    ScreeningDecision,
+)
+from safeguard.hub.people.models import PersonRecord, SearchEntry
 
 
 def redacted(
@@ -137,6 +144,104 @@ def findings(reader: Actor, filters: FindingFilters) -> Any:
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     return rows.order_by("-at_risk_children", "-strength", "key")
+
+
+#: Children a screening queue page shows.
+PAGE = 50
+#: The screening queue's views: proposed at risk and not decided yet; decided; referral proposed
+#: (a young child with a significant sign) without being at risk.
+QUEUE_VIEWS = ("to_decide", "decided", "referral")
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """A child in the screening queue."""
+
+    person_id: int
+    name: str
+    band: str
+    score: int
+    age: int
+    assessed_on: dt.date
+    latest_evidence: dt.datetime | None
+    signs: list[str]
+    decided: str
+
+
+def screening_queue(reader: Actor, view: str, page: int) -> tuple[int, list[QueueLine]]:
+    """Children proposed at risk (or for referral) whom `reader` has need to know of, the
+    newest evidence first: how many, and one page of them."""
+    decided = Exists(ScreeningDecision.objects.filter(screening=OuterRef("pk")))
+    rows = Screening.objects.visible_to(reader).filter(current=True).annotate(decided=decided)
+    if view == "decided":
+        rows = rows.filter(decided=True)
+    elif view == "referral":
+        rows = rows.filter(referral=True, at_risk=False, decided=False)
+    else:
+        rows = rows.filter(at_risk=True, decided=False)
+    total = rows.count()
+    ordered = rows.order_by(F("latest_evidence").desc(nulls_last=True), "person_id")
+    shown = list(
+        ordered.only(
+            "pk", "person_id", "band", "score", "age", "assessed_on", "latest_evidence", "reasons"
+        )[(page - 1) * PAGE : page * PAGE]
+    )
+    names = _names([s.person_id for s in shown])
+    last = dict(
+        ScreeningDecision.objects.filter(screening__in=shown)
+        .order_by("screening_id", "pk")
+        .values_list("screening_id", "band")
+    )
+    return total, [
+        QueueLine(
+            s.person_id,
+            names.get(s.person_id, f"Person {s.person_id}"),
+            s.band,
+            s.score,
+            s.age,
+            s.assessed_on,
+            s.latest_evidence,
+            sorted(
+                {str(r.get("code")) for r in s.reasons or [] if r.get("level") != "vulnerability"}
+            ),
+            last.get(s.pk, ""),
+        )
+        for s in shown
+    ]
+
+
+def _names(people: list[int]) -> dict[int, str]:
+    """Each person's name as search shows it (the first of their records)."""
+    out: dict[int, str] = {}
+    rows = SearchEntry.objects.filter(person_id__in=people).order_by("unique_id")
+    for person, name in rows.values_list("person_id", "display_name"):
+        out.setdefault(person, name)
+    return out
+
+
+def name_of(person: int) -> str:
+    return _names([person]).get(person, f"Person {person}")
+
+
+def node_names(reader: Actor, nodes: list[str]) -> dict[str, str]:
+    """What a finding's nodes are called on its page: people by name where `reader` has need
+    to know of them (else by number), vehicles, phones and places as written."""
+    people = [int(n[2:]) for n in nodes if n.startswith("P:") and n[2:].isdigit()]
+    held: dict[int, set[str]] = {}
+    for person, agency in PersonRecord.objects.filter(person_id__in=people).values_list(
+        "person_id", "agency"
+    ):
+        held.setdefault(person, set()).add(agency)
+    known = [p for p in people if policy.person(reader, held.get(p, set()))]
+    names = _names(known)
+    out = {}
+    for n in nodes:
+        if n.startswith("P:") and n[2:].isdigit():
+            out[n] = names.get(int(n[2:]), f"Person {n[2:]}")
+        else:
+            kind = {"V:": "Vehicle", "T:": "Phone", "L:": "Place"}.get(n[:2], "")
+            out[n] = f"{kind} {n[2:]}".strip()
+    return out
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,10 @@ def dispose(caller: Caller, key: str, status: str, reason: str) -> FindingDispos
                 raise RuleBroken(
                     f"no finding {key!r} (ids are listed by `safeguard findings list`)"
                 )
+            if not status:
+                raise RuleBroken("choose what happens to the finding")
+            if not reason.strip():
+                raise RuleBroken("give a reason: it is kept with the disposition")
             move = disposition.MACHINE.towards(found.status, status)
             if move is None:
                 raise RuleBroken(
@@ -215,7 +219,7 @@ def confirm(
 
 
 def record_indicator(
-    caller: Caller, person: int, code: str, seen_on: dt.date, note: str, codes: list[str]
+    caller: Caller, person: int, code: str, seen_on: dt.date | None, note: str, codes: list[str]
 ) -> RecordedIndicator:
     """Record an indicator (one of the catalogue's `codes`) a practitioner saw: every later
     screening counts it, citing them and their note as its evidence."""
@@ -227,6 +231,8 @@ def record_indicator(
                 raise RuleBroken(
                     f"{code!r} is not an indicator of the catalogue ({', '.join(codes)})"
                 )
+            if seen_on is None:
+                raise RuleBroken("say when you saw it, like 6/12/2026")
             if seen_on > timezone.localdate():
                 raise RuleBroken(f"{seen_on}: an indicator cannot be seen in the future")
             if not note.strip():
@@ -287,6 +293,18 @@ def findings(
     named = sorted({p for f in shown for p in queries.finding_view(caller.actor, f).people})
     audit.seen(caller, ViewedList(filters.describe(), tuple(named)), allowed)
     return rows.count(), shown
+
+
+def screening_queue(caller: Caller, view: str, page: int) -> tuple[int, list[queries.QueueLine]]:
+    """Children proposed at risk and not decided (or decided, or proposed for referral) whom
+    the caller has need to know of, newest evidence first; the list is audited."""
+    label = f"screening queue ({view}, page {page})"
+    allowed = audit.check(
+        caller, policy.act(caller.actor, Action.CONFIRM_SCREENING), Refused("list", label)
+    )
+    total, lines = queries.screening_queue(caller.actor, view, page)
+    audit.seen(caller, ViewedList(label, tuple(line.person_id for line in lines)), allowed)
+    return total, lines
 
 
 def alerts(

@@ -23,6 +23,17 @@ def _when(text: str | None) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.fromisoformat(text))
 
 
+def _latest(reasons: list[dict[str, Any]]) -> dt.datetime | None:
+    """The newest `last_seen` among a screening's reasons (aware), or None."""
+    seen = [r["last_seen"] for r in reasons if r.get("last_seen")]
+    if not seen:
+        return None
+    newest = max(seen)
+    if isinstance(newest, str):
+        newest = dt.datetime.fromisoformat(newest)
+    return timezone.make_aware(newest) if timezone.is_naive(newest) else newest
+
+
 def record_analysis(analysis: Analysis, started: dt.datetime) -> AnalysisRun:
     """Store one analysis run (see the module's description); inside a transaction."""
     s = analysis.summary
@@ -48,6 +59,7 @@ def record_analysis(analysis: Analysis, started: dt.datetime) -> AnalysisRun:
                 disclosed=bool(row["disclosed"]),
                 reasons=_plain(row["reasons"] or []),
                 catalogue=row["catalogue"],
+                latest_evidence=_latest(row["reasons"] or []),
             )
             for row in analysis.screenings.to_pylist()
         ),

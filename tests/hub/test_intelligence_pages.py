@@ -1,0 +1,106 @@
+"""The screening and findings pages through the real sign-in, without JavaScript: a MASH
+practitioner works the screening queue, reads every sign with its quoted evidence, records
+their level and a sign they saw (refused first for what is missing, with what was typed kept);
+an analyst investigates and explains a finding from its page, where a table says everything
+the network picture shows; need to know holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.intelligence.models import Finding, RecordedIndicator, ScreeningDecision
+from tests.hub.conftest import _mini_intelligence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(make_user: Any, mini_hub: Any) -> dict[str, Any]:
+    _mini_intelligence()
+    return {
+        "mash": make_user("mia", "mash_practitioner", agency="cheshire-east-cs"),
+        "analyst": make_user("ann", "analyst", agency="cheshire-police"),
+        "school": make_user("sam", "school_dsl", agency="cheshire-schools"),
+        "police": make_user("pc", "police_officer", agency="cheshire-police"),
+    }
+
+
+def test_the_screening_queue_a_childs_signs_and_a_practitioners_level(
+    cast: Any, sign_in: Any
+) -> None:
+    mash = sign_in(cast["mash"])
+    queue = mash.get("/intelligence/screening/").content.decode()
+    assert "Katherine Smith" in queue and "1 child," in queue and "Found with an adult" in queue
+    page = mash.get("/intelligence/screening/1/").content.decode()
+    assert "found with adult male" in page  # the words that matched
+    assert "cheshire-police:missing_episodes:MIS-1" in page  # the record, by agency
+    assert "None yet: this is a proposal" in page
+
+    refused = mash.post("/intelligence/screening/1/confirm/", {"band": "moderate", "reason": "  "})
+    assert refused.status_code == 400
+    assert "give a reason" in refused.content.decode()
+    assert not ScreeningDecision.objects.exists()
+
+    done = mash.post(
+        "/intelligence/screening/1/confirm/",
+        {"band": "moderate", "reason": "Seen at a home visit; no adult since March"},
+    )
+    assert done.status_code == 302
+    decision = ScreeningDecision.objects.get()
+    assert decision.band == "moderate" and decision.decided_by == "mia"
+    after = mash.get("/intelligence/screening/1/").content.decode()
+    assert "Moderate by mia" in after and "Significant" in after  # beside, never over
+    assert "Katherine Smith" not in mash.get("/intelligence/screening/").content.decode()
+    assert "Katherine Smith" in mash.get("/intelligence/screening/?view=decided").content.decode()
+
+    typed = {"code": "older_boyfriend", "seen_on": "31/02/2026", "note": "Older man at the gate"}
+    bad = mash.post("/intelligence/screening/1/record/", typed)
+    assert bad.status_code == 400 and "Older man at the gate" in bad.content.decode()
+    assert not RecordedIndicator.objects.exists()
+    good = mash.post("/intelligence/screening/1/record/", {**typed, "seen_on": "2/11/2026"})
+    assert good.status_code == 302
+    assert RecordedIndicator.objects.get().note == "Older man at the gate"
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"screening_confirmed", "indicator_recorded", "viewed_person"} <= actions
+
+
+def test_a_finding_its_table_and_its_disposition(cast: Any, sign_in: Any) -> None:
+    analyst = sign_in(cast["analyst"])
+    listing = analyst.get("/intelligence/findings/").content.decode()
+    assert "adult-matrix0001" in listing and "1 finding" in listing
+    page = analyst.get("/intelligence/findings/adult-matrix0001/").content.decode()
+    assert "Katherine Smith" in page and "John Brown" in page  # members by name, in a table
+    assert "Found with" in page and "MIS-1" in page  # every record behind it
+    assert 'id="network-data"' in page  # the picture's data, for the script
+
+    empty = analyst.post(
+        "/intelligence/findings/adult-matrix0001/dispose/", {"status": "explained", "reason": ""}
+    )
+    assert empty.status_code == 400 and "give a reason" in empty.content.decode()
+    assert Finding.objects.get().status == "open"
+    for status, reason in (
+        ("under_investigation", "Checking with the school"),
+        ("explained", "He is her uncle; known to the family"),
+    ):
+        moved = analyst.post(
+            "/intelligence/findings/adult-matrix0001/dispose/", {"status": status, "reason": reason}
+        )
+        assert moved.status_code == 302
+    assert Finding.objects.get().status == "explained"
+    history = analyst.get("/intelligence/findings/adult-matrix0001/").content.decode()
+    assert "He is her uncle" in history and "Reopen" in history
+    assert "adult-matrix0001" not in analyst.get("/intelligence/findings/").content.decode()
+    assert "adult-matrix0001" in analyst.get("/intelligence/findings/?status=all").content.decode()
+
+
+def test_need_to_know_on_the_screening_and_findings_pages(cast: Any, sign_in: Any) -> None:
+    school = sign_in(cast["school"])
+    assert school.get("/intelligence/findings/").status_code == 403
+    assert school.get("/intelligence/screening/").status_code == 403
+    # the police read findings; a person their agency holds no record of is shown by number
+    police = sign_in(cast["police"])
+    page = police.get("/intelligence/findings/adult-matrix0001/").content.decode()
+    assert "Katherine Smith" in page and "Person 3" in page and "John Brown" not in page
