@@ -24,3 +24,13 @@ def test_unflagged_victims_push_the_median_later() -> None:
     assert _censored_median(first, onsets) == 40
     del first["b"]
     assert _censored_median(first, onsets) is None  # fewer than half were ever flagged
+
+
+def test_rates_on_a_handful_of_cases_carry_their_uncertainty() -> None:
+    from safeguard.intelligence.evaluate import wilson
+
+    low, high = wilson(5, 10)  # the textbook Wilson interval of 5 in 10
+    assert round(low, 4) == 0.2366 and round(high, 4) == 0.7634
+    assert wilson(0, 0) == (0.0, 1.0)
+    one_in_351 = wilson(1, 351)
+    assert one_in_351[0] < 0.0008 < one_in_351[1]  # 1 in 351 is not distinguishable from 0.08%

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -310,18 +311,33 @@ def _fairness(
     known: set[str],
     persons: dict[str, tuple[str, ...]],
     onsets: dict[str, Any],
-) -> dict[str, dict[str, dict[str, float | int]]]:
+) -> dict[str, dict[str, dict[str, Any]]]:
     """Flag and false-flag rates by sex and ethnicity among the children this view knows."""
-    out: dict[str, dict[str, dict[str, float | int]]] = {"sex": {}, "ethnicity": {}}
+    out: dict[str, dict[str, dict[str, Any]]] = {"sex": {}, "ethnicity": {}}
     children = [p for p in known if persons.get(p, ("", "", "", "N"))[3] == "Y"]
     for axis, i in (("sex", 0), ("ethnicity", 1)):
         values = sorted({persons[p][i] for p in children})
         for value in values:
             group = [p for p in children if persons[p][i] == value]
             innocent = [p for p in group if p not in onsets]
+            false_flags = sum(p in first for p in innocent)
+            low, high = wilson(false_flags, len(innocent))
             out[axis][value] = {
                 "children": len(group),
                 "flag_rate": _ratio(sum(p in first for p in group), len(group)),
-                "false_flag_rate": _ratio(sum(p in first for p in innocent), len(innocent)),
+                "false_flags": false_flags,
+                "false_flag_rate": _ratio(false_flags, len(innocent)),
+                "false_flag_rate_95": [round(low, 5), round(high, 5)],
             }
     return out
+
+
+def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95% by default): how sure a rate is when it
+    rests on a handful of cases, as false flags in a small group do."""
+    if n == 0:
+        return 0.0, 1.0
+    p = hits / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
