@@ -49,7 +49,7 @@ test: test-sqlite test-postgres
 
 # Test files spread over this many processes (pytest-xdist); a file stays in one process.
 TEST_WORKERS ?= 2
-PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 test-sqlite: install
 	$(PYTEST)
