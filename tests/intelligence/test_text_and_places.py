@@ -259,3 +259,33 @@ def test_the_text_settings_are_checked_and_every_problem_named() -> None:
     assert len(problems) == 3
     assert "not a regular expression" in problems[0]
     assert "'people.surname'" in problems[1] and "'nothing.here'" in problems[2]
+
+
+def test_a_nickname_in_two_girls_notes_in_one_district_joins_them() -> None:
+    def girl(rid: str, postcode: str, words: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        person = _person("council", rid, "2011-03-01", postcode=postcode)
+        contact = {
+            "agency": "council",
+            "record_id": f"c-{rid}",
+            "person_id": rid,
+            "received_at": "2025-05-01T10:00:00",
+            "text": words + " Disclosed that she had sex with him for vodka.",
+        }
+        return person, contact
+
+    girls = [
+        girl("dee", "WA2 1AA", "She says her boyfriend is called Skinny."),
+        girl("eve", "WA2 7XY", "Dad says 'Skinny' picks her up from school."),
+        girl("fay", "CH1 2BB", "Friends call a lad in her class 'Skinny'."),  # another town
+    ]
+    con = _world(
+        {"people": [g[0] for g in girls], "contacts": [g[1] for g in girls]},
+        {"council:dee": 1, "council:eve": 2, "council:fay": 3},
+    )
+    indicators.derive(con, catalogue.load())
+    screening.screen(con, catalogue.load(), _keys(con), dt.date(2025, 6, 1))
+    network.build(con, _keys(con))
+    objects = {f.anchor: f for f in network.find(con) if f.kind == "object"}
+    assert set(objects) == {"N:skinny@WA2"}
+    assert {m["node"] for m in objects["N:skinny@WA2"].members} == {"N:skinny@WA2", "P:1", "P:2"}
+    assert "nickname skinny@WA2" in objects["N:skinny@WA2"].summary

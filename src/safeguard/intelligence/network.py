@@ -52,6 +52,8 @@ STRENGTH = {
     "mentioned_phone": 1.5,
     "mentioned_vehicle": 1.5,
     "mentioned_place": 0.5,
+    "mentioned_nickname": 1.0,
+    "own_nickname": 2.0,
 }
 
 _EDGES = """
@@ -132,6 +134,12 @@ with raw as (
     union all
     select p.uid, 'T:' || p.phone, null, 'own_phone', null, p.agency, 'people', p.record_id
     from people p where p.phone is not null
+    -- each person's nicknames, in their postcode district
+    union all
+    select p.uid, 'N:' || lower(n) || '@' || split_part(p.postcode, ' ', 1), null, 'own_nickname',
+        null, p.agency, 'people', p.record_id
+    from people p, unnest(p.other_names) as t(n)
+    where p.postcode is not null and regexp_matches(n, '^[A-Za-z]{3,}$')
 )
 select coalesce('P:' || ka.key, 'R:' || r.a_uid) as a,
     coalesce(
@@ -209,12 +217,56 @@ where name is not null and name like '% %' and name not in (select unnest($gener
 group by name
 """
 
+#: A name written as a nickname: after "called", "known as", "goes by"..., or in quotation marks
+#: ("boyfriend 'Kane'"), capitalised, three letters or more.
+NICKNAME = r"""(?:(?:called|named|known as|calls himself|goes by|nicknamed) ['‘"“]?|['‘"“])([A-Z][a-z]{2,})\b"""
+#: Words people put in quotation marks that are not anyone's name.
+NOT_NICKNAMES = (
+    "mum",
+    "dad",
+    "nan",
+    "babe",
+    "baby",
+    "sir",
+    "miss",
+    "mrs",
+    "the",
+    "and",
+    "yes",
+    "not",
+    "boyfriend",
+    "uncle",
+    "auntie",
+    "friend",
+    "mate",
+    "bro",
+    "fine",
+    "okay",
+    "nothing",
+    "sorry",
+    "home",
+    "party",
+    "work",
+    "school",
+    "police",
+    "staff",
+    "safe",
+    "help",
+)
+
+#: Each person record's postcode district (the outward code), where a nickname written about
+#: them is placed: "Kane" in WA2 is not "Kane" in CH1.
+_DISTRICTS = """
+create or replace table districts as
+select uid, split_part(postcode, ' ', 1) as district from people where postcode is not null
+"""
+
 #: UK mobile numbers, vehicle registration marks (current format) and postcodes written in free
 #: text (`text.split`'s `sentences`), each as an edge from the person the text is about.
 _MENTIONED = r"""
 create or replace table mentioned as
 with found as (
-    select subject, occurred, agency, kind, record_id,
+    select subject, occurred, agency, kind, record_id, sentence,
         regexp_extract_all(sentence, '(?:\+44\s?\(?0?\)?\s?|\b0)7\d{3}\s?\d{3}\s?\d{3}\b')
             as phones,
         regexp_extract_all(sentence, '\b[A-Z]{2}[0-9]{2} ?[A-Z]{3}\b') as vehicles,
@@ -222,6 +274,12 @@ with found as (
             '\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\b') as postcodes
     from sentences where not explained)
 select distinct subject as a_uid, node, relation, occurred, agency, kind, record_id from (
+    select f.*, null as p, 'N:' || lower(n) || '@' || d.district as node,
+        'mentioned_nickname' as relation
+    from found f join districts d on d.uid = f.subject,
+        unnest(regexp_extract_all(f.sentence, $nickname, 1)) as t(n)
+    where lower(n) not in (select unnest($common))
+    union all
     select *, 'T:+44' || right(regexp_replace(p, '[^0-9]', '', 'g'), 10) as node,
         'mentioned_phone' as relation from found, unnest(phones) as t(p)
     union all
@@ -305,7 +363,8 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
             "agency varchar, kind varchar, record_id varchar, field varchar, sentence varchar, "
             "hedged boolean, explained boolean)"
         )
-    con.execute(_MENTIONED)
+    con.execute(_DISTRICTS)
+    con.execute(_MENTIONED, {"nickname": NICKNAME, "common": list(NOT_NICKNAMES)})
     con.execute(_EDGES, {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
     con.execute(_PERSONS)
@@ -357,8 +416,8 @@ via_object as (
     select a.x, c.x, a.y, c.relation, c.occurred, c.agency, c.kind, c.record_id, c.strength,
         a.occurred
     from both_ways a join both_ways c on a.y = c.y and a.x <> c.x
-    where (a.y like 'V:%' or a.y like 'T:%') and a.x like 'P:%' and c.x like 'P:%'
-      and c.relation <> 'own_phone'),
+    where (a.y like 'V:%' or a.y like 'T:%' or a.y like 'N:%') and a.x like 'P:%'
+      and c.x like 'P:%' and c.relation not in ('own_phone', 'own_nickname')),
 every as (
     select * from direct union all select * from via_object)
 select l.*, ap.staff, r.node is not null as at_risk, ap.born is null as unknown_age
@@ -692,7 +751,8 @@ select w.y as object, w.x as child, w.x, w.y, w.relation, w.occurred, w.agency, 
     w.record_id, w.strength
 from both_ways w join at_risk r on r.node = w.x
 join persons cp on cp.node = w.x
-where (w.y like 'V:%' or w.y like 'T:%') and w.relation <> 'own_phone'
+where (w.y like 'V:%' or w.y like 'T:%' or w.y like 'N:%')
+  and w.relation not in ('own_phone', 'own_nickname')
   and date_sub('year', cp.born, cast(coalesce(w.occurred, now()) as date)) < 18
 """
 
@@ -705,7 +765,7 @@ def _objects(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
         if len(children) < minimum:
             continue
         evidence = _evidence([r[2:] for r in links])
-        what = "vehicle" if obj.startswith("V:") else "phone"
+        what = {"V:": "vehicle", "T:": "phone", "N:": "nickname"}[obj[:2]]
         members = [{"node": obj, "role": what}]
         members += [{"node": c, "role": "at-risk child"} for c in children]
         out.append(

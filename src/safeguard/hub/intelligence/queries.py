@@ -239,7 +239,7 @@ def node_names(reader: Actor, nodes: list[str]) -> dict[str, str]:
         if n.startswith("P:") and n[2:].isdigit():
             out[n] = names.get(int(n[2:]), f"Person {n[2:]}")
         else:
-            kind = {"V:": "Vehicle", "T:": "Phone", "L:": "Place"}.get(n[:2], "")
+            kind = {"V:": "Vehicle", "T:": "Phone", "L:": "Place", "N:": "Nickname"}.get(n[:2], "")
             out[n] = f"{kind} {n[2:]}".strip()
     return out
 
