@@ -219,7 +219,10 @@ group by name
 
 #: A name written as a nickname: after "called", "known as", "goes by"..., or in quotation marks
 #: ("boyfriend 'Kane'"), capitalised, three letters or more.
-NICKNAME = r"""(?:(?:called|named|known as|calls himself|goes by|nicknamed) ['‘"“]?|['‘"“])([A-Z][a-z]{2,})\b"""
+NICKNAME = (
+    r"""(?:(?:called|named|known as|calls himself|goes by|nicknamed) ['‘"“]?|['‘"“])"""
+    r"([A-Z][a-z]{2,})\b"
+)
 #: Words people put in quotation marks that are not anyone's name.
 NOT_NICKNAMES = (
     "mum",
