@@ -104,3 +104,39 @@ def test_need_to_know_on_the_screening_and_findings_pages(cast: Any, sign_in: An
     police = sign_in(cast["police"])
     page = police.get("/intelligence/findings/adult-matrix0001/").content.decode()
     assert "Katherine Smith" in page and "Person 3" in page and "John Brown" not in page
+
+
+def test_the_queue_pages_fifty_children_at_a_time(cast: Any, sign_in: Any) -> None:
+    import datetime as dt
+
+    from safeguard.hub.intelligence.models import Screening
+    from safeguard.hub.people.models import Person
+
+    first = Screening.objects.get(person_id=1)
+    run = Person.objects.get(pk=1).created_run
+    Person.objects.bulk_create(Person(pk=100 + n, created_run=run) for n in range(55))
+    Screening.objects.bulk_create(
+        Screening(
+            run=first.run,
+            person_id=100 + n,
+            assessed_on=first.assessed_on,
+            age=14,
+            score=11,
+            band_by_score="moderate",
+            band="moderate",
+            at_risk=True,
+            referral=True,
+            disclosed=False,
+            reasons=[],
+            catalogue=first.catalogue,
+            latest_evidence=dt.datetime(2026, 4, 1, tzinfo=dt.UTC) + dt.timedelta(days=n),
+        )
+        for n in range(55)
+    )
+    mash = sign_in(cast["mash"])
+    one = mash.get("/intelligence/screening/").content.decode()
+    assert "56 children, newest evidence first" in one and "Page 1 of 2" in one
+    assert 'href="?view=to_decide&amp;page=2"' in one
+    assert one.index("Person 154") < one.index("Person 105")  # the newest evidence first
+    two = mash.get("/intelligence/screening/?view=to_decide&page=2").content.decode()
+    assert "Page 2 of 2" in two and "Katherine Smith" in two  # March: the oldest evidence

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -72,6 +73,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "pages": pages,
         "labels": _labels(),
+        "query": urlencode({"view": view}) + "&",
     }
     return render(request, "intelligence/queue.html", context)
 
@@ -163,6 +165,7 @@ def findings(request: HttpRequest) -> HttpResponse:
         "states": disposition.MACHINE.states,
         "page": page,
         "pages": max(1, -(-total // queries.PAGE)),
+        "query": urlencode({"kind": kind or "", "status": status}) + "&",
     }
     return render(request, "intelligence/findings.html", context)
 

@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -71,6 +72,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         return refused(request, refusal)
     pages = max(1, -(-total // queries.PAGE))
     context = {"rows": rows, "view": view, "total": total, "page": page, "pages": pages}
+    context["query"] = urlencode({"view": view}) + "&"
     return render(request, "missing/queue.html", {**context, **_words()})
 
 
