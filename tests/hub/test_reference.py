@@ -233,3 +233,20 @@ def test_account_changes_through_the_admin_are_flagged_and_an_own_password_chang
         (True, "accounts.User"),
     ]
     assert admin.get("/admin/").status_code == 200  # still signed in after the change
+
+
+@pytest.mark.django_db
+def test_professionals_are_kept_checked_and_given_to_the_analysis() -> None:
+    from safeguard.hub.homes.models import Professional
+    from safeguard.hub.homes.queries import professionals_table
+
+    bad = Professional(name="Gary Dean", role="contracted_driver", phone="12345", vehicle="XX")
+    with pytest.raises(ValidationError) as wrong:
+        bad.full_clean()
+    assert set(wrong.value.message_dict) == {"phone", "vehicle"}
+    Professional.objects.create(
+        name=" Gary Dean ", role="contracted_driver", phone="07911 123456", vehicle="ab12 cde"
+    )
+    Professional.objects.create(name="Left Long Ago", role="youth_worker", active=False)
+    table = professionals_table().to_pylist()
+    assert table == [{"name": "Gary Dean", "phone": "+447911123456", "vehicle": "AB12CDE"}]

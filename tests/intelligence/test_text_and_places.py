@@ -289,3 +289,44 @@ def test_a_nickname_in_two_girls_notes_in_one_district_joins_them() -> None:
     assert set(objects) == {"N:skinny@WA2"}
     assert {m["node"] for m in objects["N:skinny@WA2"].members} == {"N:skinny@WA2", "P:1", "P:2"}
     assert "nickname skinny@WA2" in objects["N:skinny@WA2"].summary
+
+
+def test_the_hubs_professionals_are_explained_by_name_vehicle_and_phone() -> None:
+    con = _world(
+        {
+            "people": [_person("police", "gia", "2011-03-01")],
+            "sightings": [
+                {
+                    "agency": "police",
+                    "record_id": "s1",
+                    "person_id": "gia",
+                    "seen_at": "2025-05-01T08:10:00",
+                    "source": "patrol",
+                    "with_description": "male driver, 50s",
+                    "vehicle": "AB12CDE",
+                }
+            ],
+            "missing_episodes": [
+                {
+                    "agency": "police",
+                    "record_id": "m1",
+                    "person_id": "gia",
+                    "category": "missing",
+                    "reported_at": "2025-05-02T22:00:00",
+                    "returned_at": "2025-05-03T01:00:00",
+                    "found_with": "With an adult male, Gary Dean",
+                }
+            ],
+        },
+        {"police:gia": 1},
+    )
+    professionals = pa.table(
+        {"name": ["Gary Dean"], "phone": ["+447911123456"], "vehicle": ["AB12CDE"]}
+    )
+    con.register("hub_professionals_arrow", professionals)
+    con.execute("create table hub_professionals as select * from hub_professionals_arrow")
+    indicators.derive(con, catalogue.load())
+    found = {r[0] for r in con.execute("select code from evidence").fetchall()}
+    assert "in_vehicle_with_adult" not in found and "found_with_adult" not in found
+    network.build(con, _keys(con))
+    assert con.execute("select count(*) from edges where b = 'V:AB12CDE'").fetchone() == (0,)

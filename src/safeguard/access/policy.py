@@ -270,6 +270,7 @@ ADMINISTERED: dict[str, frozenset[str]] = {
     "accounts.team": _KEEP,
     "deliveries.agency": frozenset({"view", "add", "change"}),
     "homes.childrenshome": _KEEP,
+    "homes.professional": _KEEP,
     "axes.accessattempt": frozenset({"view", "delete"}),
     "axes.accessfailurelog": frozenset({"view"}),
     "axes.accesslog": frozenset({"view"}),

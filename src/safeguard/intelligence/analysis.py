@@ -120,6 +120,7 @@ def analyse(
     settled: frozenset[str] = frozenset(),
     recorded: pa.Table | None = None,
     texts: pa.Table | None = None,
+    professionals: pa.Table | None = None,
 ) -> Analysis:
     """Derive the evidence, screen every linked child on `as_of`, find networks, and follow
     every missing episode (its return home interview on `clocks`); write the outputs to `out`
@@ -127,7 +128,9 @@ def analyse(
     (`safeguard.intelligence.sources.open_records`).
     Findings in `settled` (explained or closed by a person) stop counting as evidence;
     `recorded` (evidence rows practitioners recorded) counts beside what the records show, and
-    `texts` (the hub's own free text, `text.HUB_TEXTS` columns) is read beside the agencies'."""
+    `texts` (the hub's own free text, `text.HUB_TEXTS` columns) is read beside the agencies';
+    `professionals` (the hub's reference data: name, phone, vehicle) are known as professionals
+    beside those the agencies flag."""
     start = time.perf_counter()
     out.mkdir(parents=True, exist_ok=True)
     con = open_records(files, people)
@@ -135,6 +138,9 @@ def analyse(
         if texts is not None and texts.num_rows:
             con.register("hub_texts_arrow", texts.select(list(text.HUB_TEXTS)))
             con.execute("create table hub_texts as select * from hub_texts_arrow")
+        if professionals is not None and professionals.num_rows:
+            con.register("hub_professionals_arrow", professionals)
+            con.execute("create table hub_professionals as select * from hub_professionals_arrow")
         indicators.derive(con, catalogue)
         if recorded is not None and recorded.num_rows:
             con.register("recorded_arrow", recorded)

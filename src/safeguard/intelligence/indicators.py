@@ -21,7 +21,7 @@ Rules (parameters in the catalogue):
   professional (any record of the person flagged `staff_member`), or with someone described as an
   adult, man or male and not as a professional (the `[text]` table's `explained` words).
 - `sighting_vehicle`: seen in a vehicle with an adult who is not known (described only) or known
-  and not flagged as staff.
+  and not a professional, unless the vehicle is a professional's (the hub's reference data).
 - `health` (`codes`): a health attendance with one of the event codes.
 - `education` (`types`): an education event of one of the types.
 - `incident` (`types`, `roles`): involved in a police incident of one of the types, in one of the
@@ -49,6 +49,12 @@ from safeguard.intelligence import text
 from safeguard.intelligence.sources import born
 
 COLUMNS = ("subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail")
+
+#: The hub's reference data of professionals (`analysis.analyse(professionals=...)`): empty when
+#: an analysis runs without a hub.
+HUB_PROFESSIONALS = (
+    "create table if not exists hub_professionals (name varchar, phone varchar, vehicle varchar)"
+)
 
 
 @dataclass(frozen=True)
@@ -214,11 +220,12 @@ def _sighting_vehicle(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                    s.with_description, 'an adult') as detail
            from seen s
            left join people p on p.agency = s.agency and p.record_id = s.other
-           where (p.uid is not null
+           where s.vehicle not in (select vehicle from hub_professionals where vehicle is not null)
+             and ((p.uid is not null
                   and {_age_years("p.date_of_birth", "try_cast(s.seen_at as timestamp)")} >= 18
                   and p.uid not in (select uid from professionals))
               or (s.other is null and s.with_description is not null
-                  and not {_names_a_professional("s.with_description")})""",
+                  and not {_names_a_professional("s.with_description")}))""",
         {},
     )
 
@@ -402,10 +409,14 @@ def _professionals(con: duckdb.DuckDBPyConnection) -> None:
             "where list_contains(coalesce(flags, []), 'staff_member')"
         )
 
+    con.execute(HUB_PROFESSIONALS)
     con.execute(
         """create or replace table professional_names as
         select distinct lower(split_part(trim(forenames), ' ', 1) || ' ' || trim(surname)) as name
         from people
         where uid in (select uid from professionals)
-          and nullif(trim(forenames), '') is not null and nullif(trim(surname), '') is not null"""
+          and nullif(trim(forenames), '') is not null and nullif(trim(surname), '') is not null
+        union
+        select lower(split_part(trim(name), ' ', 1) || ' ' || split_part(trim(name), ' ', -1))
+        from hub_professionals where trim(name) like '% %'"""
     )

@@ -33,6 +33,7 @@ import igraph
 import numpy as np
 import pyarrow as pa
 
+from safeguard.intelligence import indicators
 from safeguard.intelligence.sources import born
 
 #: How strongly each relation ties its two ends, for ranking and community detection.
@@ -337,6 +338,16 @@ delete from edges e using (
 where e.kind = 'sightings' and e.agency = x.agency and e.record_id = x.record_id
 """
 
+#: A professional's vehicle or phone (the hub's reference data: a contracted driver's car, a
+#: home's phone) carrying or calling a child is their work: no edge. Intelligence naming it stays.
+_PROFESSIONALS_OBJECTS = """
+delete from edges
+where relation in ('seen_in_vehicle', 'in_vehicle', 'seen_with_phone', 'mentioned_phone',
+                   'mentioned_vehicle')
+  and b in (select 'V:' || vehicle from hub_professionals where vehicle is not null
+            union select 'T:' || phone from hub_professionals where phone is not null)
+"""
+
 #: Staff (a person any of whose records is flagged `staff_member`) finding a missing child is
 #: their job: no `found_with` edge.
 _STAFF_FINDING = """
@@ -370,6 +381,8 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
     con.execute(_MENTIONED, {"nickname": NICKNAME, "common": list(NOT_NICKNAMES)})
     con.execute(_EDGES, {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
+    con.execute(indicators.HUB_PROFESSIONALS)
+    con.execute(_PROFESSIONALS_OBJECTS)
     con.execute(_PERSONS)
     con.execute(_STAFF_FINDING)
     strengths = pa.table({"relation": list(STRENGTH), "strength": list(STRENGTH.values())})

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 
 from safeguard.access.policy import Role
 from safeguard.hub.accounts.models import User
-from safeguard.hub.homes.models import ChildrensHome
+from safeguard.hub.homes.models import ChildrensHome, Professional
 
 
 class HasSpoc(admin.SimpleListFilter):
@@ -61,3 +61,13 @@ class ChildrensHomeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             ]
             kwargs["queryset"] = User.objects.filter(pk__in=spocs).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Professional)
+class ProfessionalAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Professionals whose contact with children is their job: the analysis explains it."""
+
+    list_display = ("name", "role", "organisation", "home", "active")
+    list_filter = ("role", "active")
+    search_fields = ("name", "organisation", "phone", "vehicle")
+    autocomplete_fields = ("home",)

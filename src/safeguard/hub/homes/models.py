@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from safeguard.access.policy import Action, Actor, Role, act
+from safeguard.contract import identifiers
 from safeguard.contract.kinds import COUNCIL_AREAS
 from safeguard.hub.deliveries.models import Agency
 
@@ -110,3 +111,48 @@ class ChildrensHome(models.Model):
             raise ValidationError(
                 {"police_spoc": f"{spoc.username} does not hold the police SPOC role"}
             )
+
+
+def validate_phone(value: str) -> None:
+    """A UK phone number, as the data contract reads one."""
+    if value and identifiers.phone(value).value is None:
+        raise ValidationError("Not a UK phone number (for example 07911 123456)")
+
+
+def validate_vehicle(value: str) -> None:
+    """A UK vehicle registration mark, as the data contract reads one."""
+    if value and identifiers.vrm(value).value is None:
+        raise ValidationError("Not a UK registration mark (for example AB12 CDE)")
+
+
+class Professional(models.Model):
+    """Someone who meets children in their work (a home's residential staff, a foster carer, a
+    contracted driver, a youth worker), kept by administrators as reference data: being found
+    with them, or in their vehicle, is explained, not a sign, in every screening and network
+    finding (`safeguard.intelligence`)."""
+
+    class Role(models.TextChoices):
+        RESIDENTIAL = "residential_staff", "Children's home staff"
+        FOSTER_CARER = "foster_carer", "Foster carer"
+        DRIVER = "contracted_driver", "Contracted driver or escort"
+        YOUTH_WORKER = "youth_worker", "Youth worker"
+        OTHER = "other", "Other professional"
+
+    name = models.CharField(
+        max_length=150, help_text="First name and surname, as agencies write them"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    organisation = models.CharField(max_length=150, blank=True)
+    home = models.ForeignKey(
+        ChildrensHome,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="professionals",
+    )
+    phone = models.CharField(max_length=32, blank=True, validators=[validate_phone])
+    vehicle = models.CharField(max_length=16, blank=True, validators=[validate_vehicle])
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pyarrow as pa
 from django.utils import timezone
 
 from safeguard.access.policy import Actor, Role
+from safeguard.contract import identifiers
 from safeguard.hub.deliveries.models import Agency, SourceRecord
-from safeguard.hub.homes.models import ChildrensHome
+from safeguard.hub.homes.models import ChildrensHome, Professional
 from safeguard.hub.people.models import PersonRecord, SearchEntry
 
 
@@ -78,3 +80,19 @@ def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
         if person is not None and (person, names.get(person, f"P{person}")) not in found[home]:
             found[home].append((person, names.get(person, f"P{person}")))
     return found
+
+
+def professionals_table() -> pa.Table:
+    """The active professionals of the reference data as the analysis reads them
+    (`safeguard.intelligence.indicators.HUB_PROFESSIONALS`): name, phone (E.164) and vehicle
+    (registration mark), each as the data contract writes it, or empty."""
+    rows = Professional.objects.filter(active=True).values_list("name", "phone", "vehicle")
+    names, phones, vehicles = [], [], []
+    for name, phone, vehicle in rows:
+        names.append(name.strip())
+        phones.append(identifiers.phone(phone).value if phone else None)
+        vehicles.append(identifiers.vrm(vehicle).value if vehicle else None)
+    return pa.table(
+        {"name": names, "phone": phones, "vehicle": vehicles},
+        schema=pa.schema([("name", pa.string()), ("phone", pa.string()), ("vehicle", pa.string())]),
+    )

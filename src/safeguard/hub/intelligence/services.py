@@ -34,6 +34,7 @@ from safeguard.casework import finding as disposition
 from safeguard.hub import reactions
 from safeguard.hub.audit import services as audit
 from safeguard.hub.deliveries.queries import loaded_files
+from safeguard.hub.homes import queries as homes
 from safeguard.hub.intelligence import queries
 from safeguard.hub.intelligence.models import (
     AnalysisRun,
@@ -91,6 +92,7 @@ def analyse(
         queries.settled_findings(),
         queries.recorded_evidence(levels),
         queries.recorded_text(),
+        homes.professionals_table(),
     )
     try:
         with transaction.atomic():
