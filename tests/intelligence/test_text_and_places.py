@@ -330,3 +330,37 @@ def test_the_hubs_professionals_are_explained_by_name_vehicle_and_phone() -> Non
     assert "in_vehicle_with_adult" not in found and "found_with_adult" not in found
     network.build(con, _keys(con))
     assert con.execute("select count(*) from edges where b = 'V:AB12CDE'").fetchone() == (0,)
+
+
+def test_a_child_seen_with_a_man_another_agency_knows_as_a_sex_offender() -> None:
+    con = _world(
+        {
+            "people": [
+                _person("police", "ivy", "2011-03-01"),
+                _person("police", "rob", "1970-01-01"),
+                _person("probation", "rob", "1970-01-01", flags=["registered_sex_offender"]),
+            ],
+            "sightings": [
+                {
+                    "agency": "police",
+                    "record_id": "s1",
+                    "person_id": "ivy",
+                    "seen_at": "2025-05-01T23:10:00",
+                    "source": "patrol",
+                    "with_person_ids": ["rob"],
+                }
+            ],
+        },
+        {"police:ivy": 1, "police:rob": 2, "probation:rob": 2},
+    )
+    indicators.derive(con, catalogue.load())
+    found = con.execute(
+        "select subject, code, detail from evidence where code like 'with_%'"
+    ).fetchall()
+    assert found == [
+        (
+            "police:ivy",
+            "with_sex_offender",
+            "with police:rob, whom agencies know as registered_sex_offender",
+        )
+    ]

@@ -28,6 +28,8 @@ Rules (parameters in the catalogue):
   roles.
 - `intelligence` (`phrases`): named in an intelligence report whose text contains one of the
   phrases.
+- `with_flagged` (`flags`): seen with or found with a person any agency flags so (a known or
+  registered sex offender, say), joined up: probation's flag makes the police's sighting count.
 - `associates`: seen with, found with or named alongside a child who has a significant
   indicator of their own (in the same agency's records).
 - `network`: linked (directly, or through a vehicle, phone or place) to an adult who is linked
@@ -276,6 +278,33 @@ def _intelligence(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     )
 
 
+def _with_flagged(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return (
+        """with flagged as (  -- every record of a person any agency flags so, joined up
+              select p.uid from people p left join linked_or_self l on l.uid = p.uid
+              where l.who in (
+                  select l2.who from people p2 join linked_or_self l2 on l2.uid = p2.uid
+                  where list_has_any(coalesce(p2.flags, []), $flags))),
+           links as (
+              select subject as a, agency || ':' || o as b,
+                  try_cast(seen_at as timestamp) as occurred, agency, 'sightings' as kind, record_id
+              from sightings, unnest(with_person_ids) as t(o)
+              union all
+              select subject, agency || ':' || o, try_cast(reported_at as timestamp), agency,
+                  'missing_episodes', record_id
+              from missing_episodes, unnest(found_with_person_ids) as t(o)),
+           both_ways as (
+              select a, b, occurred, agency, kind, record_id from links
+              union all select b, a, occurred, agency, kind, record_id from links)
+           select distinct on (w.a, w.record_id) w.a, w.occurred, w.agency, w.kind, w.record_id,
+               'with ' || w.b || ', whom agencies know as ' || array_to_string($flags, ' or ')
+           from both_ways w
+           where w.b in (select uid from flagged) and w.a not in (select uid from flagged)
+             and w.a not in (select uid from professionals)""",
+        {"flags": params["flags"]},
+    )
+
+
 # Associates are found after the other indicators (they need them): see `derive`.
 def _associates(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return (
@@ -351,6 +380,13 @@ RULES: dict[str, Rule] = {
         ),
         lambda p: text.query(p, p["_reading"], p["_level"]),
     ),
+    "with_flagged": Rule(
+        lambda p: (
+            _codes("flags", contract.PERSON_FLAGS)(p)
+            + [f"unexpected parameter `{k}`" for k in p if k != "flags"]
+        ),
+        _with_flagged,
+    ),
     "associates": Rule(_none, _associates),
     "network": Rule(_none, _network),
 }
@@ -393,6 +429,16 @@ def _professionals(con: duckdb.DuckDBPyConnection) -> None:
     tables = {
         r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
     }
+    linked = "select uid, person_id::varchar as who from linked" if "linked" in tables else ""
+    con.execute(
+        "create or replace table linked_or_self as "
+        + (
+            f"select p.uid, coalesce(l.who, p.uid) as who from people p left join ({linked}) l "
+            "using (uid)"
+            if linked
+            else "select uid, uid as who from people"
+        )
+    )
     if "linked" in tables:
         con.execute(
             """create or replace table professionals as
