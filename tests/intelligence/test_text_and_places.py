@@ -364,3 +364,32 @@ def test_a_child_seen_with_a_man_another_agency_knows_as_a_sex_offender() -> Non
             "with police:rob, whom agencies know as registered_sex_offender",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("A man she met online is threatening to send her photos to her family", "sexual_images"),
+        ("He asked her to send pictures of herself", "sexual_images"),
+        ("Came back with a new iPhone she cannot explain", "unexplained_gifts"),
+        ("Got out of a taxi at 02:10 that had already been paid", "in_vehicle_text"),
+    ],
+)
+def test_the_lexicons_read_the_ways_practitioners_write_a_sign(words: str, code: str) -> None:
+    con = _world(
+        {
+            "people": [_person("council", "jo", "2011-01-01")],
+            "contacts": [
+                {
+                    "agency": "council",
+                    "record_id": "c1",
+                    "person_id": "jo",
+                    "received_at": "2025-01-01T09:00:00",
+                    "text": words,
+                }
+            ],
+        },
+        {"council:jo": 1},
+    )
+    indicators.derive(con, catalogue.load())
+    assert code in _evidence(con, "council:jo")
