@@ -140,3 +140,10 @@ def test_the_queue_pages_fifty_children_at_a_time(cast: Any, sign_in: Any) -> No
     assert one.index("Person 154") < one.index("Person 105")  # the newest evidence first
     two = mash.get("/intelligence/screening/?view=to_decide&page=2").content.decode()
     assert "Page 2 of 2" in two and "Katherine Smith" in two  # March: the oldest evidence
+
+
+def test_your_work_leads_to_the_screening_queue_and_the_findings(cast: Any, sign_in: Any) -> None:
+    mash = sign_in(cast["mash"])
+    home = mash.get("/").content.decode()
+    assert 'href="/intelligence/screening/">1 child proposed as at risk' in home
+    assert 'href="/intelligence/findings/">1 open network finding<' in home
