@@ -47,7 +47,7 @@ from typing import Any
 import duckdb
 
 from safeguard.contract import kinds as contract
-from safeguard.intelligence import text
+from safeguard.intelligence import sources, text
 from safeguard.intelligence.sources import born
 
 COLUMNS = ("subject", "code", "level", "occurred", "agency", "kind", "record_id", "detail")
@@ -426,10 +426,8 @@ def _professionals(con: duckdb.DuckDBPyConnection) -> None:
     professional (a record flagged `staff_member`), joined up through `linked` when present;
     and `professional_names`: their names (first forename and surname, lower case), for text
     that names them without an identifier."""
-    tables = {
-        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
-    }
-    linked = "select uid, person_id::varchar as who from linked" if "linked" in tables else ""
+    held = sources.tables(con)
+    linked = "select uid, person_id::varchar as who from linked" if "linked" in held else ""
     con.execute(
         "create or replace table linked_or_self as "
         + (
@@ -439,7 +437,7 @@ def _professionals(con: duckdb.DuckDBPyConnection) -> None:
             else "select uid, uid as who from people"
         )
     )
-    if "linked" in tables:
+    if "linked" in held:
         con.execute(
             """create or replace table professionals as
             with staff as (

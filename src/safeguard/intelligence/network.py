@@ -34,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 
 from safeguard.intelligence import indicators
-from safeguard.intelligence.sources import born
+from safeguard.intelligence.sources import born, tables
 
 #: How strongly each relation ties its two ends, for ranking and community detection.
 STRENGTH = {
@@ -368,10 +368,8 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
     )
     con.execute(_PLACE_KEY)
     con.execute(_PLACE_NAMES, {"generic": list(GENERIC_PLACES)})
-    tables = {
-        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
-    }
-    if "sentences" not in tables:  # evidence not derived (`indicators.derive` splits the text)
+    held = tables(con)
+    if "sentences" not in held:  # evidence not derived (`indicators.derive` splits the text)
         con.execute(
             "create or replace table sentences (subject varchar, occurred timestamp, "
             "agency varchar, kind varchar, record_id varchar, field varchar, sentence varchar, "

@@ -30,6 +30,14 @@ class SourceFile:
     path: Path
 
 
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables `con` holds (optional inputs such as `linked` or `hub_texts` are present only
+    when given)."""
+    return {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
+
+
 def born(column: str) -> str:
     """SQL for a date of birth as a date: a partial one (`2012-03`, `2012`) counts from the
     middle of what is known (15 March, 1 July), so a person known by year is still of an age."""

@@ -26,6 +26,7 @@ from typing import Any
 import duckdb
 
 from safeguard.contract.kinds import KINDS
+from safeguard.intelligence import sources
 
 #: The columns of free text from outside the agencies' records (the hub's own workflows), read
 #: when table `hub_texts` is present: the person record it is about, when written, source.
@@ -122,14 +123,12 @@ def _texts(reading: Reading, extra: bool) -> str:
 def split(con: duckdb.DuckDBPyConnection, reading: Reading) -> None:
     """Table `sentences` in `con`: every sentence of every read field, with its record, and
     whether it is hedged or names a professional doing their job."""
-    tables = {
-        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
-    }
+    held = sources.tables(con)
     breaks = "[.!?;\\n\\r]+|\\b(?:" + "|".join(reading.breaks) + ")\\b" if reading.breaks else ""
     con.execute(
         f"""create or replace table sentences as
         with texts (subject, occurred, agency, kind, record_id, field, body) as (
-            {_texts(reading, "hub_texts" in tables)}),
+            {_texts(reading, "hub_texts" in held)}),
         parts as (
             select t.*, unnest(regexp_split_to_array(body, $breaks, 'i')) as sentence
             from texts t)

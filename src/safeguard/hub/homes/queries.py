@@ -67,13 +67,7 @@ def residents(homes: list[ChildrensHome]) -> dict[int, list[tuple[int, str]]]:
             "unique_id", "person_id"
         )
     )
-    names: dict[int, str] = {}
-    for found_person, name in (
-        SearchEntry.objects.filter(person_id__in=set(people.values()))
-        .order_by("-unique_id")
-        .values_list("person_id", "display_name")
-    ):
-        names[found_person] = name
+    names = SearchEntry.objects.names(set(people.values()))
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for unique, home in records.items():
         person = people.get(unique)

@@ -186,7 +186,7 @@ def screening_queue(reader: Actor, view: str, page: int) -> tuple[int, list[Queu
             "pk", "person_id", "band", "score", "age", "assessed_on", "latest_evidence", "reasons"
         )[(page - 1) * PAGE : page * PAGE]
     )
-    names = _names([s.person_id for s in shown])
+    names = SearchEntry.objects.names([s.person_id for s in shown])
     last = dict(
         ScreeningDecision.objects.filter(screening__in=shown)
         .order_by("screening_id", "pk")
@@ -210,17 +210,8 @@ def screening_queue(reader: Actor, view: str, page: int) -> tuple[int, list[Queu
     ]
 
 
-def _names(people: list[int]) -> dict[int, str]:
-    """Each person's name as search shows it (the first of their records)."""
-    out: dict[int, str] = {}
-    rows = SearchEntry.objects.filter(person_id__in=people).order_by("unique_id")
-    for person, name in rows.values_list("person_id", "display_name"):
-        out.setdefault(person, name)
-    return out
-
-
 def name_of(person: int) -> str:
-    return _names([person]).get(person, f"Person {person}")
+    return SearchEntry.objects.names([person]).get(person, f"Person {person}")
 
 
 def node_names(reader: Actor, nodes: list[str]) -> dict[str, str]:
@@ -233,7 +224,7 @@ def node_names(reader: Actor, nodes: list[str]) -> dict[str, str]:
     ):
         held.setdefault(person, set()).add(agency)
     known = [p for p in people if policy.person(reader, held.get(p, set()))]
-    names = _names(known)
+    names = SearchEntry.objects.names(known)
     out = {}
     for n in nodes:
         if n.startswith("P:") and n[2:].isdigit():

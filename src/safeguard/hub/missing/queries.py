@@ -32,13 +32,7 @@ def name_of(person: int | None) -> str:
     """A person's name as an agency holds it (for lists), "" when unknown."""
     if person is None:
         return ""
-    row = (
-        SearchEntry.objects.filter(person_id=person)
-        .order_by("unique_id")
-        .values_list("display_name", flat=True)
-        .first()
-    )
-    return row or f"P{person}"
+    return SearchEntry.objects.names([person]).get(person) or f"P{person}"
 
 
 def same_episode(

@@ -9,6 +9,8 @@ the same pair supersedes the old one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 
@@ -125,6 +127,16 @@ class IdentityEvent(models.Model):
     reason = models.TextField()
 
 
+class SearchEntryQuerySet(models.QuerySet["SearchEntry"]):
+    def names(self, people: Iterable[int]) -> dict[int, str]:
+        """Each person's name as lists show it: that of their first record (by id)."""
+        out: dict[int, str] = {}
+        rows = self.filter(person_id__in=list(people)).order_by("unique_id")
+        for person, name in rows.values_list("person_id", "display_name"):
+            out.setdefault(person, name)
+        return out
+
+
 class SearchEntry(models.Model):
     """One agency record's identity as `/people/` search matches it (refreshed after every
     linkage run from the prepared records: names lower-cased, forenames with their nickname
@@ -142,6 +154,8 @@ class SearchEntry(models.Model):
     dob_swapped = models.CharField(max_length=10, blank=True, db_index=True)
     nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
     postcode = models.CharField(max_length=10, blank=True, db_index=True)
+
+    objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "search entries"
