@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 
@@ -35,6 +36,13 @@ def test_the_default_catalogue_defines_every_kpi_the_hub_computes() -> None:
     for kpi in found.kpis.values():
         assert kpi.title and kpi.definition and kpi.source
         assert kpi.denominator or kpi.unit == "count"
+
+
+def test_every_kpi_is_defined_in_the_docs() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "governance-kpis.md"
+    text = docs.read_text(encoding="utf-8")
+    missing = [kpi for kpi in KPIS if f"(`{kpi}`" not in text]
+    assert not missing, f"docs/governance-kpis.md lacks {missing}"
 
 
 def test_a_catalogue_lacking_a_kpi_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]

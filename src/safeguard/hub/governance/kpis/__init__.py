@@ -81,7 +81,8 @@ def _levels() -> list[tuple[str, str]]:
 def _stages() -> list[tuple[str, str]]:
     from safeguard.hub.intelligence.models import Finding
 
-    given = [(s.value, f"Disposed: {s.label.replace('_', ' ')}") for s in Finding.Status]
+    words = {"open": "Opened again", "under_investigation": "Under investigation"}
+    given = [(s.value, words.get(s.value, str(s.label).capitalize())) for s in Finding.Status]
     return [(intelligence.OPENED, "Opened (first found)"), *given]
 
 
