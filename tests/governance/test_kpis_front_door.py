@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from safeguard.hub.governance.kpis import ALL, SUPPRESSED, UNKNOWN, Table, compute
+from safeguard.hub.governance.kpis import ALL, SUPPRESSED, UNKNOWN, Table, compute, trend
 from tests.governance.kpi_setup import APRIL, AS_OF, CE, HA, JUNE, MAY, WA, at, front_door
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,13 @@ def test_contacts_by_area_and_month() -> None:
     assert counts[(CE, MAY)] == 4 and counts[(ALL, MAY)] == 4
     assert counts[(CE, JUNE)] == 2 and counts[(UNKNOWN, JUNE)] == 1 and counts[(ALL, JUNE)] == 3
     assert table.areas == (CE, "cheshire_west_and_chester", WA, HA, "out_of_area", UNKNOWN, ALL)
+
+
+def test_trend_of_the_last_months() -> None:
+    front_door()
+    assert trend("decided_in_time", AS_OF, months=3) == [(APRIL, 100.0), (MAY, 75.0), (JUNE, 50.0)]
+    assert trend("contacts", AS_OF, 2, area=CE) == [(MAY, 4.0), (JUNE, 2.0)]
+    assert trend("contacts", AS_OF, 2, area=CE, suppress_small=True) == [(MAY, None), (JUNE, None)]
 
 
 def test_contacts_before_the_window_or_after_the_assessment_date_do_not_count() -> None:

@@ -5,7 +5,8 @@ The one entry point for pages, the meeting pack and the command line:
 - `compute(kpi, as_of, months=12, suppress_small=False)`: one KPI's `Table` over the `months`
   calendar months ending with `as_of`'s (the trend of the last N months is `months=N`);
 - `data_set(as_of, months=12, suppress_small=False)`: every KPI, in the catalogue's order;
-- `Table.trend(area, category)`: one line of a table, month by month (what a chart draws);
+- `trend(kpi, as_of, months=12, area=ALL, category="")`: the value month by month for one
+  area and category over the last N months (`Table.trend` of a table already computed);
 - `to_csv(table)`: a table as CSV text.
 `suppress_small=True` (what is published) replaces counts from 1 to 4 by `SUPPRESSED`.
 
@@ -55,6 +56,7 @@ __all__ = [
     "last_months",
     "suppress",
     "to_csv",
+    "trend",
 ]
 
 
@@ -166,3 +168,16 @@ def data_set(
     """Every KPI's table (see `compute`), in the catalogue's order."""
     found = definitions or catalogue()
     return [compute(k, as_of, months, suppress_small, found) for k in found.kpis]
+
+
+def trend(
+    kpi: str,
+    as_of: dt.date,
+    months: int = 12,
+    area: str = ALL,
+    category: str = "",
+    suppress_small: bool = False,
+) -> list[tuple[dt.date, float | None]]:
+    """The value of `kpi` for `area` and `category` in each of the `months` months ending with
+    `as_of`'s (None where there is none, or it is suppressed)."""
+    return compute(kpi, as_of, months, suppress_small).trend(area, category)
