@@ -38,12 +38,13 @@ def at(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> dt.datetime:
 
 
 def people() -> None:
-    """P1 to P8. Council records: P4, P5 Cheshire East; P6 Warrington; P7 both; P8 police
-    only (area not known)."""
+    """P1 to P8. Council records: P4 (and a police record), P5 Cheshire East; P6 Warrington;
+    P7 both; P8 police only (area not known)."""
     run = LinkRun.objects.create(
         mode="full", started_at=at(2026, 1, 1), records=0, people=8, summary={}
     )
-    held = {4: ["cheshire-east-cs"], 5: ["cheshire-east-cs"], 6: ["warrington-cs"]}
+    held = {4: ["cheshire-east-cs", "cheshire-police"], 5: ["cheshire-east-cs"]}
+    held |= {6: ["warrington-cs"]}
     held |= {7: ["cheshire-east-cs", "warrington-cs"], 8: ["cheshire-police"]}
     for pid in range(1, 9):
         Person.objects.create(pk=pid, created_run=run)

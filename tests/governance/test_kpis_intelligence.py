@@ -36,6 +36,7 @@ def test_children_by_level_on_the_months_last_run() -> None:
     assert level(table, MAY, CE, "mild") == (1, 3)
     assert level(table, MAY, CE, "moderate") == (0, 3)
     assert level(table, MAY, WA, "significant") == (1, 1)
+    # P8 only: P4's police record does not make them a child of no council
     assert level(table, MAY, UNKNOWN, "moderate") == (1, 1)
     # the partnership counts P7 once
     assert level(table, MAY, ALL, "significant") == (2, 4)
