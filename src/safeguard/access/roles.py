@@ -18,6 +18,7 @@ class Role(StrEnum):
     SCHOOL_DSL = "school_dsl"  # designated safeguarding lead
     ANALYST = "analyst"
     STRATEGIC_LEAD = "strategic_lead"
+    AGENCY_LEAD = "agency_lead"  # an agency's safeguarding lead: its review and actions
     AUDITOR = "auditor"
     ADMINISTRATOR = "administrator"
     DATA_OPERATOR = "data_operator"  # takes deliveries, runs linkage and analysis
@@ -35,6 +36,7 @@ ROLE_LABELS = {
     Role.SCHOOL_DSL: "School designated safeguarding lead",
     Role.ANALYST: "Analyst",
     Role.STRATEGIC_LEAD: "Strategic lead",
+    Role.AGENCY_LEAD: "Agency safeguarding lead",
     Role.AUDITOR: "Auditor",
     Role.ADMINISTRATOR: "Administrator",
     Role.DATA_OPERATOR: "Data operator",
