@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         description="A partnership's own MASH vocabulary (TOML): referral sources, concern "
         "factors, ratings and their clocks, decision outcomes; unset means the default.",
     )
+    recommendations: Path | None = Field(
+        default=None,
+        description="A partnership's own catalogue of recommendations to review itself "
+        "against (TOML); unset means the default shipped with Safeguard.",
+    )
     public_reports_per_hour: int = Field(
         default=10,
         gt=0,

@@ -33,6 +33,7 @@ from safeguard.hub.api import api
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.mash.models import CheckRequest
 from tests.hub.conftest import PASSWORD, current_code
+from tests.hub.governance_setup import mini_governance
 from tests.hub.mace_setup import mini_mace, today
 
 METHODS = ("GET", "POST")
@@ -52,6 +53,9 @@ PARAMETERS = {
     "item_id": lambda m: str(mini_mace(m)["item_id"]),
     "action_id": lambda m: str(mini_mace(m)["action_id"]),
     "key": lambda m: m["finding_key"],
+    "recommendation_id": lambda m: mini_governance(m)["recommendation_id"],
+    "assessment_id": lambda m: str(mini_governance(m)["assessment_id"]),
+    "review_action_id": lambda m: str(mini_governance(m)["review_action_id"]),
 }
 
 
@@ -168,6 +172,19 @@ SAMPLES: dict[tuple[str, str], Callable[[Any, Any], dict[str, Any]]] = {
         "against": "route matrix adult",
         "agency": "police",
     },
+    ("governance:assess", "POST"): lambda user, m: {
+        "rag": "red",
+        "narrative": f"route matrix, {user.username}",
+        "step": "save",
+    },
+    ("governance:review", "POST"): lambda user, m: {"step": "sign_off", "reason": "matrix"},
+    ("governance:set_action", "POST"): lambda user, m: {
+        "what": f"route matrix, {user.username}",
+        "owner": user.username,
+        "agency": "cheshire-police",
+        "due_on": today(),
+    },
+    ("governance:action", "POST"): lambda user, m: {"step": "start", "reason": "matrix"},
     ("homes:notify", "POST"): lambda user, m: {
         "event": "other",
         "told": ["Ofsted"],
@@ -299,6 +316,7 @@ def test_each_role_on_every_route_and_method_gets_what_the_policy_says_and_one_e
 ) -> None:
     _SESSIONS.clear()
     mini_mace(mini_mash)  # made before the calls, so that no call counts its events
+    mini_governance(mini_mash)
     user = make_user(f"user-{role.value}", role.value) if role else None
     token = None
     if user is not None:
@@ -351,8 +369,11 @@ def test_every_declared_event_is_seen_for_some_role(make_user, mini_mash) -> Non
     """The samples do their work: each route's declared event is written for some role."""
     _SESSIONS.clear()
     mini_mace(mini_mash)
+    mini_governance(mini_mash)
     roles = [
         Role.MASH_MANAGER,
+        Role.STRATEGIC_LEAD,
+        Role.AGENCY_LEAD,
         Role.AUDITOR,
         Role.POLICE_OFFICER,
         Role.POLICE_SPOC,

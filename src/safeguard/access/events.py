@@ -706,3 +706,81 @@ class DisruptionRecorded(Event):
     def line(self) -> str:
         where = f" (meeting {self.meeting})" if self.meeting else ""
         return f"disruption {self.disruption}: {self.kind}{where}"
+
+
+# --- the review against the inquiries, action plans, the Ofsted register (docs/governance.md) ---
+
+
+@event("viewed_review", "Looked at the review: a recommendation's assessments, or an action")
+class ViewedReview(Event):
+    recommendation: str
+    what: str = ""
+
+    def line(self) -> str:
+        return self.recommendation + (f", {self.what}" if self.what else "")
+
+
+@event("assessment_saved", "Saved an agency's self-assessment against a recommendation")
+class AssessmentSaved(Event):
+    recommendation: str
+    agency: str
+    version: int
+    step: str
+    rag: str = ""
+
+    def line(self) -> str:
+        rag = f", {self.rag}" if self.rag else ""
+        return f"{self.recommendation} ({self.agency}) version {self.version}: {self.step}{rag}"
+
+
+@event("assessment_reviewed", "Challenged or signed off an agency's self-assessment")
+class AssessmentReviewed(Event):
+    recommendation: str
+    agency: str
+    version: int
+    step: str
+    reason: str = ""
+
+    def line(self) -> str:
+        return f"{self.recommendation} ({self.agency}) version {self.version}: {self.step}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("review_action_set", "Set an action on a recommendation: what, owner, agency, due date")
+class ReviewActionSet(Event):
+    action: int
+    recommendation: str
+    owner: str
+    due: str
+
+    def line(self) -> str:
+        return (
+            f"review action {self.action} ({self.recommendation}) for {self.owner}, due {self.due}"
+        )
+
+
+@event("review_action_stepped", "Started, completed or cancelled a review action, with why")
+class ReviewActionStepped(Event):
+    action: int
+    step: str
+    reason: str = ""
+
+    def line(self) -> str:
+        return f"review action {self.action}: {self.step}"
+
+    def stated(self) -> str:
+        return self.reason
+
+
+@event("ofsted_imported", "Imported Ofsted judgements of councils from a file")
+class OfstedImported(Event):
+    source: str
+    added: int
+    already: int
+    refused: int
+
+    def line(self) -> str:
+        held = f"{self.already} held already"
+        return f"{self.source}: {self.added} added, {held}, {self.refused} refused"

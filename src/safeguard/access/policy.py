@@ -35,7 +35,7 @@ from safeguard.access.roles import (
     deny,
     names,
 )
-from safeguard.casework import check, contact, episode, finding, mace, rhi, strategy
+from safeguard.casework import check, contact, episode, finding, mace, review, rhi, strategy
 from safeguard.workflow.machine import Machine
 
 __all__ = [
@@ -89,6 +89,12 @@ class Action(StrEnum):
     VIEW_MACE = "view_mace"  # MACE meetings, their agendas and actions; disruption counts
     WORK_MACE = "work_mace"  # schedule a meeting, its agenda, decisions, actions, disruption
     WORK_MACE_ACTION = "work_mace_action"  # mark a MACE action done, or cancel it (its table)
+    VIEW_REVIEW = "view_review"  # the review, its assessments and actions, the Ofsted register
+    ASSESS = "assess"  # an agency lead's self-assessment (the assessment's table)
+    REVIEW_ASSESSMENT = "review_assessment"  # challenge or sign off an assessment (its table)
+    SET_REVIEW_ACTION = "set_review_action"  # an action on a recommendation
+    WORK_REVIEW_ACTION = "work_review_action"  # start, complete, cancel one (its table)
+    KEEP_OFSTED = "keep_ofsted"  # import Ofsted's judgements of councils into the register
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
@@ -101,6 +107,7 @@ MACHINES: dict[Action, Machine] = {
     Action.WORK_INTERVIEW: rhi.MACHINE,
     Action.WORK_STRATEGY: strategy.MACHINE,
     Action.WORK_MACE_ACTION: mace.MACHINE,
+    Action.WORK_REVIEW_ACTION: review.ACTION,
 }
 #: Who works missing episodes: the MASH, social workers, the police, children's homes' staff.
 MISSING_WORKERS = MASH | {
@@ -145,6 +152,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_MISSING_FIGURES: frozenset({Role.STRATEGIC_LEAD, Role.MASH_MANAGER}),
     Action.VIEW_MACE: mace.ATTENDEES,
     Action.WORK_MACE: mace.RECORDERS,
+    Action.VIEW_REVIEW: review.READERS,
+    Action.ASSESS: review.ASSESSMENT.roles("submit"),
+    Action.REVIEW_ASSESSMENT: review.ASSESSMENT.roles("sign_off"),
+    Action.SET_REVIEW_ACTION: review.ACTION_KEEPERS,
+    Action.KEEP_OFSTED: review.REVIEWERS,
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 
@@ -225,6 +237,15 @@ ROUTES: dict[str, Action] = {
     "mace:disruption": Action.VIEW_MACE,
     "mace:disruption_csv": Action.VIEW_MACE,
     "mace:record_disruption": Action.WORK_MACE,
+    "governance:overview": Action.VIEW_REVIEW,
+    "governance:recommendation": Action.VIEW_REVIEW,
+    "governance:assess": Action.ASSESS,
+    "governance:review": Action.REVIEW_ASSESSMENT,
+    "governance:set_action": Action.SET_REVIEW_ACTION,
+    "governance:actions": Action.VIEW_REVIEW,
+    "governance:action": Action.VIEW_REVIEW,
+    "governance:ofsted": Action.VIEW_REVIEW,
+    "governance:ofsted_csv": Action.VIEW_REVIEW,
     "alerts:list": Action.SIGNED_IN,
     "alerts:read": Action.SIGNED_IN,
     "admin:": Action.ADMINISTER,

@@ -11,6 +11,7 @@ from safeguard.cli import (
     evaluate,
     explain,
     findings,
+    governance,
     hub,
     ingest,
     jobs,
@@ -71,6 +72,7 @@ app.command("serve")(serve.serve)
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(mash.app, name="mash")
 app.add_typer(mace.app, name="mace")
+app.add_typer(governance.app, name="governance")
 app.command("watch")(watch.watch)
 
 

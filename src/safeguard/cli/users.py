@@ -172,6 +172,7 @@ DEMO_USERS = {
     Role.SCHOOL_DSL: ("school", "cheshire-schools", "Designated Safeguarding Leads"),
     Role.ANALYST: ("analyst", "cheshire-police", "Intelligence Analysis"),
     Role.STRATEGIC_LEAD: ("strategic", "cheshire-east-cs", "Safeguarding Partnership"),
+    Role.AGENCY_LEAD: ("agency-lead", "cheshire-police", "Safeguarding"),
     Role.AUDITOR: ("auditor", "cheshire-east-cs", "Information Governance"),
     Role.ADMINISTRATOR: ("admin", "cheshire-east-cs", "Information Governance"),
     Role.DATA_OPERATOR: ("operator", "cheshire-east-cs", "Information Governance"),

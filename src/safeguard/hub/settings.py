@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "safeguard.hub.missing",
     "safeguard.hub.carehomes",
     "safeguard.hub.mace",
+    "safeguard.hub.governance",
 ]
 MIDDLEWARE: list[str] = [
     "django.middleware.security.SecurityMiddleware",

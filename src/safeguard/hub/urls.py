@@ -28,6 +28,7 @@ urlpatterns = [
     path("missing/", include("safeguard.hub.missing.urls")),
     path("homes/", include("safeguard.hub.carehomes.urls")),
     path("mace/", include("safeguard.hub.mace.urls")),
+    path("governance/", include("safeguard.hub.governance.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
