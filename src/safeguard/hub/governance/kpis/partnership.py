@@ -26,7 +26,7 @@ def disruption(window: Window) -> list[Tally]:
 
 def homes_spoc(window: Window) -> list[Tally]:
     """Open homes now, and those with a police SPOC now: the register keeps no history, so
-    the figure is the assessment date's, in its month."""
+    the figure is today's, shown in the assessment date's month."""
     month = Value(window.months[-1], output_field=DateField())
     with_spoc = Count("pk", filter=Q(police_spoc__isnull=False))
     rows = ChildrensHome.objects.filter(open=True)
