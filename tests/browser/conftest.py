@@ -31,6 +31,8 @@ USERS = {
     "newcomer": ("police_officer", "cheshire-police"),
     "carer": ("home_staff", "childrens-homes"),
     "rhi": ("rhi_worker", "return-interviews"),
+    "strategic": ("strategic_lead", "cheshire-east-cs"),
+    "lead": ("agency_lead", "cheshire-police"),
 }
 
 

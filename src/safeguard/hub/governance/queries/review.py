@@ -51,6 +51,8 @@ class Overview:
     rag: Counter[str] = field(default_factory=Counter)
     states: Counter[str] = field(default_factory=Counter)
     missing: int = 0
+    entries: int = 0
+    unchecked: int = 0
 
 
 def overview(actor: Actor) -> Overview:
@@ -60,7 +62,9 @@ def overview(actor: Actor) -> Overview:
         (a.recommendation, a.agency): a
         for a in Assessment.objects.visible_to(actor).filter(agency__in=[c for c, _ in agencies])
     }
-    found = Overview(agencies, [])
+    listed = catalogue().recommendations
+    found = Overview(agencies, [], entries=len(listed))
+    found.unchecked = sum(1 for r in listed if not r.checked)
     for source, entries in catalogue().by_source():
         rows = []
         for r in entries:
