@@ -18,6 +18,7 @@ PURE = (
     "timescales",
     "workflow",
     "casework",
+    "governance",
 )
 APPS = sorted(p.name for p in (SRC / "hub").iterdir() if (p / "apps.py").exists())
 

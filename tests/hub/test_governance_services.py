@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from safeguard.access.caller import Caller, Refusal
 from safeguard.access.events import Channel
+from safeguard.access.roles import Actor, Role
 from safeguard.hub.alerts.models import Alert
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.governance import queries, services
@@ -93,6 +94,12 @@ def test_who_may_do_what(cast: dict[str, Caller]) -> None:
     with pytest.raises(Refusal) as e:  # a challenge needs its reasons
         services.decide(cast["strategic"], found.pk, "challenge", " ")
     assert e.value.rule
+    both = Caller(
+        Actor("lead-police", "cheshire-police", frozenset(Role), True), Channel.WEB
+    )  # holding both roles, they may not review what they submitted
+    with pytest.raises(Refusal) as e:
+        services.decide(both, found.pk, "sign_off", "")
+    assert "someone else reviews it" in e.value.reason
     with pytest.raises(Refusal):  # no such recommendation
         services.assess(cast["police"], "no-such-thing", SAID, "save")
 

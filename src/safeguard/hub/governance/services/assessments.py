@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from safeguard.access.caller import Caller, Denied, Invalid, RuleBroken
 from safeguard.access.events import AssessmentReviewed, AssessmentSaved
-from safeguard.access.policy import Action
+from safeguard.access.policy import Action, Decision
 from safeguard.casework import review
 from safeguard.hub.alerts import services as alerts
 from safeguard.hub.audit import services as audit
@@ -92,11 +92,14 @@ def assess(
 
 def decide(caller: Caller, assessment_id: int, move: str, reason: str) -> Assessment:
     """Challenge an assessment submitted for review (`challenge`, with the reasons) or sign it
-    off (`sign_off`, with an optional note); its agency's leads are told."""
+    off (`sign_off`, with an optional note); its agency's leads are told. No one reviews an
+    assessment they submitted themselves (someone holding both roles)."""
     with changing(
         caller, Assessment, assessment_id, f"{move} a self-assessment", Action.REVIEW_ASSESSMENT
     ) as (found, allowed):
         t = _move(caller, found.status, move, reason)
+        if found.changed_by == caller.actor.username:
+            raise Denied(Decision(False, "you submitted this assessment: someone else reviews it"))
         if len(reason) > review.MAX_TEXT:
             raise Invalid({"reason": "Keep it under 20,000 characters"})
         found.status = t.target
