@@ -80,12 +80,6 @@ def _page(
 ) -> HttpResponse:
     caller = caller_of(request)
     roles = caller.actor.roles
-    for a in view.assessments:
-        state = a.assessment.status if a.assessment else rules.DRAFT
-        mine = a.agency == caller.actor.agency
-        a.moves = rules.ASSESSMENT.actions(state, roles) if mine else []  # type: ignore[attr-defined]
-        if a.assessment is None:
-            a.moves = [t for t in a.moves if t.action != "revise"]  # type: ignore[attr-defined]
     context = {
         "v": view,
         "r": view.recommendation,

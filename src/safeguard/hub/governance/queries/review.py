@@ -18,6 +18,7 @@ from safeguard.hub.accounts.models import User
 from safeguard.hub.governance.models import Assessment, AssessmentVersion, ReviewAction
 from safeguard.settings import get_settings
 from safeguard.timescales.deadline import LONDON
+from safeguard.workflow.machine import Transition
 
 
 @cache
@@ -115,6 +116,8 @@ class AssessmentView:
     label: str
     assessment: Assessment | None
     versions: list[AssessmentVersion]
+    moves: list[Transition] = field(default_factory=list)
+    """The steps the reader may take on it (their own agency's, as an agency lead)."""
 
 
 @dataclass
@@ -133,12 +136,20 @@ def recommendation_view(
     versions: dict[int, list[AssessmentVersion]] = {}
     for v in AssessmentVersion.objects.filter(assessment__in=list(held.values())):
         versions.setdefault(v.assessment_id, []).append(v)
-    views = [
-        AssessmentView(
-            code, label, held.get(code), versions.get(held[code].pk, []) if code in held else []
+    views = []
+    for code, label in agencies_for(actor):
+        found_here = held.get(code)
+        view = AssessmentView(
+            code, label, found_here, versions.get(found_here.pk, []) if found_here else []
         )
-        for code, label in agencies_for(actor)
-    ]
+        if code == actor.agency:
+            state = found_here.status if found_here else review.DRAFT
+            view.moves = [
+                t
+                for t in review.ASSESSMENT.actions(state, actor.roles)
+                if found_here is not None or t.action != "revise"
+            ]
+        views.append(view)
     actions = ReviewAction.objects.visible_to(actor).filter(recommendation=found.id)
     return RecommendationView(
         found, views, [action_line(a, now) for a in actions.select_related("owner")]
