@@ -22,6 +22,7 @@ PEOPLE = {  # uid: (date of birth, flags)
     "g": ("2011-01-01", ["learning_disability"]),
     "h": ("2008-12-29", []),  # 17 on the assessment date, though born 18 calendar years before
     "i": ("2009", []),  # known by year only
+    "j": ("2011-03-01", []),
 }
 
 EVIDENCE = [  # subject, code, level, day (None: undated)
@@ -54,6 +55,10 @@ EVIDENCE = [  # subject, code, level, day (None: undated)
     ("h", "disclosure", "disclosure", "2026-10-20"),
     # i: a learning disability, age known from the year alone
     ("i", "learning_disability", "vulnerability", None),
+    # j: a concern of exploitation raised, with signs of vulnerability, and nothing specific seen
+    ("j", "cse_concern", "significant", "2026-10-01"),
+    ("j", "missing_overnight", "significant", "2026-09-01"),
+    ("j", "self_harm", "moderate", "2026-10-02"),
 ]
 
 
@@ -106,6 +111,13 @@ def test_points_bands_and_the_specific_indicator_rule(screened) -> None:
     # c: 1 for the older significant indicator, 0 for the expired one and the old self-harm
     assert now["c"]["score"] == 1 and now["c"]["band"] == "not_at_risk"
     assert not now["c"]["at_risk"]
+
+
+def test_a_concern_raised_is_screened_but_is_not_itself_a_sign(screened) -> None:
+    now = today(screened)
+    # 5 + 5 + 1: the moderate band, proposed for referral so that someone looks; not at risk
+    assert now["j"]["score"] == 11 and now["j"]["band"] == "moderate"
+    assert now["j"]["referral"] and not now["j"]["at_risk"]
 
 
 def test_overrides(screened) -> None:

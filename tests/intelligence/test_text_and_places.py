@@ -373,6 +373,15 @@ def test_a_child_seen_with_a_man_another_agency_knows_as_a_sex_offender() -> Non
         ("He asked her to send pictures of herself", "sexual_images"),
         ("Came back with a new iPhone she cannot explain", "unexplained_gifts"),
         ("Got out of a taxi at 02:10 that had already been paid", "in_vehicle_text"),
+        # quotation marks do not hide the words inside them
+        ("She has been asked for \u2018pics\u2019 by an adult on Snapchat", "sexual_images"),
+        ('Her boyfriend "Kane" is about 24', "older_boyfriend"),
+        # a professional who reports the sign does not explain it
+        ("Staff noticed he has a second phone that carers did not buy", "unexplained_gifts"),
+        ("Carers report she came back with new Nike trainers", "unexplained_gifts"),
+        ("Says partner is older; safeguarding lead informed", "older_boyfriend"),
+        ("An adult contact offered her money for photographs", "sexual_images"),
+        ("Staff saw her get into a car with an older man", "in_vehicle_text"),
     ],
 )
 def test_the_lexicons_read_the_ways_practitioners_write_a_sign(words: str, code: str) -> None:
@@ -393,3 +402,102 @@ def test_the_lexicons_read_the_ways_practitioners_write_a_sign(words: str, code:
     )
     indicators.derive(con, catalogue.load())
     assert code in _evidence(con, "council:jo")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        # each a sign, but for the professional she was with
+        "Got into a car with her foster carer",
+        "Picked up in a car by her foster carer",
+        "Seen getting into a taxi with her youth worker",
+        "Went to a party at a flat with her residential worker",
+        "She denies having an older boyfriend",
+    ],
+)
+def test_a_professional_she_was_with_or_a_denial_is_not_a_sign(words: str) -> None:
+    con = _world(
+        {
+            "people": [_person("council", "jo", "2011-01-01")],
+            "contacts": [
+                {
+                    "agency": "council",
+                    "record_id": "c1",
+                    "person_id": "jo",
+                    "received_at": "2025-01-01T09:00:00",
+                    "text": words,
+                }
+            ],
+        },
+        {"council:jo": 1},
+    )
+    indicators.derive(con, catalogue.load())
+    specific = {i.code for i in catalogue.load().indicators if i.specific}
+    assert not set(_evidence(con, "council:jo")) & specific
+
+
+def test_an_adult_named_where_two_girls_were_is_a_finding_but_not_a_sign_about_them() -> None:
+    """Intelligence names a man at a hotel; one girl was found there when missing, another was
+    the victim of an incident there. No record joins either girl to him directly."""
+    hotel = {"location": "Lodge Hotel, Canal Street", "postcode": "CW8 0AA"}
+    con = _world(
+        {
+            "people": [
+                _person("police", "gia", "2011-03-01"),
+                _person("police", "hal", "2011-06-01"),
+                _person("police", "ned", "1990-01-01"),
+            ],
+            "missing_episodes": [
+                {
+                    "agency": "police",
+                    "record_id": "m1",
+                    "person_id": "gia",
+                    "category": "missing",
+                    "reported_at": "2025-03-01T22:00:00",
+                    "found_location": hotel["location"],
+                    "found_postcode": hotel["postcode"],
+                    "notes": "Disclosed that she had sex with men for vodka.",
+                }
+            ],
+            "incidents": [
+                {
+                    "agency": "police",
+                    "record_id": "i1",
+                    "occurred_at": "2025-04-01T23:00:00",
+                    "incident_type": "child_sexual_exploitation",
+                    "summary": "Allegation of sexual exploitation",
+                    **hotel,
+                }
+            ],
+            "involvements": [
+                {
+                    "agency": "police",
+                    "record_id": "v1",
+                    "incident_id": "i1",
+                    "person_id": "hal",
+                    "role": "victim",
+                }
+            ],
+            "intelligence": [
+                {
+                    "agency": "police",
+                    "record_id": "n1",
+                    "reported_at": "2025-05-01T09:00:00",
+                    "text": "Ned is said to take young girls to the hotel.",
+                    "person_ids": ["ned"],
+                    "postcodes": [hotel["postcode"]],
+                }
+            ],
+        },
+        {"police:gia": 1, "police:hal": 2, "police:ned": 3},
+    )
+    indicators.derive(con, catalogue.load())
+    screening.screen(con, catalogue.load(), _keys(con), dt.date(2025, 6, 1))
+    network.build(con, _keys(con))
+    found = network.find(con)
+    adults = {f.anchor: f for f in found if f.kind == "adult"}
+    assert {m["node"] for m in adults["P:3"].members} == {"P:3", "P:1", "P:2", "L:CW8 0AA"}
+    relations = {e["relation"] for e in adults["P:3"].evidence}
+    assert relations == {"found_at", "incident_at"}
+    # a place is where a person should look, not a sign about the girls
+    assert network.network_evidence(con, found, "linked_to_network", "significant") == []

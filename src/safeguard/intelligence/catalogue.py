@@ -221,7 +221,15 @@ def parse(data: dict[str, Any], source: str = "catalogue") -> Catalogue:
     )
 
 
-_TEXT_LISTS = ("negation", "after_negation", "hedging", "explained", "breaks")
+_TEXT_LISTS = (
+    "negation",
+    "after_negation",
+    "hedging",
+    "explained",
+    "companions",
+    "companion_acts",
+    "breaks",
+)
 
 
 def _reading(table: Any, problems: list[str]) -> Reading:

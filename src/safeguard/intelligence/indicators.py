@@ -204,10 +204,16 @@ def _found_with_adult(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
                and p.uid not in (select uid from professionals)
            where p.uid is not null
               or (regexp_matches(lower(coalesce(f.found_with, '')), '{_ADULT_WORDS}')
-                  and not regexp_matches(f.found_with, $explained, 'i')
+                  and not regexp_matches(regexp_replace(f.found_with, $aside, ''),
+                                         $explained, 'i')
                   and not {_names_a_professional("f.found_with")})""",
-        {"explained": params["_explained"]},
+        {"explained": params["_explained"], "aside": _ASIDE},
     )
+
+
+#: What follows who a child was with ("an older male who left on police arrival"): a
+#: professional named there is not the companion.
+_ASIDE = r"(?i)\b(?:who|which|that|on|after|when|until|before|as|once)\b.*$"
 
 
 def _sighting_vehicle(params: dict[str, Any]) -> tuple[str, dict[str, Any]]:

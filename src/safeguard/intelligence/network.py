@@ -48,6 +48,7 @@ STRENGTH = {
     "named_in_contact": 1.0,
     "own_phone": 3.0,
     "found_at": 2.0,
+    "incident_at": 1.0,
     "seen_at": 0.5,
     "seen_with_phone": 2.0,
     "mentioned_phone": 1.5,
@@ -126,6 +127,12 @@ with raw as (
         v.agency, 'involvements', v.record_id
     from involvements v join incidents i on i.agency = v.agency and i.record_id = v.incident_id
     where v.vehicle is not null
+    union all
+    select v.subject, 'L:' || coalesce(i.postcode, n.node), null, 'incident_at',
+        try_cast(i.occurred_at as timestamp), i.agency, 'incidents', i.record_id
+    from involvements v join incidents i on i.agency = v.agency and i.record_id = v.incident_id
+    left join place_names n on n.name = place_key(i.location)
+    where i.postcode is not null or n.node is not null
     -- contacts: other people named about the child
     union all
     select c.subject, null, c.agency || ':' || o, 'named_in_contact',
@@ -415,9 +422,11 @@ with both_ways as (
 #: Every link between an adult and a child of concern: direct (seen with, found with, named
 #: together, named in a contact about the child) or through the same vehicle or phone. Each row
 #: is one piece of evidence (the child's side of the link). An adult sharing a home postcode
-#: with the child (the household, not a network) makes no link. Places do not link people
-#: here: unit postcodes are shared by neighbours and public places by everyone; place findings
-#: show them instead.
+#: with the child (the household, not a network) makes no link. Places link people only one
+#: way: an adult whom intelligence names at a place (intelligence that is a significant sign
+#: in itself, such as exploitation, not any report), and a child found there when missing or
+#: involved in an incident there, at a place where at most `MAX_PLACE_CHILDREN` children of
+#: concern were (unit postcodes are shared by neighbours and public places by everyone).
 _LINKS = f"""
 create or replace table links as
 {_PAIRS},
@@ -432,8 +441,23 @@ via_object as (
     from both_ways a join both_ways c on a.y = c.y and a.x <> c.x
     where (a.y like 'V:%' or a.y like 'T:%' or a.y like 'N:%') and a.x like 'P:%'
       and c.x like 'P:%' and c.relation not in ('own_phone', 'own_nickname')),
+at_place as (
+    select * from both_ways
+    where y like 'L:%' and x like 'P:%' and relation in ('found_at', 'incident_at')),
+small_places as (
+    select y as place from at_place where x in (select node from concern)
+    group by y having count(distinct x) <= $max_place_children),
+via_place as (
+    select a.x, c.x, a.y, c.relation, c.occurred, c.agency, c.kind, c.record_id, c.strength,
+        a.occurred
+    from both_ways a join at_place c on a.y = c.y and a.x <> c.x
+    where a.y in (select place from small_places) and a.x like 'P:%'
+      and a.relation = 'named_with' and a.kind = 'intelligence'
+      and (a.agency, a.record_id) in (  -- intelligence that is itself a significant sign
+          select (agency, record_id) from {{signs}}
+          where kind = 'intelligence' and level in ('significant', 'disclosure'))),
 every as (
-    select * from direct union all select * from via_object)
+    select * from direct union all select * from via_object union all select * from via_place)
 select l.*, ap.staff, r.node is not null as at_risk, ap.born is null as unknown_age
 from every l
 join persons ap on ap.node = l.adult
@@ -455,12 +479,23 @@ where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- house
 """
 
 
+#: No evidence (a graph built without screening, as in tests of the graph alone).
+_NO_SIGNS = (
+    "(select ''::varchar as agency, ''::varchar as record_id, ''::varchar as kind, "
+    "''::varchar as level where false)"
+)
+
+
 def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Finding]:
     """Every finding (see the module's description) from `edges`, `persons`, and the
     screening's `first_flag` and `keyed` evidence in `con`, strongest first."""
     con.execute(_AT_RISK)
     con.execute(_CONCERN)
-    con.execute(_LINKS, {"older_from": OLDER_FROM, "gap": AGE_GAP})
+    signs = "evidence" if "evidence" in tables(con) else _NO_SIGNS
+    con.execute(
+        _LINKS.format(signs=signs),
+        {"older_from": OLDER_FROM, "gap": AGE_GAP, "max_place_children": MAX_PLACE_CHILDREN},
+    )
     adults = _adults(con, minimum_children)
     places = _places(con, minimum_children)
     findings = [*adults, *_groups(con, adults, places), *_objects(con, minimum_children)]
@@ -549,6 +584,7 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
             continue
         evidence = _evidence([(r[2] or r[0], r[1], *r[3:9]) for r in links])
         objects = sorted({r[2] for r in links if r[2]})
+        by_place = set(children) - {r[1] for r in links if not (r[2] or "").startswith("L:")}
         members = [{"node": adult, "role": "adult"}]
         members += [
             {"node": c, "role": "at-risk child" if c in risky else "child of concern"}
@@ -571,6 +607,7 @@ def _adults(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
                     "staff": bool(links[0][9]),
                     "children": children,
                     "unknown_age": bool(links[0][11]),
+                    "through_places": sorted(by_place),
                 },
             )
         )
@@ -603,6 +640,9 @@ def _groups(
     found (`SHARED_CHILDREN` or more in common; places with at most `MAX_PLACE_CHILDREN`
     children), each connected set of at least two findings, one of them an adult's, as one
     `group` finding with all their members and evidence, and the ties between them."""
+    # an adult joined to children only through places where intelligence names them is for a
+    # person to look at, not a tie between networks
+    adults = [f for f in adults if len(_children(f)) >= SHARED_CHILDREN]
     by_adult = {f.anchor: f for f in adults}
     small = [f for f in places if len(_children(f)) <= MAX_PLACE_CHILDREN]
     found = [*adults, *small]
@@ -634,7 +674,10 @@ def _groups(
             continue
         roles: dict[str, str] = dict.fromkeys(grown, "adult")
         for f in parts:
+            aside = set(f.extra.get("through_places", ()))
             for m in f.members:
+                if m["node"] in aside:
+                    continue
                 was = roles.get(m["node"])
                 if was is None or _RANK.get(m["role"], 9) < _RANK.get(was, 9):
                     roles[m["node"]] = m["role"]
@@ -681,7 +724,9 @@ def _children(finding: Finding) -> set[str]:
     """A finding's children of concern (a place's children found there who are at risk)."""
     if finding.kind == "place":
         return {m["node"] for m in finding.members if m["role"] == "at-risk child"}
-    return {m["node"] for m in finding.members if m["role"] in _CHILD_ROLES}
+    return {m["node"] for m in finding.members if m["role"] in _CHILD_ROLES} - set(
+        finding.extra.get("through_places", ())
+    )
 
 
 def _adult_ties(con: duckdb.DuckDBPyConnection, adults: list[str]) -> list[tuple[Any, ...]]:
@@ -723,7 +768,9 @@ def network_evidence(
 ) -> list[tuple[Any, ...]]:
     """Evidence rows (`indicators.COLUMNS` order, with `code` and `level`) for each child in
     an adult finding: dated when the child's link to the adult and the adult's link to another
-    child of concern were both on record, citing the child's first link."""
+    child of concern were both on record, citing the child's first link. Links through a place
+    (intelligence naming the adult where the child was found) put the child in the finding for
+    a person to look at; they are not evidence about the child."""
     adults = {f.anchor: f for f in findings if f.kind == "adult"}
     if not adults:
         return []
@@ -732,6 +779,7 @@ def network_evidence(
         "arg_min(l.kind, l.occurred), arg_min(l.record_id, l.occurred), p.uid "
         "from links l join persons p on p.node = l.child "
         "where l.adult in (select unnest($a)) and l.occurred is not null "
+        "and coalesce(l.via, '') not like 'L:%' "
         "group by l.adult, l.child, p.uid",
         {"a": sorted(adults)},
     ).fetchall()
@@ -842,7 +890,7 @@ MAX_COMMUNITY = 60
 
 #: Relations too common to shape communities: families named in contacts, people at the same
 #: incident. They stay evidence; they do not join people into communities.
-WEAK = ("named_in_contact", "incident_together")
+WEAK = ("named_in_contact", "incident_together", "incident_at")
 
 
 def _communities(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:

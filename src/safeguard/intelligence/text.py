@@ -8,14 +8,18 @@ lexicon entry matches it and:
 
 - no **negation** cue comes before the match within `negation_window` words ("denies",
   "no concerns about", "does not"), and no **after-negation** cue follows it ("was ruled out");
-- it names no **professional** doing their job (`explained`: "with staff", "her foster carer",
-  "school transport"): such contact is explained, not flagged.
+- no **professional** doing their job is who the child was with (`explained`, after one of the
+  `companions` words or before one of the `companion_acts`: "with staff", "collected by her foster
+  carer", "the school transport driver dropped her"): such contact is explained, not flagged. A
+  professional who only reports the sign ("staff noticed a second phone") explains nothing.
 
 A **hedged** sentence ("may", "possibly", "it is believed") still counts, one level lower
 (`hedged_levels`), unless the indicator says `hedging = false` (intelligence is hedged by nature).
 Sentences are split at full stops, question and exclamation marks, semicolons, line breaks and
-the words that end a negation's reach ("but", "however", "although"). The evidence quotes the
-matched words and their sentence. Everything is set-based DuckDB SQL (RE2 expressions).
+the words that end a negation's reach ("but", "however", "although"). Quotation marks are
+ignored ("asked for 'pics'" reads as "asked for pics"; "didn't" keeps its apostrophe). The
+evidence quotes the matched words and their sentence. Everything is set-based DuckDB SQL (RE2
+expressions).
 """
 
 from __future__ import annotations
@@ -46,6 +50,12 @@ class Reading:
     negation_window: int = 5
     hedging: tuple[str, ...] = ()
     explained: tuple[str, ...] = ()
+    companions: tuple[str, ...] = ()
+    """Words before who a child was with ("with", "by"): a professional within three words of
+    one explains the sentence. None given: a sentence naming a professional anywhere does."""
+    companion_acts: tuple[str, ...] = ()
+    """What a professional does with a child ("collected", "drove"), within three words after
+    them, that explains the sentence."""
     breaks: tuple[str, ...] = ("but", "however", "although", "though", "whereas")
     hedged_levels: dict[str, str] = field(default_factory=lambda: dict(HEDGED_LEVELS))
 
@@ -120,9 +130,30 @@ def _texts(reading: Reading, extra: bool) -> str:
     )
 
 
+#: Quotation marks, straight or curly, that are not an apostrophe inside a word.
+_QUOTES = "[\"\u201c\u201d\u0060]|(?:^|\\W)'+|'+(?:\\W|$)"
+
+
+def explained(reading: Reading) -> str:
+    """The expression for a sentence whose companion is a professional doing their job."""
+    if not reading.explained:
+        return "\\b\\B"
+    who = whole_words(reading.explained)
+    if not reading.companions and not reading.companion_acts:
+        return who
+    near = "(?:\\W+[\\w']+){0,3}?\\W+"
+    forms = []
+    if reading.companions:
+        forms.append(f"{whole_words(reading.companions)}{near}{who}")
+    if reading.companion_acts:
+        forms.append(f"{who}{near}{whole_words(reading.companion_acts)}")
+    return "|".join(f"(?:{f})" for f in forms)
+
+
 def split(con: duckdb.DuckDBPyConnection, reading: Reading) -> None:
-    """Table `sentences` in `con`: every sentence of every read field, with its record, and
-    whether it is hedged or names a professional doing their job."""
+    """Table `sentences` in `con`: every sentence of every read field, with its record, its
+    words as read (`words`: quotation marks taken out), and whether it is hedged or names a
+    professional doing their job."""
     held = sources.tables(con)
     breaks = "[.!?;\\n\\r]+|\\b(?:" + "|".join(reading.breaks) + ")\\b" if reading.breaks else ""
     con.execute(
@@ -131,15 +162,23 @@ def split(con: duckdb.DuckDBPyConnection, reading: Reading) -> None:
             {_texts(reading, "hub_texts" in held)}),
         parts as (
             select t.*, unnest(regexp_split_to_array(body, $breaks, 'i')) as sentence
-            from texts t)
+            from texts t),
+        read as (
+            select *, trim(regexp_replace(
+                regexp_replace(translate(sentence, $curly, $straight), $quotes, ' ', 'g'),
+                '\\s+', ' ', 'g')) as words
+            from parts where length(trim(sentence)) > 2 and subject is not null)
         select subject, occurred, agency, kind, record_id, field, trim(sentence) as sentence,
-            regexp_matches(sentence, $hedging, 'i') as hedged,
-            regexp_matches(sentence, $explained, 'i') as explained
-        from parts where length(trim(sentence)) > 2 and subject is not null""",
+            words, regexp_matches(words, $hedging, 'i') as hedged,
+            regexp_matches(words, $explained, 'i') as explained
+        from read""",
         {
             "breaks": breaks or "[.!?;\\n\\r]+",
             "hedging": whole_words(reading.hedging),
-            "explained": whole_words(reading.explained),
+            "explained": explained(reading),
+            "quotes": _QUOTES,
+            "curly": "\u2018\u2019",
+            "straight": "''",
         },
     )
 
@@ -157,15 +196,15 @@ def query(params: dict[str, Any], reading: Reading, level: str) -> tuple[str, di
     return (
         """select subject, occurred, agency, kind, record_id,
                case when hedged and $hedges then 'hedged: ' else '' end || field || ' says "'
-                   || regexp_extract(sentence, $lexicon, 0, 'i') || '": "' || left(sentence, 240)
+                   || regexp_extract(words, $lexicon, 0, 'i') || '": "' || left(sentence, 240)
                    || case when length(sentence) > 240 then '...' else '' end || '"' as detail,
                case when hedged and $hedges then $lower else $level end as level
            from sentences
            where (len($kinds) = 0 or kind in (select unnest($kinds)))
-             and regexp_matches(sentence, $lexicon, 'i')
+             and regexp_matches(words, $lexicon, 'i')
              and not explained
-             and not regexp_matches(sentence, $negated, 'i')
-             and not regexp_matches(sentence, $after, 'i')
+             and not regexp_matches(words, $negated, 'i')
+             and not regexp_matches(words, $after, 'i')
            qualify row_number() over (
                partition by subject, agency, kind, record_id
                order by hedged and $hedges, occurred) = 1""",
