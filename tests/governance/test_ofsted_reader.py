@@ -8,6 +8,8 @@ import datetime as dt
 
 from safeguard.governance import ofsted
 
+TODAY = dt.date(2026, 12, 7)
+
 
 def test_the_scale_changes_in_november_2013() -> None:
     assert ofsted.scale(dt.date(2013, 10, 31)) == ofsted.BEFORE_SIF
@@ -35,7 +37,7 @@ def test_a_file_is_read_row_by_row_with_refusals_named() -> None:
         "\n"
         "6,Warrington,2019-03-01,4\n"
     )
-    found = ofsted.read(text)
+    found = ofsted.read(text, TODAY)
     assert [(r.line, r.council, r.judgement) for r in found.rows] == [
         (2, "Cheshire East", "inadequate"),
         (3, "Cheshire East", "requires_improvement"),
@@ -49,6 +51,11 @@ def test_a_file_is_read_row_by_row_with_refusals_named() -> None:
 
 
 def test_a_file_without_the_columns_is_refused_whole() -> None:
-    found = ofsted.read("Name,When\nHalton,2016-02-01\n")
+    found = ofsted.read("Name,When\nHalton,2016-02-01\n", TODAY)
     assert not found.rows and "lacks a column" in found.problem and "judgement" in found.problem
-    assert ofsted.read("").problem == "the file is empty"
+    assert ofsted.read("", TODAY).problem == "the file is empty"
+
+
+def test_a_judgement_after_today_is_refused() -> None:
+    found = ofsted.read("LA,Date,Judgement\nHalton,2026-12-08,Good\n", TODAY)
+    assert found.refused == [(2, "2026-12-08 is in the future")]

@@ -124,8 +124,9 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
-def read(text: str) -> Reading:
-    """Read a CSV of judgements (see `COLUMNS`); every data row accepted or refused."""
+def read(text: str, today: dt.date) -> Reading:
+    """Read a CSV of judgements (see `COLUMNS`); every data row accepted or refused (a date
+    after `today` is refused)."""
     out = Reading()
     lines = list(csv.reader(io.StringIO(text)))
     if not lines:
@@ -140,7 +141,7 @@ def read(text: str) -> Reading:
     for number, cells in enumerate(lines[1:], 2):
         if not any(c.strip() for c in cells):
             continue
-        row, why = _row(number, cells, where)
+        row, why = _row(number, cells, where, today)
         if row is None:
             out.refused.append((number, why))
         else:
@@ -148,7 +149,9 @@ def read(text: str) -> Reading:
     return out
 
 
-def _row(number: int, cells: list[str], where: dict[str, int]) -> tuple[Row | None, str]:
+def _row(
+    number: int, cells: list[str], where: dict[str, int], today: dt.date
+) -> tuple[Row | None, str]:
     def cell(key: str) -> str:
         i = where.get(key)
         return cells[i].strip() if i is not None and i < len(cells) else ""
@@ -159,7 +162,7 @@ def _row(number: int, cells: list[str], where: dict[str, int]) -> tuple[Row | No
     on = _date(cell("on"))
     if on is None:
         return None, f"{cell('on')!r} is not a date (like 2013-10-14 or 14/10/2013)"
-    if on > dt.date.today() + dt.timedelta(days=1):  # noqa: DTZ011 - a day, any zone
+    if on > today:
         return None, f"{on.isoformat()} is in the future"
     found, why = judgement(cell("judgement"), on)
     if not found:

@@ -31,7 +31,7 @@ class Imported:
 def import_judgements(caller: Caller, text: str, name: str, partial: bool = False) -> Imported:
     """Add the judgements in `text` (a CSV called `name`) to the register."""
     with recording(caller, Action.KEEP_OFSTED, "import Ofsted judgements", name) as allowed:
-        reading = ofsted.read(text)
+        reading = ofsted.read(text, timezone.localdate())
         if reading.problem:
             raise Invalid({"file": reading.problem})
         done = Imported(read=reading.total, refused=list(reading.refused))
