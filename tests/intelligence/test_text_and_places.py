@@ -382,6 +382,13 @@ def test_a_child_seen_with_a_man_another_agency_knows_as_a_sex_offender() -> Non
         ("Says partner is older; safeguarding lead informed", "older_boyfriend"),
         ("An adult contact offered her money for photographs", "sexual_images"),
         ("Staff saw her get into a car with an older man", "in_vehicle_text"),
+        ("Seen by staff getting into a car at the end of the day", "in_vehicle_text"),
+        ("An adult account asked her to video call at night and keep it secret", "online_grooming"),
+        ("She met a man on a gaming app who sends her money for credit", "online_grooming"),
+        ("She said 'a man' had given her drinks", "supplied_by_adults"),
+        ("Said she got a lift back from 'Michael' in his car", "in_vehicle_text"),
+        ("He said 'Sam' will 'tell everyone' if he does not do what he says", "older_boyfriend"),
+        ("Stayed overnight at an address in Crewe", "parties_and_places"),
     ],
 )
 def test_the_lexicons_read_the_ways_practitioners_write_a_sign(words: str, code: str) -> None:

@@ -228,6 +228,7 @@ _TEXT_LISTS = (
     "explained",
     "companions",
     "companion_acts",
+    "reporting",
     "breaks",
 )
 

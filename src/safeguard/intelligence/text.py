@@ -56,6 +56,9 @@ class Reading:
     companion_acts: tuple[str, ...] = ()
     """What a professional does with a child ("collected", "drove"), within three words after
     them, that explains the sentence."""
+    reporting: tuple[str, ...] = ()
+    """Words by which someone reports a sign ("seen by", "reported by"): taken out before the
+    companions are looked for, so "seen by staff getting into a car" explains nothing."""
     breaks: tuple[str, ...] = ("but", "however", "although", "though", "whereas")
     hedged_levels: dict[str, str] = field(default_factory=lambda: dict(HEDGED_LEVELS))
 
@@ -170,12 +173,14 @@ def split(con: duckdb.DuckDBPyConnection, reading: Reading) -> None:
             from parts where length(trim(sentence)) > 2 and subject is not null)
         select subject, occurred, agency, kind, record_id, field, trim(sentence) as sentence,
             words, regexp_matches(words, $hedging, 'i') as hedged,
-            regexp_matches(words, $explained, 'i') as explained
+            regexp_matches(regexp_replace(words, $reporting, ' ', 'gi'), $explained, 'i')
+                as explained
         from read""",
         {
             "breaks": breaks or "[.!?;\\n\\r]+",
             "hedging": whole_words(reading.hedging),
             "explained": explained(reading),
+            "reporting": whole_words(reading.reporting),
             "quotes": _QUOTES,
             "curly": "\u2018\u2019",
             "straight": "''",
