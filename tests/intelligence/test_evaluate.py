@@ -34,3 +34,22 @@ def test_rates_on_a_handful_of_cases_carry_their_uncertainty() -> None:
     assert wilson(0, 0) == (0.0, 1.0)
     one_in_351 = wilson(1, 351)
     assert one_in_351[0] < 0.0008 < one_in_351[1]  # 1 in 351 is not distinguishable from 0.08%
+
+
+def test_the_ratio_of_false_flag_rates_with_and_without_child_perpetrators() -> None:
+    from safeguard.intelligence.evaluate import RATIO_GROUP, _fairness
+
+    n = RATIO_GROUP
+    persons = {f"g{i}": ("female", "white", "", "Y", "") for i in range(n)}
+    persons |= {f"b{i}": ("male", "white", "", "Y", "") for i in range(n)}
+    persons["b0"] = ("male", "white", "", "Y", "perpetrator")  # a peer abuser
+    persons |= {f"s{i}": ("male", "asian", "", "Y", "") for i in range(10)}  # too few to weigh
+    first = dict.fromkeys(["g1", "g2", "b0", "b1", "b2", "b3", "s1"], ONSET)
+    out = _fairness(first, set(persons), persons, {"g1": ONSET})
+    assert out["sex"]["female"]["false_flags"] == 1 and out["sex"]["male"]["false_flags"] == 5
+    assert out["sex"]["male"]["false_flags_perpetrators"] == 1
+    # girls 1 in 999; boys 5 in 1,010, 4 without the peer abuser
+    assert out["ratios"]["sex"]["all"] == round((5 / 1010) / (1 / 999), 2)
+    assert out["ratios"]["sex"]["without_perpetrators"] == round((4 / 1010) / (1 / 999), 2)
+    # the ten asian children (1 in 10 flagged) are too few to weigh: white children alone
+    assert out["ratios"]["ethnicity"]["all"] == 1.0

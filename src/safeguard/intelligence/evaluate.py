@@ -153,7 +153,8 @@ class _Known:
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, nets: list[set[str]]) -> _Known:
         rows = con.execute(
-            "select person_id, sex, ethnicity, coalesce(trap, ''), is_child from truth_persons"
+            "select person_id, sex, ethnicity, coalesce(trap, ''), is_child, "
+            "coalesce(scenario_role, '') from truth_persons"
         ).fetchall()
         onsets = dict(con.execute("select person_id, onset from truth_victims").fetchall())
         return cls({r[0]: r[1:] for r in rows}, onsets, nets)
@@ -312,24 +313,41 @@ def _fairness(
     persons: dict[str, tuple[str, ...]],
     onsets: dict[str, Any],
 ) -> dict[str, dict[str, dict[str, Any]]]:
-    """Flag and false-flag rates by sex and ethnicity among the children this view knows."""
-    out: dict[str, dict[str, dict[str, Any]]] = {"sex": {}, "ethnicity": {}}
+    """Flag and false-flag rates by sex and ethnicity among the children this view knows, and
+    under `ratios` each axis's highest false-flag rate over its lowest, among groups of at
+    least `RATIO_GROUP` children (a rate resting on a few children is noise): over every false
+    flag, and leaving out children the truth makes perpetrators (peer abusers, who are in the
+    exploitation though not its victims)."""
+    out: dict[str, dict[str, Any]] = {"sex": {}, "ethnicity": {}, "ratios": {}}
     children = [p for p in known if persons.get(p, ("", "", "", "N"))[3] == "Y"]
     for axis, i in (("sex", 0), ("ethnicity", 1)):
         values = sorted({persons[p][i] for p in children})
+        rates: dict[str, list[float]] = {"all": [], "without_perpetrators": []}
         for value in values:
             group = [p for p in children if persons[p][i] == value]
             innocent = [p for p in group if p not in onsets]
-            false_flags = sum(p in first for p in innocent)
-            low, high = wilson(false_flags, len(innocent))
+            flagged = [p for p in innocent if p in first]
+            perpetrators = sum(persons[p][4:5] == ("perpetrator",) for p in flagged)
+            low, high = wilson(len(flagged), len(innocent))
             out[axis][value] = {
                 "children": len(group),
                 "flag_rate": _ratio(sum(p in first for p in group), len(group)),
-                "false_flags": false_flags,
-                "false_flag_rate": _ratio(false_flags, len(innocent)),
+                "false_flags": len(flagged),
+                "false_flags_perpetrators": perpetrators,
+                "false_flag_rate": _ratio(len(flagged), len(innocent)),
                 "false_flag_rate_95": [round(low, 5), round(high, 5)],
             }
+            if len(group) >= RATIO_GROUP and innocent:
+                rates["all"].append(len(flagged) / len(innocent))
+                rates["without_perpetrators"].append((len(flagged) - perpetrators) / len(innocent))
+        out["ratios"][axis] = {
+            k: round(max(v) / min(v), 2) if v and min(v) > 0 else None for k, v in rates.items()
+        }
     return out
+
+
+#: Groups smaller than this do not enter the ratio of false-flag rates.
+RATIO_GROUP = 1000
 
 
 def wilson(hits: int, n: int, z: float = 1.96) -> tuple[float, float]:
