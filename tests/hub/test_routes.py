@@ -35,6 +35,7 @@ from safeguard.hub.mash.models import CheckRequest
 from tests.hub.conftest import PASSWORD, current_code
 from tests.hub.governance_setup import mini_governance
 from tests.hub.mace_setup import mini_mace, today
+from tests.hub.pack_setup import mini_pack
 
 METHODS = ("GET", "POST")
 #: What each path parameter is filled with: a person of the mini hub every agency's user may
@@ -56,6 +57,8 @@ PARAMETERS = {
     "recommendation_id": lambda m: mini_governance(m)["recommendation_id"],
     "assessment_id": lambda m: str(mini_governance(m)["assessment_id"]),
     "review_action_id": lambda m: str(mini_governance(m)["review_action_id"]),
+    "kpi": lambda m: "decided_in_time",
+    "pack_id": lambda m: str(mini_pack(m)),
 }
 
 
@@ -185,6 +188,8 @@ SAMPLES: dict[tuple[str, str], Callable[[Any, Any], dict[str, Any]]] = {
         "due_on": today(),
     },
     ("governance:action", "POST"): lambda user, m: {"step": "start", "reason": "matrix"},
+    ("governance:kpi", "GET"): lambda user, m: {"area": "halton", "published": "1"},
+    ("governance:make_pack", "POST"): lambda user, m: {"meeting": "not a date"},
     ("homes:notify", "POST"): lambda user, m: {
         "event": "other",
         "told": ["Ofsted"],
@@ -209,6 +214,7 @@ NOT_SEEN_HERE = {
     ("missing:interview", "GET"),  # the provider's interviewers: test_missing_pages.py
     ("homes:visit", "POST"),  # the home's own SPOC: test_missing_pages.py
     ("homes:notify", "POST"),  # the home's own staff: test_missing_pages.py
+    ("governance:make_pack", "POST"),  # a PDF takes seconds: test_governance_data_set_pages.py
 }
 
 
@@ -317,6 +323,7 @@ def test_each_role_on_every_route_and_method_gets_what_the_policy_says_and_one_e
     _SESSIONS.clear()
     mini_mace(mini_mash)  # made before the calls, so that no call counts its events
     mini_governance(mini_mash)
+    mini_pack(mini_mash)
     user = make_user(f"user-{role.value}", role.value) if role else None
     token = None
     if user is not None:
@@ -370,6 +377,7 @@ def test_every_declared_event_is_seen_for_some_role(make_user, mini_mash) -> Non
     _SESSIONS.clear()
     mini_mace(mini_mash)
     mini_governance(mini_mash)
+    mini_pack(mini_mash)
     roles = [
         Role.MASH_MANAGER,
         Role.STRATEGIC_LEAD,

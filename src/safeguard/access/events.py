@@ -784,3 +784,37 @@ class OfstedImported(Event):
     def line(self) -> str:
         held = f"{self.already} held already"
         return f"{self.source}: {self.added} added, {held}, {self.refused} refused"
+
+
+# --- the partnership's data set and the strategic group's meeting pack (docs/governance.md) ---
+
+
+@event("viewed_data_set", "Looked at the partnership's data set: a KPI, its chart and table, a CSV")
+class ViewedDataSet(Event):
+    kpi: str
+    area: str = ""
+    what: str = "page"
+
+    def line(self) -> str:
+        area = f", {self.area}" if self.area else ""
+        return f"data set {self.kpi}{area}: {self.what}"
+
+
+@event("pack_made", "Made the strategic group's meeting pack (PDF): the meeting date, its hash")
+class PackMade(Event):
+    pack: int
+    meeting: str
+    sha256: str
+
+    def line(self) -> str:
+        return f"meeting pack {self.pack} for {self.meeting}, sha256 {self.sha256}"
+
+
+@event("pack_downloaded", "Downloaded a meeting pack (PDF)")
+class PackDownloaded(Event):
+    pack: int
+    meeting: str
+    sha256: str
+
+    def line(self) -> str:
+        return f"meeting pack {self.pack} for {self.meeting}, sha256 {self.sha256}"

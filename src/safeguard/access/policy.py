@@ -95,6 +95,8 @@ class Action(StrEnum):
     SET_REVIEW_ACTION = "set_review_action"  # an action on a recommendation
     WORK_REVIEW_ACTION = "work_review_action"  # start, complete, cancel one (its table)
     KEEP_OFSTED = "keep_ofsted"  # import Ofsted's judgements of councils into the register
+    VIEW_DATA_SET = "view_data_set"  # the partnership's data set (KPIs), its CSVs, meeting packs
+    MAKE_PACK = "make_pack"  # the strategic group's meeting pack (PDF)
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
@@ -157,6 +159,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.REVIEW_ASSESSMENT: review.ASSESSMENT.roles("sign_off"),
     Action.SET_REVIEW_ACTION: review.ACTION_KEEPERS,
     Action.KEEP_OFSTED: review.REVIEWERS,
+    Action.VIEW_DATA_SET: review.READERS | {Role.ANALYST},
+    Action.MAKE_PACK: review.REVIEWERS,
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 
@@ -246,6 +250,13 @@ ROUTES: dict[str, Action] = {
     "governance:action": Action.VIEW_REVIEW,
     "governance:ofsted": Action.VIEW_REVIEW,
     "governance:ofsted_csv": Action.VIEW_REVIEW,
+    "governance:data_set": Action.VIEW_DATA_SET,
+    "governance:data_set_csv": Action.VIEW_DATA_SET,
+    "governance:kpi": Action.VIEW_DATA_SET,
+    "governance:kpi_csv": Action.VIEW_DATA_SET,
+    "governance:packs": Action.VIEW_DATA_SET,
+    "governance:make_pack": Action.MAKE_PACK,
+    "governance:pack": Action.VIEW_DATA_SET,
     "alerts:list": Action.SIGNED_IN,
     "alerts:read": Action.SIGNED_IN,
     "admin:": Action.ADMINISTER,

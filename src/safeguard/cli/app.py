@@ -20,6 +20,7 @@ from safeguard.cli import (
     mace,
     mash,
     missing,
+    pack,
     people,
     quarantine,
     review,
@@ -73,6 +74,7 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(mash.app, name="mash")
 app.add_typer(mace.app, name="mace")
 app.add_typer(governance.app, name="governance")
+app.command("pack")(pack.pack)
 app.command("watch")(watch.watch)
 
 

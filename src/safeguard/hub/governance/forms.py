@@ -41,3 +41,16 @@ class ActionForm(forms.Form):
 class StepForm(forms.Form):
     step = forms.CharField(max_length=16, required=False)
     reason = _text()
+
+
+class PackForm(forms.Form):
+    meeting = forms.DateField(
+        input_formats=DATE_FORMATS,
+        required=False,
+        error_messages={"invalid": "Give the meeting's date, like 15/1/2027"},
+    )
+    next_meeting = forms.DateField(
+        input_formats=DATE_FORMATS,
+        required=False,
+        error_messages={"invalid": "Give the next meeting's date, like 15/4/2027"},
+    )

@@ -137,3 +137,22 @@ class OfstedJudgement(models.Model):
                 fields=["council", "judged_on", "framework"], name="gov_ofsted_once"
             )
         ]
+
+
+class MeetingPack(models.Model):
+    """A meeting pack made for the Multi-Agency Strategic Group: the PDF as it was made (kept
+    whole, never changed), the meeting it is for, who made it and when, and its SHA-256 (in
+    the audit trail too). It names no child: counts only, small ones suppressed."""
+
+    meeting_on = models.DateField()
+    next_meeting_on = models.DateField()
+    figures_to = models.DateField(help_text="The last day the pack's figures count")
+    made_by = models.CharField(max_length=150)
+    made_at = models.DateTimeField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    pdf = models.BinaryField()
+
+    class Meta:
+        ordering = ("-made_at", "-pk")
+        indexes = [models.Index(fields=["meeting_on"], name="gov_pack_meeting")]
