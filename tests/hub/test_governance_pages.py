@@ -59,6 +59,10 @@ def test_the_review_from_assessment_to_sign_off(people: dict[str, Any]) -> None:
     assert "Submitted for review" in page and 'href="/missing/figures/"' in page
     assert "Audit AUD-26-031" in page and "Sign it off" not in page
     assert "1 assessment waiting for you" in _text(strategic.get("/"))
+    queue = _text(strategic.get("/governance/"))
+    assert (
+        "Submitted for review, oldest first" in queue and f"{REC}/#agency-cheshire-police" in queue
+    )
     found = Assessment.objects.get(recommendation=REC)
     review = f"/governance/assessments/{found.pk}/review/"
     empty = strategic.post(review, {"step": "challenge", "reason": ""})

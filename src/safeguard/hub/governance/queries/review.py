@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from safeguard.access.policy import Actor
 from safeguard.casework import review
@@ -54,6 +55,8 @@ class Overview:
     missing: int = 0
     entries: int = 0
     unchecked: int = 0
+    waiting: list[tuple[Assessment, cat.Recommendation]] = field(default_factory=list)
+    """The queue: assessments waiting on the reader (to review, or to revise), oldest first."""
 
 
 def overview(actor: Actor) -> Overview:
@@ -78,6 +81,10 @@ def overview(actor: Actor) -> Overview:
                 found.states[a.status] += 1
             rows.append(Row(r, cells))
         found.groups.append((source, rows))
+    for a in _waiting(actor).order_by("changed_at", "pk"):
+        entry = catalogue().get(a.recommendation)
+        if entry is not None:  # an entry a partnership's catalogue dropped is not waited on
+            found.waiting.append((a, entry))
     return found
 
 
@@ -195,18 +202,22 @@ def counts(actor: Actor, today: dt.date) -> dict[str, int]:
     mine = ReviewAction.objects.visible_to(actor).filter(
         owner__username=actor.username, status__in=review.ACTIVE
     )
-    waiting = Assessment.objects.visible_to(actor)
-    if actor.roles & review.REVIEWERS:
-        waiting = waiting.filter(status=review.SUBMITTED)
-    elif actor.roles & review.ASSESSORS:
-        waiting = waiting.filter(agency=actor.agency, status=review.CHALLENGED)
-    else:
-        waiting = waiting.none()
     return {
         "actions": mine.count(),
         "overdue": mine.filter(due_on__lt=today).count(),
-        "waiting": waiting.count(),
+        "waiting": _waiting(actor).count(),
     }
+
+
+def _waiting(actor: Actor) -> Any:
+    """Assessments waiting on `actor`: submitted ones for a reviewer; their agency's challenged
+    ones for an agency lead; none for anyone else."""
+    found = Assessment.objects.visible_to(actor)
+    if actor.roles & review.REVIEWERS:
+        return found.filter(status=review.SUBMITTED)
+    if actor.roles & review.ASSESSORS:
+        return found.filter(agency=actor.agency, status=review.CHALLENGED)
+    return found.none()
 
 
 def owners() -> list[User]:
