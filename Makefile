@@ -41,6 +41,7 @@ demo: install assets
 	$(DEMO_ENV) $(BIN)/safeguard mash demo-week
 	$(DEMO_ENV) $(BIN)/safeguard --as mash-manager mace demo
 	$(DEMO_ENV) $(BIN)/safeguard --as strategic governance demo
+	$(DEMO_ENV) $(BIN)/safeguard --as strategic pack --meeting $$(date +%F) --out $(DEMO)/meeting-pack.pdf
 	$(DEMO_ENV) $(BIN)/safeguard users demo
 	@echo "Sign in at http://127.0.0.1:8000/ with a user above; its one-time code:"
 	@echo "  $(DEMO_ENV) $(BIN)/safeguard users code USERNAME"

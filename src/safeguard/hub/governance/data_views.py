@@ -7,6 +7,8 @@ writes exactly one audit event (`viewed_data_set`, `viewed_list`, `pack_made`,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -46,7 +48,8 @@ def data_set(request: HttpRequest) -> HttpResponse:
     except Refusal as refusal:
         return refused(request, refusal)
     lines = [
-        (t, reading.latest(t, area, t.categories[0]), trend_words_for(t, area)) for t in tables
+        (t, reading.latest(t, _area_of(t, area), t.categories[0]), trend_words_for(t, area))
+        for t in tables
     ]
     context = {
         "lines": lines,
@@ -57,6 +60,11 @@ def data_set(request: HttpRequest) -> HttpResponse:
         "months": _span(tables[0]),
     }
     return render(request, "governance/data_set.html", context)
+
+
+def _area_of(table: kpis.Table, area: str) -> str:
+    """`area`, or all areas for a KPI with one figure for the partnership."""
+    return area if area in table.areas else kpis.ALL
 
 
 def trend_words_for(table: kpis.Table, area: str) -> str:
@@ -70,8 +78,6 @@ def _only(table: kpis.Table, area: str) -> kpis.Table:
     """The table with `area`'s rows standing as all areas' (for the trend in words)."""
     if area == kpis.ALL:
         return table
-    from dataclasses import replace
-
     rows = tuple(replace(r, area=kpis.ALL) for r in table.rows if r.area == area)
     return replace(table, rows=rows)
 
