@@ -251,6 +251,16 @@ def homes_without_spoc() -> list[tuple[str, str, str]]:
     return [(h.name, h.town, area_label(h.council_area)) for h in rows]
 
 
+def _last_counted(table: Table, months: list[dt.date]) -> list[dt.date]:
+    """The last month with anything counted for all areas (a month with no screening run
+    has no children by level), or the last month."""
+    for month in reversed(months):
+        rows = [table.row(ALL, month, c) for c in table.categories]
+        if any(r.numerator or r.denominator for r in rows):
+            return [month]
+    return months[-1:]
+
+
 def _year(table: Table, below: int) -> YearLine:
     """A KPI over the year: a percentage from the months' records taken together, a count of
     events the months added up, a state (`STOCKS`) its last month's figure."""
@@ -258,7 +268,7 @@ def _year(table: Table, below: int) -> YearLine:
     target = f"{_number(d.target)}%" if d.target is not None and d.percent else ""
     months = [m for m in table.months if any(r.month == m for r in table.rows)]
     stock = d.id in STOCKS or d.snapshot
-    span = months[-1:] if stock else months
+    span = _last_counted(table, months) if stock else months
     basis = f"at {month_label(span[-1])}" if stock else f"{len(span)} months added up"
     parts = []
     for category in table.categories:
