@@ -3,7 +3,8 @@ finds the review on their home page, assesses a recommendation (after a first tr
 nothing filled in) and sets an action already overdue; the strategic lead challenges the
 assessment with reasons; the lead submits again and the strategic lead signs it off; the
 auditor reads the review, the action plan and the Ofsted register and is offered no form.
-Every page is checked with axe-core (no serious or critical WCAG 2.2 AA violation)."""
+Then the partnership's data set and a meeting pack made with its button. Every page is
+checked with axe-core (no serious or critical WCAG 2.2 AA violation)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,41 @@ def test_the_review_from_assessment_to_sign_off(
         assert "Requires improvement to be good" in register and "20 councils" in register
         axe(auditor, "the Ofsted register")
         shot(auditor, "27-governance-ofsted")
+
+
+def test_the_data_set_and_a_meeting_pack(served_hub: dict[str, Any], browser: Any) -> None:
+    """The strategic lead finds the data set from their home page, filters it by council
+    area (no script needed), opens a KPI (its chart, and its table of levels), makes a
+    meeting pack with the button (after a first try with no date) and sees it listed; the
+    auditor reads the packs and is offered no button."""
+    hub = served_hub
+    with _as(browser, hub, "strategic") as strategic:
+        strategic.click("main a[href='/governance/data-set/']")
+        strategic.wait_for_url("**/governance/data-set/")
+        axe(strategic, "the partnership's data set")
+        strategic.select_option("#area", "warrington")
+        with strategic.expect_navigation():
+            strategic.click("main form button:has-text('Show')")
+        assert "Warrington" in strategic.inner_text("main caption")
+        strategic.click("main a[href^='/governance/data-set/children_by_level/']")
+        strategic.wait_for_url("**/governance/data-set/children_by_level/?area=warrington*")
+        assert strategic.locator("main svg[role=img]").count() == 1
+        assert "Warrington" in strategic.inner_text("main h2")
+        assert "Significant" in strategic.inner_text("main table thead")  # a column a level
+        axe(strategic, "a KPI with its chart and table")
+        shot(strategic, "29-governance-kpi")
+        strategic.goto(hub["base"] + "/governance/packs/")
+        _submit(strategic, "Make the meeting pack")  # no date
+        assert "Enter the meeting's date" in strategic.inner_text(".govuk-error-summary")
+        axe(strategic, "meeting packs, with a problem")
+        strategic.fill("#meeting", dt.date.today().strftime("%d/%m/%Y"))
+        _submit(strategic, "Make the meeting pack")
+        assert "is ready" in strategic.inner_text(".govuk-notification-banner")
+        axe(strategic, "meeting packs, one made")
+        shot(strategic, "30-governance-packs")
+
+    with _as(browser, hub, "auditor") as auditor:
+        auditor.goto(hub["base"] + "/governance/packs/")
+        text = auditor.inner_text("main")
+        assert "Pack 1 (PDF" in text and "Make the meeting pack" not in text
+        axe(auditor, "meeting packs, for the auditor")

@@ -67,7 +67,7 @@ def cell(table: Table, row: Row | None) -> Cell:
 
 
 def _detail(table: Table, row: Row) -> str:
-    if row.denominator is None:
+    if row.denominator is None or row.denominator == 0 == row.numerator:
         return ""
     whole = f"{row.denominator:,}" if isinstance(row.denominator, int) else row.denominator
     if table.definition.percent:
