@@ -21,7 +21,6 @@ from safeguard.hub.governance import charts, kpis
 from safeguard.hub.governance.forms import PackForm
 from safeguard.hub.governance.queries import data_set as reading
 from safeguard.hub.governance.queries import pack as pack_queries
-from safeguard.hub.governance.queries.pack import trend_words
 from safeguard.hub.governance.services import data_set as figures
 from safeguard.hub.governance.services import pack as packs_service
 from safeguard.hub.web.adapter import audits, caller_of, refused
@@ -70,7 +69,7 @@ def _area_of(table: kpis.Table, area: str) -> str:
 def trend_words_for(table: kpis.Table, area: str) -> str:
     """The trend of `area`'s line in words (the all-areas line's when the KPI has no areas)."""
     if area == kpis.ALL or area in table.areas:
-        return trend_words(_only(table, area))
+        return reading.trend_words(_only(table, area))
     return "One figure for the partnership: see all areas."
 
 

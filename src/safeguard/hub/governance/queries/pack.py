@@ -17,7 +17,17 @@ from safeguard.contract.kinds import COUNCIL_AREAS
 from safeguard.hub.governance import charts, kpis
 from safeguard.hub.governance.kpis import ALL, Table, area_label
 from safeguard.hub.governance.models import MeetingPack, ReviewAction
-from safeguard.hub.governance.queries.data_set import Cell, Grid, grid, latest, month_label
+from safeguard.hub.governance.queries.data_set import (
+    Cell,
+    Grid,
+    YearLine,
+    grid,
+    latest,
+    month_label,
+    shown,
+    trend_words,
+    year_line,
+)
 from safeguard.hub.governance.queries.review import (
     ActionLine,
     Overview,
@@ -28,11 +38,6 @@ from safeguard.hub.homes.models import ChildrensHome
 
 MONTHS = 12
 """The pack's figures: the 12 months to the meeting (or to the day it is made, if earlier)."""
-#: KPIs whose figure is a state at a month's end, not events in it: the year's figure is the
-#: last month's, not the months added up.
-STOCKS = frozenset(
-    {"children_by_level", "homes_spoc", "links_awaiting_review", "deliveries_overdue"}
-)
 #: Who signs off the yearly report (Working Together 2023: the lead safeguarding partners of
 #: the local authority, the police and the health board, for each council's partnership).
 LEAD_PARTNERS = (
@@ -77,14 +82,6 @@ class Standing:
     challenged: int = 0
     signed_off: int = 0
     not_assessed: int = 0
-
-
-@dataclass(frozen=True)
-class YearLine:
-    title: str
-    figure: str
-    basis: str
-    target: str
 
 
 @dataclass(frozen=True)
@@ -135,7 +132,7 @@ def pack(
         overdue=overdue,
         exceptions=exceptions(whole, below),
         homes_without_spoc=homes_without_spoc(),
-        year=[_year(whole[k], below) for k in whole],
+        year=[year_line(whole[k], below) for k in whole],
     )
 
 
@@ -149,34 +146,6 @@ def _section(table: Table) -> KpiSection:
         trend_words(table),
         latest(table, ALL, table.categories[0]),
     )
-
-
-def trend_words(table: Table) -> str:
-    """The all-areas line's first and last shown figures in words ("" for a KPI split into
-    categories: its chart shows each)."""
-    if table.categories != ("",):
-        return ""
-    points = [(m, v) for m, v in table.trend(ALL) if v is not None]
-    if len(points) < 2:
-        return "Too few figures shown for a trend."
-    (m0, v0), (m1, v1) = points[0], points[-1]
-    unit = "%" if table.definition.percent else ""
-    change = v1 - v0
-    way = "up" if change > 0 else "down" if change < 0 else "no change"
-    size = f" {_number(abs(change))}{' points' if unit else ''}" if change else ""
-    return (
-        f"{_number(v0)}{unit} in {month_label(m0)}, {_number(v1)}{unit} in {month_label(m1)}: "
-        f"{way}{size}."
-    )
-
-
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-def shown(count: int, below: int) -> str:
-    """A count as published: SUPPRESSED from 1 to `below` - 1."""
-    return kpis.SUPPRESSED if 0 < count < below else f"{count:,}"
 
 
 def actions(
@@ -249,39 +218,6 @@ def homes_without_spoc() -> list[tuple[str, str, str]]:
         "council_area", "name"
     )
     return [(h.name, h.town, area_label(h.council_area)) for h in rows]
-
-
-def _last_counted(table: Table, months: list[dt.date]) -> list[dt.date]:
-    """The last month with anything counted for all areas (a month with no screening run
-    has no children by level), or the last month."""
-    for month in reversed(months):
-        rows = [table.row(ALL, month, c) for c in table.categories]
-        if any(r.numerator or r.denominator for r in rows):
-            return [month]
-    return months[-1:]
-
-
-def _year(table: Table, below: int) -> YearLine:
-    """A KPI over the year: a percentage from the months' records taken together, a count of
-    events the months added up, a state (`STOCKS`) its last month's figure."""
-    d = table.definition
-    target = f"{_number(d.target)}%" if d.target is not None and d.percent else ""
-    months = [m for m in table.months if any(r.month == m for r in table.rows)]
-    stock = d.id in STOCKS or d.snapshot
-    span = _last_counted(table, months) if stock else months
-    basis = f"at {month_label(span[-1])}" if stock else f"{len(span)} months added up"
-    parts = []
-    for category in table.categories:
-        num = sum(int(table.row(ALL, m, category).numerator) for m in span)
-        den = sum(int(table.row(ALL, m, category).denominator or 0) for m in span)
-        if d.percent:
-            value = f"{100 * num / den:.1f}%" if den else "-"
-            hidden = 0 < num < below or 0 < den < below
-            figure = kpis.SUPPRESSED if hidden else f"{value} ({num:,} of {den:,})"
-        else:
-            figure = shown(num, below)
-        parts.append(f"{table.label(category)}: {figure}" if category else figure)
-    return YearLine(d.title, "; ".join(parts), basis, target)
 
 
 def made(limit: int = 200) -> list[MeetingPack]:
