@@ -67,6 +67,11 @@ class Settings(BaseSettings):
         description="A partnership's own catalogue of recommendations to review itself "
         "against (TOML); unset means the default shipped with Safeguard.",
     )
+    ssd_mapping: Path | None = Field(
+        default=None,
+        description="A partnership's own mapping of MASH outcomes to the Standard Safeguarding "
+        "Dataset's outcome flags (TOML); unset means the default shipped with Safeguard.",
+    )
     public_reports_per_hour: int = Field(
         default=10,
         gt=0,

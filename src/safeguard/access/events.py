@@ -818,3 +818,12 @@ class PackDownloaded(Event):
 
     def line(self) -> str:
         return f"meeting pack {self.pack} for {self.meeting}, sha256 {self.sha256}"
+
+
+@event("ssd_exported", "Exported the hub's records in the Standard Safeguarding Dataset's layout")
+class SsdExported(Event):
+    since: str
+    rows: str  # table=rows, ...
+
+    def line(self) -> str:
+        return f"SSD export since {self.since or 'the start'}: {self.rows}"

@@ -97,6 +97,7 @@ class Action(StrEnum):
     KEEP_OFSTED = "keep_ofsted"  # import Ofsted's judgements of councils into the register
     VIEW_DATA_SET = "view_data_set"  # the partnership's data set (KPIs), its CSVs, meeting packs
     MAKE_PACK = "make_pack"  # the strategic group's meeting pack (PDF)
+    EXPORT_SSD = "export_ssd"  # the hub's records in the Standard Safeguarding Dataset's layout
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
@@ -161,6 +162,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.KEEP_OFSTED: review.REVIEWERS,
     Action.VIEW_DATA_SET: review.READERS | {Role.ANALYST},
     Action.MAKE_PACK: review.REVIEWERS,
+    # record by record (the hub's person ids, no names): the analysts who compare returns
+    Action.EXPORT_SSD: frozenset({Role.ANALYST}),
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 

@@ -106,6 +106,40 @@ def ofsted_import(
     )
 
 
+@app.command("export-ssd")
+def export_ssd(
+    out: Path = typer.Option(..., "--out", file_okay=False, help="The folder to write into."),
+    since: str = typer.Option("", "--since", help="Records from this date (YYYY-MM-DD) on."),
+) -> None:
+    """The hub's contacts, referrals and missing episodes in the Standard Safeguarding
+    Dataset's layout (ssd_contacts.csv, ssd_cin_episodes.csv, ssd_missing.csv), to compare
+    with other councils' returns: record by record with the hub's person ids, no names. An
+    analyst's work; audited."""
+    import datetime as dt
+
+    from safeguard.cli.hub import caller, refused
+
+    try:
+        start = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        typer.echo(f"--since: {since!r} is not a date (YYYY-MM-DD)", err=True)
+        raise typer.Exit(2) from None
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.governance.ssd import MappingError
+    from safeguard.hub.governance.services import ssd
+
+    try:
+        written = ssd.export(who, out, start)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    except MappingError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    for name, count in written.items():
+        typer.echo(f"{out / (name + '.csv')}: {count} rows")
+
+
 @app.command("demo")
 def demo() -> None:
     """Demo mode only: a filled-in review - the demo agency lead's assessments of every
