@@ -8,8 +8,9 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from safeguard.access.caller import Caller, Denied, Invalid, Refusal, RuleBroken
 from safeguard.access.events import Refused
@@ -20,6 +21,8 @@ from safeguard.hub.accounts.models import User
 from safeguard.hub.audit import services as audit
 from safeguard.hub.mash.models import Contact, Step
 from safeguard.workflow.machine import Transition
+
+M = TypeVar("M", bound=models.Model)
 
 
 @contextmanager
@@ -42,6 +45,39 @@ def attempt(caller: Caller | None, refused: Refused) -> Iterator[None]:
         audit.refuse(caller, replace(refused, why=why), Decision(False, why), rule=True)
     except Denied as denied:
         audit.refuse(caller, refused, denied.decision)
+
+
+@contextmanager
+def allowed_attempt(
+    caller: Caller, action: Action, what: str, where: str = ""
+) -> Iterator[Decision]:
+    """Ask the policy whether the caller may take `action`, then run the body as an attempt;
+    the policy's decision the change's event is recorded with."""
+    attempted = Refused(what, where)
+    allowed = audit.check(caller, act(caller.actor, action), attempted)
+    with attempt(caller, attempted):
+        yield allowed
+
+
+@contextmanager
+def on_record(
+    caller: Caller, model: type[M], pk: int, what: str, action: Action, name: str
+) -> Iterator[tuple[M, Decision]]:
+    """Ask the policy whether the caller may take `action`, then run the body as an attempt on
+    the record `pk` of `model` (one the caller may see: its `visible_to`), locked; `name` is
+    the record's kind in words, for the audit and the refusal."""
+    attempted = Refused(what, f"{name} {pk}")
+    allowed = audit.check(caller, act(caller.actor, action), attempted)
+    with attempt(caller, attempted):
+        found = (
+            model.objects.visible_to(caller.actor)  # type: ignore[attr-defined]
+            .select_for_update()
+            .filter(pk=pk)
+            .first()
+        )
+        if found is None:
+            raise RuleBroken(f"no {name} {pk} that you may open")
+        yield found, allowed
 
 
 @contextmanager
