@@ -366,6 +366,27 @@ def test_a_child_seen_with_a_man_another_agency_knows_as_a_sex_offender() -> Non
     ]
 
 
+def _signs_in_a_contact(words: str) -> dict[str, tuple[str, str]]:
+    """The evidence a council contact about a 14-year-old, saying `words`, gives."""
+    con = _world(
+        {
+            "people": [_person("council", "jo", "2011-01-01")],
+            "contacts": [
+                {
+                    "agency": "council",
+                    "record_id": "c1",
+                    "person_id": "jo",
+                    "received_at": "2025-01-01T09:00:00",
+                    "text": words,
+                }
+            ],
+        },
+        {"council:jo": 1},
+    )
+    indicators.derive(con, catalogue.load())
+    return _evidence(con, "council:jo")
+
+
 @pytest.mark.parametrize(
     ("words", "code"),
     [
@@ -392,23 +413,7 @@ def test_a_child_seen_with_a_man_another_agency_knows_as_a_sex_offender() -> Non
     ],
 )
 def test_the_lexicons_read_the_ways_practitioners_write_a_sign(words: str, code: str) -> None:
-    con = _world(
-        {
-            "people": [_person("council", "jo", "2011-01-01")],
-            "contacts": [
-                {
-                    "agency": "council",
-                    "record_id": "c1",
-                    "person_id": "jo",
-                    "received_at": "2025-01-01T09:00:00",
-                    "text": words,
-                }
-            ],
-        },
-        {"council:jo": 1},
-    )
-    indicators.derive(con, catalogue.load())
-    assert code in _evidence(con, "council:jo")
+    assert code in _signs_in_a_contact(words)
 
 
 @pytest.mark.parametrize(
@@ -423,24 +428,8 @@ def test_the_lexicons_read_the_ways_practitioners_write_a_sign(words: str, code:
     ],
 )
 def test_a_professional_she_was_with_or_a_denial_is_not_a_sign(words: str) -> None:
-    con = _world(
-        {
-            "people": [_person("council", "jo", "2011-01-01")],
-            "contacts": [
-                {
-                    "agency": "council",
-                    "record_id": "c1",
-                    "person_id": "jo",
-                    "received_at": "2025-01-01T09:00:00",
-                    "text": words,
-                }
-            ],
-        },
-        {"council:jo": 1},
-    )
-    indicators.derive(con, catalogue.load())
     specific = {i.code for i in catalogue.load().indicators if i.specific}
-    assert not set(_evidence(con, "council:jo")) & specific
+    assert not set(_signs_in_a_contact(words)) & specific
 
 
 def test_an_adult_named_where_two_girls_were_is_a_finding_but_not_a_sign_about_them() -> None:
