@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         description="A partnership's own mapping of MASH outcomes to the Standard Safeguarding "
         "Dataset's outcome flags (TOML); unset means the default shipped with Safeguard.",
     )
+    retention: Path | None = Field(
+        default=None,
+        description="A partnership's own retention schedule (TOML): how long each type of "
+        "record is kept, and why; unset means the default shipped with Safeguard.",
+    )
     public_reports_per_hour: int = Field(
         default=10,
         gt=0,

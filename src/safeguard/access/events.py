@@ -827,3 +827,35 @@ class SsdExported(Event):
 
     def line(self) -> str:
         return f"SSD export since {self.since or 'the start'}: {self.rows}"
+
+
+# --- data subjects' rights and retention (docs/security.md) ---
+
+
+@event(
+    "subject_access_exported",
+    "Exported everything the hub holds about one person, for their subject access request",
+    flag=True,
+)
+class SubjectAccessExported(Event):
+    person: int
+    counts: str  # section=records, ...
+
+    def line(self) -> str:
+        return f"subject access P{self.person}: {self.counts}"
+
+
+@event("retention_checked", "Listed what is past the retention schedule (counts only)")
+class RetentionChecked(Event):
+    counts: str  # type=past, ...
+
+    def line(self) -> str:
+        return f"retention dry run: {self.counts}"
+
+
+@event("retention_applied", "Removed the records past the retention schedule (counts)", flag=True)
+class RetentionApplied(Event):
+    counts: str  # type=removed, ...
+
+    def line(self) -> str:
+        return f"retention removed: {self.counts}"

@@ -98,6 +98,8 @@ class Action(StrEnum):
     VIEW_DATA_SET = "view_data_set"  # the partnership's data set (KPIs), its CSVs, meeting packs
     MAKE_PACK = "make_pack"  # the strategic group's meeting pack (PDF)
     EXPORT_SSD = "export_ssd"  # the hub's records in the Standard Safeguarding Dataset's layout
+    SUBJECT_ACCESS = "subject_access"  # everything held about one person, for their request
+    APPLY_RETENTION = "apply_retention"  # remove what is past the retention schedule
     API = "api"  # token-authenticated by the endpoint, then decided per call here
 
 
@@ -164,6 +166,11 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.MAKE_PACK: review.REVIEWERS,
     # record by record (the hub's person ids, no names): the analysts who compare returns
     Action.EXPORT_SSD: frozenset({Role.ANALYST}),
+    # information governance: auditors answer subject access requests (they hold no casework
+    # role, and every export is flagged for another auditor's review); retention runs as the
+    # data operator's scheduled job, as ingest does
+    Action.SUBJECT_ACCESS: frozenset({Role.AUDITOR}),
+    Action.APPLY_RETENTION: frozenset({Role.DATA_OPERATOR}),
     **{action: machine.roles() for action, machine in MACHINES.items()},
 }
 

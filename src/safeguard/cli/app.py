@@ -26,6 +26,7 @@ from safeguard.cli import (
     review,
     screening,
     serve,
+    subjects,
     synth,
     users,
     watch,
@@ -76,6 +77,8 @@ app.add_typer(mace.app, name="mace")
 app.add_typer(governance.app, name="governance")
 app.command("pack")(pack.pack)
 app.command("watch")(watch.watch)
+app.command("subject-access")(subjects.subject_access)
+app.command("retention")(subjects.retention)
 
 
 def main() -> None:

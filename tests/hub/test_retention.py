@@ -1,0 +1,136 @@
+"""The retention job on a small hub: three children with police records from 2000, one born in
+1980 (past retention: 25 long ago, and 6 years since), one born in 1980 but at risk now (a legal
+hold), one born in 2015 (within: not yet 25); a closed MASH contact of the first. A dry run
+counts and removes nothing; the run removes what is past in one transaction, keeps the rest and
+every audit row, and says so in its own audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from safeguard.access.caller import Refusal
+from safeguard.access.roles import Role
+from safeguard.governance import retention as schedule
+from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.deliveries.models import Agency, Delivery, SourceRecord
+from safeguard.hub.intelligence.models import AnalysisRun, Screening
+from safeguard.hub.mash.models import Contact, Step, Subject
+from safeguard.hub.people.models import LinkRun, Person, PersonRecord
+from safeguard.hub.subjects import services
+from tests.callers import caller
+from tests.hub.conftest import loaded_delivery
+
+TODAY = dt.date(2026, 12, 6)
+BORN = {1: "1980-02-03", 2: "1980-05", 3: "2015-01-01"}  # past, held (partial date), within
+OPERATOR = caller(Role.DATA_OPERATOR, username="nightly")
+
+
+def _hub() -> None:
+    run = LinkRun.objects.create(
+        mode="full",
+        started_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        records=3,
+        people=3,
+        summary={},
+    )
+    police = Agency.objects.create(code="cheshire-police", name="police")
+    delivery = loaded_delivery(police)
+    for pid, born in BORN.items():
+        Person.objects.create(pk=pid, created_run=run)
+        rid = f"POL-{pid}"
+        PersonRecord.objects.create(
+            unique_id=f"cheshire-police:{rid}",
+            agency=police.code,
+            record_id=rid,
+            person_id=pid,
+            run=run,
+        )
+        _record(police, delivery, "people", rid, rid, "", date_of_birth=born)
+        _record(police, delivery, "missing_episodes", f"MIS-{pid}", rid, "2000-01-01T10:00:00")
+    later = loaded_delivery(police)  # a correction: the first child's episode has 2 versions
+    SourceRecord.objects.filter(record_id="MIS-1").update(is_current=False, superseded_by=later)
+    _record(police, later, "missing_episodes", "MIS-1", "POL-1", "2000-01-02T10:00:00", version=2)
+    analysis = AnalysisRun.objects.create(
+        started_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC), as_of=TODAY, catalogue="c", summary={}
+    )
+    Screening.objects.create(
+        run=analysis, person_id=2, assessed_on=TODAY, age=46, score=20, band_by_score="high",
+        band="high", at_risk=True, referral=True, disclosed=False, reasons=[], catalogue="c",
+    )  # fmt: skip
+    when = dt.datetime(2001, 3, 1, 9, tzinfo=dt.UTC)
+    contact = Contact.objects.create(
+        received_at=when, route="web", source="2A", anonymity="named", summary="concern",
+        status="decided", decided_at=when, decision_due=when, person_id=1,
+    )  # fmt: skip
+    Subject.objects.create(contact=contact, main=True, kind="child", person_id=1)
+    Step.objects.create(contact=contact, action="decide", state="decided", by="x", at=when)
+
+
+def _record(
+    agency: Agency, delivery: Delivery, kind: str, rid: str, subject: str, when: str, **data: str
+) -> None:
+    version = int(data.pop("version", 1))
+    SourceRecord.objects.create(
+        agency=agency, kind=kind, record_id=rid, version=version, is_current=True,
+        delivery=delivery, row_number=1, subject_id=subject, occurred_at=when,
+        row_hash=f"{rid}-{version}", data={"record_id": rid, **data},
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_dry_run_counts_and_the_run_removes_only_what_is_past_and_not_held() -> None:
+    _hub()
+    AuditEvent.objects.create(username="someone", action="viewed_person", person_id=1, allowed=True)
+    before = SourceRecord.objects.filter(kind="missing_episodes", is_current=True).count()
+
+    dry = services.retention(OPERATOR, apply=False, today=TODAY)
+    episodes = dry.tallies["missing_episodes"]
+    assert (episodes.past, episodes.held, episodes.kept) == (1, 1, 1)
+    assert episodes.past + episodes.held + episodes.kept == before  # counts reconcile
+    assert dry.tallies["mash_contact"].past == 1 and dry.versions == 2 and not dry.applied
+    assert SourceRecord.objects.filter(record_id="MIS-1").count() == 2  # nothing removed
+    checked = AuditEvent.objects.get(action="retention_checked")
+    assert "missing_episodes=1" in checked.target and "P1" not in checked.target
+
+    done = services.retention(OPERATOR, apply=True, today=TODAY)
+    assert done.applied and done.versions == 2
+    left = set(SourceRecord.objects.values_list("record_id", flat=True))
+    assert left == {"POL-1", "POL-2", "POL-3", "MIS-2", "MIS-3"}  # identity kept, held kept
+    assert not Contact.objects.exists() and not Subject.objects.exists()
+    applied = AuditEvent.objects.get(action="retention_applied")
+    assert applied.flagged and applied.username == "nightly"
+    assert "mash_contact=1" in applied.target and "missing_episodes=1" in applied.target
+    assert "held 1" in applied.target
+    # the audit trail is never removed: the old view of the first child is still there
+    assert AuditEvent.objects.filter(action="viewed_person", person_id=1).count() == 1
+
+    again = services.retention(OPERATOR, apply=True, today=TODAY)
+    assert sum(t.past for t in again.tallies.values()) == 0  # nothing left past it
+
+
+@pytest.mark.django_db
+def test_only_the_data_operator_applies_retention_and_a_refusal_is_audited() -> None:
+    with pytest.raises(Refusal):
+        services.retention(caller(Role.AUDITOR), apply=True, today=TODAY)
+    assert AuditEvent.objects.filter(action="refused").count() == 1
+    assert not AuditEvent.objects.filter(action="retention_applied").exists()
+
+
+def test_the_schedule_names_each_problem_and_its_rules_hold(tmp_path: Path) -> None:
+    default = schedule.load()
+    assert default.rule("placements") and default.rule("placements").until_age == 75  # type: ignore[union-attr]
+    assert all(rule.basis for rule in default.types.values())
+    bad = tmp_path / "ours.toml"
+    bad.write_text("[type.contacts]\nuntil_age = 0\n[type.incidents]\nyears_after = 2\n")
+    with pytest.raises(schedule.ScheduleError) as refused:
+        schedule.load(bad)
+    assert "contacts.until_age" in str(refused.value) and "incidents.basis" in str(refused.value)
+    rule = schedule.Rule(25, 6, "why")
+    born = schedule.born_on("2000-06")  # a partial date: its latest day
+    assert born == dt.date(2000, 6, 30)
+    assert rule.expires(dt.date(2010, 1, 1), born) == dt.date(2025, 6, 30)
+    assert rule.expires(dt.date(2024, 1, 1), born) == dt.date(2030, 1, 1)
+    assert rule.expires(dt.date(2024, 1, 1), None) is None  # no date of birth: kept
