@@ -5,12 +5,16 @@ Every setting is documented in `docs/configuration.md` (a test keeps the two in 
 
 from __future__ import annotations
 
+import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from safeguard.ingest.limits import DEFAULT as INGEST_LIMITS
+from safeguard.ingest.limits import Limits
 from safeguard.linkage.config import LinkageConfig
 
 
@@ -33,6 +37,26 @@ class Settings(BaseSettings):
         default=50_000,
         gt=0,
         description="Rows read, validated and loaded at a time; bounds ingest memory.",
+    )
+    ingest_max_unpacked_bytes: int = Field(
+        default=INGEST_LIMITS.unpacked_bytes,
+        gt=0,
+        description="The most a delivered zip (or a workbook inside one) may unpack to.",
+    )
+    ingest_max_zip_ratio: int = Field(
+        default=INGEST_LIMITS.zip_ratio,
+        gt=0,
+        description="How many times its packed size a zip member over 1 MB may unpack to.",
+    )
+    ingest_max_field_bytes: int = Field(
+        default=INGEST_LIMITS.field_bytes,
+        gt=0,
+        description="The longest value a delivered field may hold (and the longest JSON line).",
+    )
+    ingest_max_columns: int = Field(
+        default=INGEST_LIMITS.columns,
+        gt=0,
+        description="The most columns a delivered file may have.",
     )
     # defaults and bounds are the linkage configuration's own, so the two cannot drift apart
     link_upper: float = Field(
@@ -162,6 +186,15 @@ class Settings(BaseSettings):
     def intelligence_dir(self) -> Path:
         return self.data_dir / "intelligence"
 
+    def ingest_limits(self) -> Limits:
+        """The bounds ingest applies to untrusted deliveries."""
+        return Limits(
+            unpacked_bytes=self.ingest_max_unpacked_bytes,
+            zip_ratio=self.ingest_max_zip_ratio,
+            field_bytes=self.ingest_max_field_bytes,
+            columns=self.ingest_max_columns,
+        )
+
     def linkage_config(self) -> LinkageConfig:
         """The linkage thresholds these settings ask for (validated together)."""
         return LinkageConfig(upper=self.link_upper, lower=self.link_lower)
@@ -171,3 +204,35 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings (read once)."""
     return Settings()
+
+
+def variable(name: str) -> str:
+    """The environment variable that sets the setting `name`."""
+    alias = Settings.model_fields[name].validation_alias
+    return alias if isinstance(alias, str) else f"SAFEGUARD_{name.upper()}"
+
+
+def misconfigured(exc: Exception) -> str:
+    """One line naming each setting that is wrong and what is wrong with it (never its value,
+    which may be a secret)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError):
+        return "; ".join(
+            f"{variable(str(e['loc'][0]))}: {e['msg'].lower()}" for e in exc.errors() if e["loc"]
+        )
+    found = re.search(r'field "(\w+)"', str(exc))  # pydantic-settings could not decode JSON
+    return f'{variable(found.group(1)) if found else "?"}: not valid JSON (a list: ["a", "b"])'
+
+
+def settings_or_exit() -> Settings:
+    """The settings; or, when a setting is wrong, one line on standard error and exit code 2.
+    Every entry point (the command line, the web server) calls this first."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    try:
+        return get_settings()
+    except (ValidationError, SettingsError) as exc:
+        print(f"safeguard: misconfigured: {misconfigured(exc)}", file=sys.stderr)
+        raise SystemExit(2) from None

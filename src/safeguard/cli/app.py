@@ -82,4 +82,7 @@ app.command("retention")(subjects.retention)
 
 
 def main() -> None:
+    from safeguard.settings import settings_or_exit
+
+    settings_or_exit()  # a wrong setting stops here with one line, before any command runs
     app()

@@ -95,6 +95,7 @@ def ingest(
                 _deliveries(paths),
                 settings.landing_dir,
                 chunk_rows=settings.ingest_chunk_rows,
+                limits=settings.ingest_limits(),
                 progress=step,
                 waiting=waiting,
             ):

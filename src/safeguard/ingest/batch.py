@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
+from safeguard.ingest.limits import DEFAULT, Limits
 from safeguard.ingest.pipeline import DeliveryStore, Prepared, Progress, check, finish, prepare
 from safeguard.ingest.report import DeliveryReport, Outcome
 from safeguard.ingest.source import DeliverySource
@@ -42,12 +43,13 @@ def ingest_all(
     progress: Progress | None = None,
     waiting: Waiting | None = None,
     parallel: bool = True,
+    limits: Limits = DEFAULT,
 ) -> Iterator[DeliveryReport]:
     """Ingest each path in order, yielding its report as soon as it is known."""
     sources: list[DeliverySource] = []
     seen: set[str] = set()
     for path in paths:
-        opened = check(path, store)
+        opened = check(path, store, limits)
         if isinstance(opened, DeliveryReport):
             yield opened
         elif opened.checksum in seen:
@@ -58,7 +60,8 @@ def ingest_all(
     if not parallel or len(sources) < 2:
         for source in sources:
             earlier = store.landed_dirs(source.manifest.agency)
-            yield finish(prepare(source, landing, earlier, chunk_rows, progress), store, progress)
+            prepared = prepare(source, landing, earlier, chunk_rows, progress, limits)
+            yield finish(prepared, store, progress)
         return
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=WORKERS, mp_context=context) as pool:
@@ -66,9 +69,8 @@ def ingest_all(
 
         def submit(i: int) -> None:
             source = sources[i]
-            futures[i] = pool.submit(
-                prepare, source, landing, store.landed_dirs(source.manifest.agency), chunk_rows
-            )
+            earlier = store.landed_dirs(source.manifest.agency)
+            futures[i] = pool.submit(prepare, source, landing, earlier, chunk_rows, None, limits)
 
         for i, source in enumerate(sources):
             if i not in futures:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from safeguard.contract.kinds import KINDS
+from safeguard.ingest.content import HEAD_BYTES, mismatch
 from safeguard.ingest.landing import (
     QUARANTINE_FILE,
     DeliveryChecks,
@@ -22,6 +23,7 @@ from safeguard.ingest.landing import (
     delivery_dir,
     staged_name,
 )
+from safeguard.ingest.limits import DEFAULT, Limits
 from safeguard.ingest.reader import FileError, read
 from safeguard.ingest.report import DeliveryReport, FileReport, Outcome
 from safeguard.ingest.source import DeliveredFile, DeliverySource, NotADelivery, open_delivery
@@ -80,10 +82,15 @@ def _stage_file(
     report: FileReport,
     chunk_rows: int,
     progress: Progress | None,
+    limits: Limits,
 ) -> None:
     validator = Validator(staged.kind)
     with source.open(f.name) as stream:
-        chunks = read(f.suffix, stream, chunk_rows, jsonl_schema(staged.kind))
+        lie = mismatch(f.suffix, stream.read(HEAD_BYTES))
+    if lie:
+        raise FileError(lie)
+    with source.open(f.name) as stream:
+        chunks = read(f.suffix, stream, chunk_rows, jsonl_schema(staged.kind), limits)
         for number, chunk in enumerate(chunks):
             if number == 0:
                 present = set(chunk.columns)
@@ -142,10 +149,13 @@ class Prepared:
     message: str = ""
 
 
-def check(path: Path, store: DeliveryStore) -> DeliverySource | DeliveryReport:
-    """Open a delivery; a report instead when it is not one or was ingested before."""
+def check(
+    path: Path, store: DeliveryStore, limits: Limits = DEFAULT
+) -> DeliverySource | DeliveryReport:
+    """Open a delivery; a report instead when it is not one, is unsafe to read, or was ingested
+    before."""
     try:
-        source = open_delivery(path)
+        source = open_delivery(path, limits)
     except NotADelivery as exc:
         return DeliveryReport(str(path), None, None, Outcome.REJECTED, str(exc))
     known = store.loaded(source.checksum)
@@ -167,6 +177,7 @@ def prepare(
     earlier: list[Path],
     chunk_rows: int = 50_000,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT,
 ) -> Prepared:
     """Validate, check and land a delivery. Needs no database, so it can run in another process;
     `earlier` are the landing folders of the agency's loaded deliveries, for references."""
@@ -185,7 +196,7 @@ def prepare(
         staged = [staging.file(f.name, KINDS[str(f.kind)]) for f in source.files]
         for f, s, r in zip(source.files, staged, reports, strict=True):
             try:
-                _stage_file(source, f, s, staging, r, chunk_rows, progress)
+                _stage_file(source, f, s, staging, r, chunk_rows, progress, limits)
             except FileError as exc:
                 r.error = f"{f.name}: {exc}"
                 if s.writer is not None:
@@ -232,13 +243,14 @@ def ingest(
     *,
     chunk_rows: int = 50_000,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT,
 ) -> DeliveryReport:
     """Ingest the delivery at `path` exactly once; see docs/ingest.md for the guarantees."""
-    opened = check(path, store)
+    opened = check(path, store, limits)
     if isinstance(opened, DeliveryReport):
         return opened
     earlier = store.landed_dirs(opened.manifest.agency)
-    return finish(prepare(opened, landing, earlier, chunk_rows, progress), store, progress)
+    return finish(prepare(opened, landing, earlier, chunk_rows, progress, limits), store, progress)
 
 
 def _reject(

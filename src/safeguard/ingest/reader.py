@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import json
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,9 +22,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pa_json
 
-LIST_SEPARATOR = ";"
+from safeguard.ingest.limits import DEFAULT, Limits, archive_problem, json_depth_exceeds
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+LIST_SEPARATOR = ";"
+#: A JSON line with more opening brackets than this is checked for depth before a parser sees it
+#: (Arrow's reader crashes the process on deeply nested JSON; Python's runs out of stack). A
+#: delivered record nests two levels: the object and a list.
+JSON_DEPTH = 32
 
 
 class FileError(ValueError):
@@ -59,7 +62,23 @@ def column_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", header.strip().lower()).strip("_")
 
 
-def _header(names: list[str]) -> list[str]:
+def _too_wide(count: int, limits: Limits) -> FileError:
+    return FileError(
+        f"the header has {count:,} columns; at most {limits.columns:,} are accepted "
+        "(SAFEGUARD_INGEST_MAX_COLUMNS)"
+    )
+
+
+def _too_long(where: str, limits: Limits) -> FileError:
+    return FileError(
+        f"{where}: a value is longer than {limits.field_bytes:,} characters "
+        "(SAFEGUARD_INGEST_MAX_FIELD_BYTES)"
+    )
+
+
+def _header(names: list[str], limits: Limits = DEFAULT) -> list[str]:
+    if len(names) > limits.columns:
+        raise _too_wide(len(names), limits)
     keys = [column_key(n) for n in names]
     if not any(keys):
         raise FileError("the first row is empty: a header row naming the columns is required")
@@ -75,9 +94,14 @@ def _decoded(stream: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
 
 
-def read_csv(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
+def _field_too_large(exc: csv.Error) -> bool:
+    return "field larger than field limit" in str(exc)
+
+
+def read_csv(stream: IO[bytes], chunk_rows: int, limits: Limits = DEFAULT) -> Iterator[Chunk]:
     """Stream a UTF-8 CSV with a header row (quoted fields may hold commas and new lines)."""
     text = _decoded(stream)
+    csv.field_size_limit(limits.field_bytes)  # the csv module's limit is one for the process
     reader = csv.reader(text)
     try:
         names = next(reader)
@@ -86,8 +110,10 @@ def read_csv(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
     except UnicodeDecodeError:
         raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
     except csv.Error as exc:
+        if _field_too_large(exc):
+            raise _too_long("the header row", limits) from None
         raise FileError(f"the header row is not valid CSV ({exc})") from None
-    keys = _header(names)
+    keys = _header(names, limits)
     width = len(keys)
     wanted = [i for i, k in enumerate(keys) if k]
     buffer: list[list[str]] = []
@@ -107,6 +133,8 @@ def read_csv(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
         except UnicodeDecodeError:
             raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
         except csv.Error as exc:
+            if _field_too_large(exc):
+                raise _too_long(f"row {row + 1} (line {reader.line_num})", limits) from None
             row += 1
             bad.append(BadRow(row, f"not valid CSV ({exc})", ""))
             continue
@@ -198,10 +226,22 @@ def _records_to_chunks(
     yield flush()
 
 
-def _jsonl_objects(lines: list[str], first: int) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
+def _brackets(line: str | bytes) -> int:
+    if isinstance(line, bytes):
+        return line.count(b"[") + line.count(b"{")
+    return line.count("[") + line.count("{")
+
+
+def _jsonl_objects(
+    lines: list[str], first: int, limits: Limits = DEFAULT
+) -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
     """Decode JSON lines one by one (the careful path: names every bad line)."""
     for number, line in enumerate(lines, start=first):
         if not line.strip():
+            continue
+        if _brackets(line) > JSON_DEPTH and json_depth_exceeds(line, JSON_DEPTH):
+            reason = f"line nests more than {JSON_DEPTH} levels deep"
+            yield number, BadRow(number, reason, line.strip()[:500])
             continue
         try:
             obj = json.loads(line)
@@ -211,6 +251,11 @@ def _jsonl_objects(lines: list[str], first: int) -> Iterator[tuple[int, dict[str
         if not isinstance(obj, dict):
             yield number, BadRow(number, "line is not a JSON object", line.strip())
             continue
+        if len(obj) > limits.columns:
+            raise FileError(
+                f"line {number}: {len(obj):,} fields; at most {limits.columns:,} are accepted "
+                "(SAFEGUARD_INGEST_MAX_COLUMNS)"
+            )
         yield number, {column_key(k): v for k, v in obj.items()}
 
 
@@ -225,9 +270,11 @@ def _arrow_value(column: pa.ChunkedArray) -> list[str | None] | None:
     return None
 
 
-def _jsonl_block(block: list[bytes], first: int, schema: pa.Schema | None) -> Chunk | None:
+def _jsonl_block(
+    block: list[bytes], first: int, schema: pa.Schema | None, limits: Limits = DEFAULT
+) -> Chunk | None:
     """The fast path for a block of lines: Arrow's JSON reader, for plain blocks only."""
-    if schema is None or any(not line.strip() for line in block):
+    if schema is None or any(not line.strip() or _brackets(line) > JSON_DEPTH for line in block):
         return None
     try:
         table = pa_json.read_json(
@@ -238,8 +285,8 @@ def _jsonl_block(block: list[bytes], first: int, schema: pa.Schema | None) -> Ch
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
-    if table.num_rows != len(block):
-        return None
+    if table.num_rows != len(block) or table.num_columns > limits.columns:
+        return None  # the careful path names the line that is too wide
     columns: dict[str, list[str | None]] = {}
     for name in table.column_names:
         values = _arrow_value(table.column(name))
@@ -250,7 +297,10 @@ def _jsonl_block(block: list[bytes], first: int, schema: pa.Schema | None) -> Ch
 
 
 def read_jsonl(
-    stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = None
+    stream: IO[bytes],
+    chunk_rows: int,
+    schema: pa.Schema | None = None,
+    limits: Limits = DEFAULT,
 ) -> Iterator[Chunk]:
     """Stream JSON Lines: one object per line; row N is line N (there is no header).
 
@@ -265,14 +315,20 @@ def read_jsonl(
             text = [line.decode("utf-8") for line in block]
         except UnicodeDecodeError:
             raise FileError(_NOT_UTF8.format(line=_bad_utf8_line(stream))) from None
-        fast = _jsonl_block(block, first, schema)
+        fast = _jsonl_block(block, first, schema, limits)
         yield (
             fast
             if fast is not None
-            else next(_records_to_chunks(_jsonl_objects(text, first), len(block) + 1))
+            else next(_records_to_chunks(_jsonl_objects(text, first, limits), len(block) + 1))
         )
 
-    for raw in stream:
+    # a line is read only up to the limit, so one endless line cannot fill the memory
+    while raw := stream.readline(limits.field_bytes + 2):
+        if len(raw.rstrip(b"\r\n")) > limits.field_bytes:
+            raise FileError(
+                f"line {first + len(block)} is longer than {limits.field_bytes:,} bytes "
+                "(SAFEGUARD_INGEST_MAX_FIELD_BYTES)"
+            )
         line = raw.removeprefix(b"\xef\xbb\xbf") if first == 1 and not block else raw
         any_line = any_line or bool(line.strip())
         block.append(line)
@@ -286,12 +342,28 @@ def read_jsonl(
         raise FileError("the file is empty: no JSON lines")
 
 
-def read_xlsx(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
+def _workbook_problem(stream: IO[bytes], limits: Limits) -> str | None:
+    """A workbook is a zip: the same bounds as a delivery's zip, checked before it is opened."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            problem = archive_problem(archive, limits)
+    except zipfile.BadZipFile:
+        return None  # load_workbook says so
+    stream.seek(0)
+    return problem
+
+
+def read_xlsx(stream: IO[bytes], chunk_rows: int, limits: Limits = DEFAULT) -> Iterator[Chunk]:
     """Stream the first sheet of an XLSX workbook; its first row is the header."""
     import zipfile
 
     from openpyxl import load_workbook
 
+    problem = _workbook_problem(stream, limits)
+    if problem:
+        raise FileError(problem.replace("the zip", "the workbook"))
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -302,12 +374,14 @@ def read_xlsx(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
         names = [str(v) if v is not None else "" for v in next(rows)]
     except StopIteration:
         raise FileError("the first sheet is empty: a header row is required") from None
-    keys = _header(names)
+    keys = _header(names, limits)
 
     def records() -> Iterator[tuple[int, dict[str, Any] | BadRow]]:
         for number, values in enumerate(rows, start=2):
             if all(v is None or str(v).strip() == "" for v in values):
                 continue
+            if any(isinstance(v, str) and len(v) > limits.field_bytes for v in values):
+                raise _too_long(f"row {number}", limits)
             yield number, {k: v for k, v in zip(keys, values, strict=False) if k}
 
     try:
@@ -317,12 +391,17 @@ def read_xlsx(stream: IO[bytes], chunk_rows: int) -> Iterator[Chunk]:
 
 
 def read(
-    suffix: str, stream: IO[bytes], chunk_rows: int, schema: pa.Schema | None = None
+    suffix: str,
+    stream: IO[bytes],
+    chunk_rows: int,
+    schema: pa.Schema | None = None,
+    limits: Limits = DEFAULT,
 ) -> Iterator[Chunk]:
     """Stream a delivered file by its suffix (`.csv`, `.jsonl`, `.xlsx`); `schema` (text fields as
-    strings, list fields as lists) lets JSON Lines take Arrow's fast path."""
+    strings, list fields as lists) lets JSON Lines take Arrow's fast path; `limits` bound the
+    length of a value and the number of columns."""
     if suffix == ".jsonl":
-        return read_jsonl(stream, chunk_rows, schema)
+        return read_jsonl(stream, chunk_rows, schema, limits)
     if suffix == ".xlsx":
-        return read_xlsx(stream, chunk_rows)
-    return read_csv(stream, chunk_rows)
+        return read_xlsx(stream, chunk_rows, limits)
+    return read_csv(stream, chunk_rows, limits)

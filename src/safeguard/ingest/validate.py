@@ -151,6 +151,11 @@ def arrow_schema(kind: Kind) -> pa.Schema:
 Problems = list[list[dict[str, str]] | None]
 
 
+def _shown(text: str | None) -> str | None:
+    """Text as quarantine keeps it: a NUL is written `\\x00` (the databases cannot hold NUL)."""
+    return text.replace("\x00", "\\x00") if text else text
+
+
 def _add(target: Problems, i: int, entry: dict[str, str]) -> None:
     target[i] = (target[i] or []) + [entry]
 
@@ -192,6 +197,13 @@ class Validator:
         return out
 
     def _column(self, f: Field, raw: pa.Array, problems: Problems, issues: Problems) -> pa.Array:
+        # a NUL character is binary data, not text (PostgreSQL cannot even store it)
+        binary = pc.fill_null(pc.match_substring(raw, "\x00"), False)
+        for i in np.flatnonzero(binary.to_numpy(zero_copy_only=False)):
+            reason = f"{f.name} holds a NUL character: binary data, not text"
+            _add(
+                problems, int(i), {"field": f.name, "value": raw[int(i)].as_py(), "reason": reason}
+            )
         text = pc.utf8_trim_whitespace(raw)
         blank = pc.fill_null(pc.equal(pc.utf8_length(text), 0), True)
         if f.required:
@@ -258,16 +270,20 @@ class Validator:
         out: list[dict[str, object]] = [
             {
                 "row": chunk.rows[i],
-                "problems": problems[i],
-                "raw": {k: v[i] for k, v in chunk.columns.items() if v[i] not in (None, "")},
+                "problems": [{**p, "value": _shown(p["value"])} for p in problems[i] or []],
+                "raw": {
+                    k: _shown(v[i]) if isinstance(v[i], str) else v[i]
+                    for k, v in chunk.columns.items()
+                    if v[i] not in (None, "")
+                },
             }
             for i in rejected
         ]
         out += [
             {
                 "row": b.row,
-                "problems": [{"field": "", "value": b.raw[:500], "reason": b.reason}],
-                "raw": {"_line": b.raw},
+                "problems": [{"field": "", "value": _shown(b.raw[:500]), "reason": b.reason}],
+                "raw": {"_line": _shown(b.raw)},
             }
             for b in chunk.bad
         ]

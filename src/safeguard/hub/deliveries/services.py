@@ -21,6 +21,7 @@ from safeguard.hub.deliveries.models import QuarantinedRow
 from safeguard.hub.deliveries.queries import QuarantineFilters, quarantined
 from safeguard.hub.deliveries.store import DeliveryRows
 from safeguard.ingest.batch import Waiting, ingest_all
+from safeguard.ingest.limits import DEFAULT, Limits
 from safeguard.ingest.pipeline import KnownDelivery, LandedFile, Progress
 from safeguard.ingest.report import DeliveryReport, FileReport, Outcome
 from safeguard.ingest.source import DeliverySource
@@ -79,6 +80,7 @@ def take(
     chunk_rows: int,
     progress: Progress | None = None,
     waiting: Waiting | None = None,
+    limits: Limits = DEFAULT,
 ) -> Iterator[DeliveryReport]:
     """Validate and load each delivery (see `safeguard.ingest.batch.ingest_all`), yielding its
     report as soon as it is known; the reactions to "delivery loaded" run once all are in
@@ -88,7 +90,13 @@ def take(
     )
     store = HubDeliveries(caller, allowed)
     for report in ingest_all(
-        paths, store, landing, chunk_rows=chunk_rows, progress=progress, waiting=waiting
+        paths,
+        store,
+        landing,
+        chunk_rows=chunk_rows,
+        progress=progress,
+        waiting=waiting,
+        limits=limits,
     ):
         if report.path not in store.recorded:  # already ingested, or unreadable at the door
             outcome = (
