@@ -23,7 +23,7 @@ from safeguard.hub.accounts.models import User
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.carehomes.models import Notification
 from safeguard.hub.concerns.models import Reporter
-from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.deliveries.models import Agency, SourceRecord
 from safeguard.hub.intelligence.models import (
     Finding,
     MissingAlert,
@@ -118,12 +118,15 @@ def holdings(person: int) -> dict[str, Any]:
 
 def _agency_records(mine: list[PersonRecord]) -> list[dict[str, Any]]:
     """Every version of every record an agency holds about the person, and their incidents."""
-    if not mine:
-        return []
+    ids = dict(Agency.objects.filter(code__in={r.agency for r in mine}).values_list("code", "id"))
     about = Q()
     for r in mine:
-        about |= Q(agency__code=r.agency, subject_id=r.record_id, is_current=True)
-        about |= Q(agency__code=r.agency, kind="people", record_id=r.record_id, is_current=True)
+        if r.agency in ids:  # by agency id, each branch on its index (as the chronology does)
+            agency = ids[r.agency]
+            about |= Q(agency_id=agency, subject_id=r.record_id, is_current=True)
+            about |= Q(agency_id=agency, kind="people", record_id=r.record_id, is_current=True)
+    if not about:
+        return []
     current = list(SourceRecord.objects.filter(about))
     incidents = [
         (r.agency_id, str(r.data.get("incident_id")))

@@ -86,9 +86,10 @@ def held_people() -> set[int]:
     return people
 
 
-def due(schedule: Schedule, today: dt.date) -> Due:
-    """Everything past `schedule` on `today`, with the counts by type."""
-    held = held_people()
+def due(schedule: Schedule, today: dt.date, held: set[int] | None = None) -> Due:
+    """Everything past `schedule` on `today`, with the counts by type; `held`: the people
+    under a legal hold, when the caller has just read them (`held_people`)."""
+    held = held_people() if held is None else held
     found = Due()
     _records(schedule, today, held, found)
     _cases(schedule, today, held, found)

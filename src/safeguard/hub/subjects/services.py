@@ -22,6 +22,7 @@ from safeguard.access.events import (
     SubjectAccessExported,
 )
 from safeguard.access.policy import Action, Decision, act
+from safeguard.casework import contact, episode
 from safeguard.governance import retention as schedule
 from safeguard.hub.audit import services as audit
 from safeguard.hub.concerns.models import Concern, Reporter
@@ -38,7 +39,7 @@ from safeguard.hub.missing.models import (
 )
 from safeguard.hub.missing.models import Step as EpisodeStep
 from safeguard.hub.subjects import document, queries
-from safeguard.hub.subjects.retention import CONTACT, EPISODE, Due, Tally, due
+from safeguard.hub.subjects.retention import CONTACT, EPISODE, Due, Tally, due, held_people
 from safeguard.settings import get_settings
 
 BATCH = 500
@@ -88,11 +89,16 @@ def retention(caller: Caller, apply: bool = False, today: dt.date | None = None)
         found = due(rules, day)
         audit.seen(caller, RetentionChecked(_line(found.tallies, "past")), allowed)
         return Outcome(dict(found.tallies), _versions(found), False, name)
+    # judged before the transaction, so SQLite's write lock is held only to remove; a hold
+    # that began meanwhile has it judged again inside, where nothing can change under it
+    holds = held_people()
+    found = due(rules, day, holds)
     with transaction.atomic():
-        found = due(rules, day)  # inside the transaction: holds as they are now
+        if held_people() != holds:
+            found = due(rules, day)
         versions = _remove_records(found)
-        _remove_contacts(found.contacts)
-        _remove_episodes(found.episodes)
+        _settle(found.tallies[CONTACT], _remove_contacts(found.contacts))
+        _settle(found.tallies[EPISODE], _remove_episodes(found.episodes))
         line = _line(found.tallies, "removed")
         audit.write(caller.actor, RetentionApplied(line), allowed, caller.channel)
     return Outcome(dict(found.tallies), versions, True, name)
@@ -123,21 +129,42 @@ def _remove_records(found: Due) -> int:
     return removed
 
 
-def _remove_contacts(pks: list[int]) -> None:
+def _settle(tally: Tally, removed: int) -> None:
+    """A case reopened since it was judged was kept: count it held, not removed."""
+    tally.held += tally.past - removed
+    tally.past = removed
+
+
+def _remove_contacts(pks: list[int]) -> int:
+    removed = 0
     for chunk in _batches(pks):
+        # closed when judged; reopened since (it would be a hold now) is kept
+        chunk = list(
+            Contact.objects.filter(pk__in=chunk)
+            .exclude(status__in=contact.OPEN)
+            .values_list("pk", flat=True)
+        )
         Reporter.objects.filter(concern__contact_id__in=chunk).delete()
         Concern.objects.filter(contact_id__in=chunk).delete()
         for model in (Subject, ContactStep, Note, CheckRequest):
             model.objects.filter(contact_id__in=chunk).delete()
         Allocation.objects.filter(contact_id__in=chunk).update(contact=None)  # the case stays
-        Contact.objects.filter(pk__in=chunk).delete()
+        removed += Contact.objects.filter(pk__in=chunk).delete()[0]
+    return removed
 
 
-def _remove_episodes(pks: list[int]) -> None:
+def _remove_episodes(pks: list[int]) -> int:
+    removed = 0
     for chunk in _batches(pks):
+        chunk = list(
+            Episode.objects.filter(pk__in=chunk)
+            .exclude(status=episode.AWAY)
+            .values_list("pk", flat=True)
+        )
         for model in (Report, EpisodeStep, Interview, Sighting, Handover, StrategyTask):
             model.objects.filter(episode_id__in=chunk).delete()
-        Episode.objects.filter(pk__in=chunk).delete()
+        removed += Episode.objects.filter(pk__in=chunk).delete()[0]
+    return removed
 
 
 def _batches(items: list[T]) -> list[list[T]]:
