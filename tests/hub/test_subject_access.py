@@ -104,6 +104,9 @@ def _every_record_of_the_person(exported: dict[str, Any]) -> None:
     sighting = next(r for r in sections["agency_records"] if r["record_id"] == "SIG-1")
     assert sighting["data"]["with_others"] == 1 and "with_person_ids" not in sighting["data"]
     assert "Katie seen getting into a car" in sighting["data"]["notes"]  # her own words kept
+    readable = exported["texts"][".html"]  # grouped by agency and type, every record there
+    assert "<h3>cheshire-police: sightings</h3>" in readable
+    assert all(f"<td>{record}</td>" in readable for _, record in held)
 
 
 def _no_third_party_named(exported: dict[str, Any]) -> None:

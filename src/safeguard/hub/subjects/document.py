@@ -57,11 +57,17 @@ def page(document: dict[str, Any]) -> str:
                 groups.setdefault((row["agency"], row["type"]), []).append(row)
             for (agency, kind), group in sorted(groups.items()):
                 out.append(f"<h3>{e(agency)}: {e(kind.replace('_', ' '))}</h3>")
-                out.extend(_table([{**r, **r.pop("data", {})} for r in map(dict, group)]))
+                out.extend(_table([_flat(r) for r in group]))
         else:
             out.extend(_table(rows))
     out.append("</body></html>")
     return "\n".join(out)
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """An agency record as one row: its place in the hub, then what the agency sent."""
+    kept = {k: v for k, v in row.items() if k not in ("agency", "type", "data")}
+    return kept | {k: v for k, v in row.get("data", {}).items() if k != "record_id"}
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:
