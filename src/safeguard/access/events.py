@@ -294,6 +294,29 @@ class AnalysisRecorded(Event):
         )
 
 
+@event("backed_up", "Backed up the hub: its database and data folder, with counts and a hash")
+class BackedUp(Event):
+    store: str
+    rows: int
+    files: int
+    sha256: str
+
+    def line(self) -> str:
+        held = f"{self.rows} rows, {self.files} files"
+        return f"backup of the {self.store} store: {held}, sha256 {self.sha256}"
+
+
+@event("restored", "Restored the hub from a backup, its counts and audit chain checked", flag=True)
+class Restored(Event):
+    made_at: str
+    rows: int
+    files: int
+    checks: str
+
+    def line(self) -> str:
+        return f"backup made {self.made_at}: {self.rows} rows, {self.files} files; {self.checks}"
+
+
 # --- the MASH front door (docs/mash.md) ---
 
 

@@ -66,6 +66,8 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     ADMINISTER = "administer"
     RUN_STAGE = "run_stage"  # take deliveries, link people, record an analysis
+    BACK_UP = "back_up"  # a backup of the whole hub: database, deliveries, linkage, outputs
+    RESTORE = "restore"  # put a backup in place of the hub's store
     VIEW_QUARANTINE = "view_quarantine"
     RAISE_CONTACT = "raise_contact"  # any professional: a concern about a child, to the MASH
     VIEW_CONTACTS = "view_contacts"  # the MASH queue, or a team's routed contacts
@@ -132,6 +134,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({Role.AUDITOR}),
     Action.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Action.RUN_STAGE: frozenset({Role.DATA_OPERATOR}),
+    Action.BACK_UP: frozenset({Role.DATA_OPERATOR}),
+    Action.RESTORE: frozenset({Role.DATA_OPERATOR}),
     Action.VIEW_QUARANTINE: frozenset({Role.DATA_OPERATOR}),
     Action.RAISE_CONTACT: CASEWORK | {Role.HOME_STAFF},
     Action.VIEW_CONTACTS: MASH | {Role.SOCIAL_WORKER},
@@ -481,6 +485,16 @@ def keep_accounts(actor: Actor) -> Decision:
     if actor.installation:
         return Decision(True, "the hub's server, on its command line: account keeping")
     return act(actor, Action.ADMINISTER)
+
+
+def restore(actor: Actor, in_use: bool) -> Decision:
+    """May `actor` put a backup in place of the hub's store? A data operator may (a store in
+    use is replaced only when they say so). Into an empty store - no accounts yet, a rebuilt
+    server - the installation may, as it makes the first administrator; the restored audit
+    trail names it, flagged for review."""
+    if actor.installation and not in_use:
+        return Decision(True, "the hub's server, on its command line: restore into an empty store")
+    return act(actor, Action.RESTORE)
 
 
 def roles_problem(roles: Iterable[str]) -> str:

@@ -7,6 +7,7 @@ import typer
 from safeguard.cli import (
     analyse,
     audit,
+    backup,
     contract,
     evaluate,
     explain,
@@ -77,6 +78,8 @@ app.add_typer(mace.app, name="mace")
 app.add_typer(governance.app, name="governance")
 app.command("pack")(pack.pack)
 app.command("watch")(watch.watch)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.command("subject-access")(subjects.subject_access)
 app.command("retention")(subjects.retention)
 
