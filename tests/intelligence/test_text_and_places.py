@@ -261,7 +261,7 @@ def test_the_text_settings_are_checked_and_every_problem_named() -> None:
     assert "'people.surname'" in problems[1] and "'nothing.here'" in problems[2]
 
 
-def test_a_nickname_in_two_girls_notes_in_one_district_joins_them() -> None:
+def test_a_nickname_joins_girls_in_one_area_unless_it_is_a_given_name_then_one_district() -> None:
     def girl(rid: str, postcode: str, words: str) -> tuple[dict[str, Any], dict[str, Any]]:
         person = _person("council", rid, "2011-03-01", postcode=postcode)
         contact = {
@@ -274,21 +274,72 @@ def test_a_nickname_in_two_girls_notes_in_one_district_joins_them() -> None:
         return person, contact
 
     girls = [
+        # "Skinny" is nobody's given name: known by it across the WA area
         girl("dee", "WA2 1AA", "She says her boyfriend is called Skinny."),
-        girl("eve", "WA2 7XY", "Dad says 'Skinny' picks her up from school."),
+        girl("eve", "WA4 7XY", "Dad says 'Skinny' picks her up from school."),
         girl("fay", "CH1 2BB", "Friends call a lad in her class 'Skinny'."),  # another town
+        # "Kane" is two people's given name: only within one district
+        girl("gia", "WA2 3CC", "Her boyfriend is called Kane."),
+        girl("hal", "WA5 1DD", "She goes out with 'Kane' most nights."),
+        girl("ida", "WA2 9EE", "Mum says 'Kane' buys her vodka."),
     ]
+    kanes = [_person("police", f"k{n}", "1990", forenames="Kane", surname="Lee") for n in (1, 2)]
     con = _world(
-        {"people": [g[0] for g in girls], "contacts": [g[1] for g in girls]},
-        {"council:dee": 1, "council:eve": 2, "council:fay": 3},
+        {"people": [g[0] for g in girls] + kanes, "contacts": [g[1] for g in girls]},
+        {f"council:{g[0]['record_id']}": n for n, g in enumerate(girls, 1)},
     )
     indicators.derive(con, catalogue.load())
     screening.screen(con, catalogue.load(), _keys(con), dt.date(2025, 6, 1))
     network.build(con, _keys(con))
     objects = {f.anchor: f for f in network.find(con) if f.kind == "object"}
-    assert set(objects) == {"N:skinny@WA2"}
-    assert {m["node"] for m in objects["N:skinny@WA2"].members} == {"N:skinny@WA2", "P:1", "P:2"}
-    assert "nickname skinny@WA2" in objects["N:skinny@WA2"].summary
+    assert set(objects) == {"N:skinny@WA", "N:kane@WA2"}
+    assert {m["node"] for m in objects["N:skinny@WA"].members} == {"N:skinny@WA", "P:1", "P:2"}
+    assert {m["node"] for m in objects["N:kane@WA2"].members} == {"N:kane@WA2", "P:4", "P:6"}
+    assert "nickname skinny@WA" in objects["N:skinny@WA"].summary
+
+
+def test_a_report_naming_a_girl_gives_its_signs_to_her_not_to_the_man_of_unknown_age() -> None:
+    con = _world(
+        {
+            "people": [
+                _person("police", "erin", "2011-03-01", forenames="Erin"),
+                _person("police", "smiley", None, other_names=["Smiley"]),
+                _person("police", "sol", None, other_names=["Sol"]),
+            ],
+            "intelligence": [
+                {
+                    "agency": "police",
+                    "record_id": "x1",
+                    "reported_at": "2025-05-01T10:00:00",
+                    "source_evaluation": "2",
+                    "intelligence_assessment": "b",
+                    "handling_code": "p",
+                    "text": "Erin, 14, is being picked up by a male known only as 'Smiley' "
+                    "and taken to parties where she is given alcohol and drugs.",
+                    "person_ids": ["erin", "smiley"],
+                },
+                {
+                    "agency": "police",
+                    "record_id": "x2",
+                    "reported_at": "2025-05-01T10:00:00",
+                    "source_evaluation": "2",
+                    "intelligence_assessment": "b",
+                    "handling_code": "p",
+                    "text": "A young person known as Sol is being picked up by older males "
+                    "and given alcohol and drugs.",
+                    "person_ids": ["sol"],
+                },
+            ],
+        },
+        {"police:erin": 1, "police:smiley": 2, "police:sol": 3},
+    )
+    indicators.derive(con, catalogue.load())
+    about = con.execute(
+        "select record_id, subject from evidence where kind = 'intelligence' "
+        "group by all order by 1"
+    ).fetchall()
+    # the girl's report is hers alone; a report naming only someone of unknown age is theirs
+    assert about == [("x1", "police:erin"), ("x2", "police:sol")]
 
 
 def test_the_hubs_professionals_are_explained_by_name_vehicle_and_phone() -> None:

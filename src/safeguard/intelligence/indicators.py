@@ -28,6 +28,12 @@ Rules (parameters in the catalogue):
   roles.
 - `intelligence` (`phrases`): named in an intelligence report whose text contains one of the
   phrases.
+
+An intelligence report names several people and says which of them is the
+child no more than its words do. Its signs are about the people it names who may be children:
+those of a child's age then, those of adult age (screening weighs only children), and those of
+unknown age only when the report names no one of a child's age ("Erin, 14, is being picked up by a
+male known only as 'Smiley'": the sign is Erin's, not the man's; see `ABOUT`).
 - `with_flagged` (`flags`): seen with or found with a person any agency flags so (a known or
   registered sex offender, say), joined up: probation's flag makes the police's sighting count.
 - `associates`: seen with, found with or named alongside a child who has a significant
@@ -400,6 +406,29 @@ RULES: dict[str, Rule] = {
 #: Rules that read the other rules' evidence, so run after them.
 LATER = frozenset({"associates"})
 
+#: Table `about`: for each intelligence report, the people it names whom its signs are about
+#: (see the module's description). A person's age is the joined-up one: the earliest date of
+#: birth any agency holds for them.
+ABOUT = f"""
+create or replace table about as
+with named as (
+    select r.agency, r.record_id, r.agency || ':' || n as subject,
+        cast(try_cast(r.reported_at as timestamp) as date) as day
+    from intelligence r, unnest(r.person_ids) as t(n)),
+aged as (
+    select n.agency, n.record_id, n.subject,
+        date_sub('year', min({born("p.date_of_birth")}), any_value(n.day)) as age
+    from named n
+    left join linked_or_self s on s.uid = n.subject
+    left join linked_or_self o on o.who = s.who
+    left join people p on p.uid = o.uid
+    group by all),
+with_child as (select distinct agency, record_id from aged where age < 18)
+select agency, record_id, subject from aged
+where age is not null
+   or (agency, record_id) not in (select (agency, record_id) from with_child)
+"""
+
 
 def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
     """Every catalogue indicator's evidence in the records `con` holds (see `sources`), as
@@ -409,11 +438,14 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
         "occurred timestamp, agency varchar, kind varchar, record_id varchar, detail varchar)"
     )
     _professionals(con)
+    con.execute(ABOUT)
     reading: text.Reading = catalogue.reading
     text.split(con, reading)
     ordered = sorted(catalogue.indicators, key=lambda i: i.rule in LATER)
     context = {"_reading": reading, "_explained": text.whole_words(reading.explained)}
-    for indicator in ordered:
+    for n, indicator in enumerate(ordered):
+        if indicator.rule in LATER and (n == 0 or ordered[n - 1].rule not in LATER):
+            _about_whom(con)
         sql, params = RULES[indicator.rule].query(
             {**indicator.params, **context, "_level": indicator.level}
         )
@@ -425,6 +457,15 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
             f"from ({sql}) where #1 is not null",
             {**params, "code": indicator.code, "level": indicator.level},
         )
+    _about_whom(con)
+
+
+def _about_whom(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the signs an intelligence report gave someone it is not about (`ABOUT`)."""
+    con.execute(
+        "delete from evidence where kind = 'intelligence' and (agency, record_id, subject) "
+        "not in (select (agency, record_id, subject) from about)"
+    )
 
 
 def _professionals(con: duckdb.DuckDBPyConnection) -> None:

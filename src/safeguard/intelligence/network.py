@@ -142,9 +142,9 @@ with raw as (
     union all
     select p.uid, 'T:' || p.phone, null, 'own_phone', null, p.agency, 'people', p.record_id
     from people p where p.phone is not null
-    -- each person's nicknames, in their postcode district
+    -- each person's nicknames, where they live (`nickname_node`)
     union all
-    select p.uid, 'N:' || lower(n) || '@' || split_part(p.postcode, ' ', 1), null, 'own_nickname',
+    select p.uid, nickname_node(n, p.postcode), null, 'own_nickname',
         null, p.agency, 'people', p.record_id
     from people p, unnest(p.other_names) as t(n)
     where p.postcode is not null and regexp_matches(n, '^[A-Za-z]{3,}$')
@@ -265,11 +265,26 @@ NOT_NICKNAMES = (
     "help",
 )
 
-#: Each person record's postcode district (the outward code), where a nickname written about
-#: them is placed: "Kane" in WA2 is not "Kane" in CH1.
+#: Each person record's postcode (`postcode`), where a nickname written about them is placed
+#: (`nickname_node`).
 _DISTRICTS = """
 create or replace table districts as
-select uid, split_part(postcode, ' ', 1) as district from people where postcode is not null
+select uid, postcode from people where postcode is not null
+"""
+
+#: A nickname's node: the name with where it was used. A nickname that is also a given name in
+#: the records (two or more people are called it) is placed in its postcode district: "Kane" in
+#: WA2 is not "Kane" in CH1. One that nobody is called ("Skinny", "Smiley") is distinctive, and
+#: is placed in its postcode area: a man who grooms a child in CW11 and another in CW12 is known
+#: by it in both.
+_NICKNAME_NODE = """
+create or replace table given_names as
+select lower(split_part(trim(forenames), ' ', 1)) as name from people
+where forenames is not null group by 1 having count(*) >= 2;
+create or replace macro nickname_node(n, postcode) as
+    'N:' || lower(n) || '@' || case
+        when lower(n) in (select name from given_names) then split_part(postcode, ' ', 1)
+        else regexp_extract(postcode, '^[A-Za-z]+') end
 """
 
 #: UK mobile numbers, vehicle registration marks (current format) and postcodes written in free
@@ -285,7 +300,7 @@ with found as (
             '\b[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}\b') as postcodes
     from sentences where not explained)
 select distinct subject as a_uid, node, relation, occurred, agency, kind, record_id from (
-    select f.*, null as p, 'N:' || lower(n) || '@' || d.district as node,
+    select f.*, null as p, nickname_node(n, d.postcode) as node,
         'mentioned_nickname' as relation
     from found f join districts d on d.uid = f.subject,
         unnest(regexp_extract_all(f.sentence, $nickname, 1)) as t(n)
@@ -383,6 +398,7 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
             "hedged boolean, explained boolean)"
         )
     con.execute(_DISTRICTS)
+    con.execute(_NICKNAME_NODE)
     con.execute(_MENTIONED, {"nickname": NICKNAME, "common": list(NOT_NICKNAMES)})
     con.execute(_EDGES, {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
