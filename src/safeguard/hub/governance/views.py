@@ -6,7 +6,6 @@ typed and each problem beside its field (400)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -31,6 +30,7 @@ from safeguard.governance import ofsted as scales
 from safeguard.hub.governance import queries, services
 from safeguard.hub.governance.forms import ActionForm, AssessForm, ReviewForm, StepForm
 from safeguard.hub.web.adapter import audits, caller_of, refused
+from safeguard.hub.web.csv import Writer
 
 
 def _words(caller: Caller | None = None) -> dict[str, Any]:
@@ -290,7 +290,7 @@ def ofsted_csv(request: HttpRequest) -> HttpResponse:
     except Refusal as refusal:
         return refused(request, refusal)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = Writer(out)
     writer.writerow(
         ["Local authority", "Inspection date", "Overall effectiveness", "Framework", "Source"]
     )

@@ -5,7 +5,6 @@ what was typed and each problem beside its field (400)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +39,7 @@ from safeguard.hub.mace.forms import (
     StepForm,
 )
 from safeguard.hub.web.adapter import audits, caller_of, refused
+from safeguard.hub.web.csv import Writer
 
 
 def _words() -> dict[str, Any]:
@@ -437,7 +437,7 @@ def disruption_csv(request: HttpRequest) -> HttpResponse:
         return refused(request, refusal)
     labels = dict(_words()["disruption_kinds"])
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = Writer(out)
     writer.writerow(["month", "council_area", "type", "type_label", "count"])
     for t in found:
         writer.writerow([t.month, t.area or "unknown", t.kind, labels.get(t.kind, t.kind), t.count])

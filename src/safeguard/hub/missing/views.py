@@ -5,7 +5,6 @@ a form refused for what was in it is shown again with what was typed and the pro
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -45,6 +44,7 @@ from safeguard.hub.missing.forms import (
     TaskForm,
 )
 from safeguard.hub.web.adapter import audits, caller_of, refused
+from safeguard.hub.web.csv import Writer
 
 
 def _words() -> dict[str, Any]:
@@ -431,7 +431,7 @@ def figures_csv(request: HttpRequest) -> HttpResponse:
     except Refusal as refusal:
         return refused(request, refusal)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = Writer(out)
     writer.writerow(
         [
             "council_area",

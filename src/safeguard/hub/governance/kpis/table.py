@@ -5,7 +5,6 @@ charts and the meeting pack read it."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -14,6 +13,7 @@ from functools import cached_property
 
 from safeguard.contract.kinds import COUNCIL_AREAS
 from safeguard.governance.kpis import Definition
+from safeguard.hub.web.csv import Writer
 
 ALL = "all"
 """The area of the row that counts the whole partnership (each child once)."""
@@ -176,7 +176,7 @@ def to_csv(table: Table) -> str:
     """The table as CSV text (a header, then one line per row; suppressed figures as the
     marker), for download beside the page and the pack."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = Writer(out)
     writer.writerow(
         [
             "kpi",

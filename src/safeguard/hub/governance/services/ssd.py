@@ -5,7 +5,6 @@ the hub's person ids and no names, for analysts only; every export audited."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from safeguard.governance import ssd
 from safeguard.hub.audit import services as audit
 from safeguard.hub.governance.queries import ssd as rows
 from safeguard.hub.mash.clocks import vocabulary
+from safeguard.hub.web.csv import Writer
 from safeguard.settings import get_settings
 
 
@@ -41,7 +41,7 @@ def export(caller: Caller, folder: Path, since: dt.date | None = None) -> dict[s
     for name, table in tables.items():
         part = folder / f"{name}.csv.part"
         with part.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = Writer(out)
             writer.writerow(ssd.TABLES[name])
             count = 0
             for row in table:
