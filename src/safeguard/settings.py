@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     idle_minutes: int = Field(
         default=30, gt=0, description="A signed-in session ends after this many idle minutes."
     )
+    session_hours: int = Field(
+        default=12,
+        gt=0,
+        description="A signed-in session ends this many hours after its sign-in, however busy.",
+    )
     enrol_hours: int = Field(
         default=72,
         gt=0,
@@ -153,6 +158,17 @@ class Settings(BaseSettings):
     )
     lockout_failures: int = Field(
         default=5, gt=0, description="Failed sign-ins in a row that lock an account."
+    )
+    lockout_source_failures: int = Field(
+        default=50,
+        gt=0,
+        description="Failed sign-ins from one network address, to any accounts, that refuse "
+        "further sign-ins from it for `lockout_source_minutes`.",
+    )
+    lockout_source_minutes: int = Field(
+        default=60,
+        gt=0,
+        description="How long an address's failed sign-ins count against it.",
     )
     assets_dir: Path = Field(
         default=Path(__file__).resolve().parents[2] / "node_modules",

@@ -113,24 +113,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "safeguard.hub.accounts.lockout.LockoutBackend",  # axes's account lockout, then by address
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = _s.lockout_failures
 AXES_COOLOFF_TIME = None  # locked until an administrator unlocks (`safeguard users unlock`)
-# the account locks, wherever the attempts come from; locking addresses too would lock whole
-# offices that share one address
+# the account locks, wherever the attempts come from. An address is refused too, but only past
+# a higher limit and for a while (accounts.lockout): a whole office may share one address
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+LOCKOUT_SOURCE_FAILURES = _s.lockout_source_failures
+LOCKOUT_SOURCE_MINUTES = _s.lockout_source_minutes
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
 OTP_TOTP_ISSUER = "Safeguard"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no authenticator secrets or QR codes in the admin
 SESSION_COOKIE_AGE = _s.idle_minutes * 60
 # an idle timeout: IdleSessionMiddleware pushes the expiry back at most once a minute
 SESSION_SAVE_EVERY_REQUEST = False
+# and however busy, a session ends this long after its sign-in (IdleSessionMiddleware)
+SESSION_ABSOLUTE_SECONDS = _s.session_hours * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- security headers ---

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -45,10 +46,18 @@ def _web(request: HttpRequest) -> Actor | None:
     return user.signed_in_actor() if user.is_authenticated else None
 
 
+#: The session key holding when its sign-in was completed (seconds since the epoch), from which
+#: the hub's absolute session limit is counted.
+SIGNED_IN_AT = "_signed_in_at"
+
+
 def signed_in(request: HttpRequest, device: Device, how: str) -> None:
-    """The one-time code proved `device`: the session is verified, and that is audited."""
+    """The one-time code proved `device`: the session is verified, under a new key (a session
+    key learnt before the code is worth nothing after it), and that is audited."""
     with transaction.atomic():
         django_otp.login(request, device)
+        request.session.cycle_key()
+        request.session[SIGNED_IN_AT] = int(time.time())
         audit.write(_web(request), SignedIn(how), Decision(True, how), Channel.WEB)
 
 

@@ -9,12 +9,14 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from safeguard.access import policy
 from safeguard.access.caller import Caller, Refusal
 from safeguard.access.events import Channel, Refused
+from safeguard.hub.accounts.services import SIGNED_IN_AT
 from safeguard.hub.audit import services as audit
 from safeguard.hub.web.adapter import actor_of, refused
 
@@ -84,7 +86,8 @@ IDLE_REFRESH_SECONDS = 60
 class IdleSessionMiddleware:
     """Sessions end after `SESSION_COOKIE_AGE` without a request. Pushing the expiry back on
     every request would write the session on every request; this does it at most once a
-    minute, so the idle limit holds to within a minute."""
+    minute, so the idle limit holds to within a minute. However busy, a session also ends
+    `SESSION_ABSOLUTE_SECONDS` after its sign-in: the user signs in again."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -93,6 +96,10 @@ class IdleSessionMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.session_key:
             now = int(time.time())
+            since = session.get(SIGNED_IN_AT)
+            if since is not None and now - int(since) >= settings.SESSION_ABSOLUTE_SECONDS:
+                session.flush()  # signed out: the access middleware sends them to sign in
+                return self.get_response(request)
             if now - int(session.get("_seen", 0)) >= IDLE_REFRESH_SECONDS:
                 session["_seen"] = now  # marks the session modified: saved with a new expiry
         return self.get_response(request)

@@ -5,7 +5,7 @@ a time-based one-time code (django-otp). Only then does the access policy let a 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import django_otp
 from django import forms
@@ -13,7 +13,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -31,7 +31,8 @@ class PasswordStep(LoginView):
     template_name = "web/login.html"
 
     def get_success_url(self) -> str:
-        return _onward("verify", self.get_redirect_url())
+        target = self.get_redirect_url()
+        return _onward("verify", own_path(target) if target else "")
 
 
 class CodeForm(forms.Form):
@@ -136,7 +137,17 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 def _next(request: HttpRequest) -> str:
-    target = request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return "/"
+    return own_path(request.GET.get("next", ""))
+
+
+def own_path(target: str) -> str:
+    """`target` if it is a path of the hub's own (`/people/1/?q=x`), else `/`: never another
+    site (`//evil.example`, `https://...`, `/\\evil.example`), a scheme (`javascript:`), or
+    an address of this hub given in full (the hub's own links are all relative)."""
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, set()):
+        return "/"
+    try:
+        resolve(urlsplit(target).path)
+    except Resolver404:
+        return "/"
+    return target
