@@ -19,8 +19,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from safeguard.access.policy import Actor, restore
+from safeguard.access.policy import Action, Actor, act, restore
 from safeguard.backup import archive
+from safeguard.backup.store import Store
 from tests.conftest import fresh_store_env
 
 PEOPLE = "record_id,forenames,surname,date_of_birth\nP1,Amy,Lee,2010-01-02\nP2,Bo,Ng,2011-03-04\n"
@@ -95,12 +96,36 @@ def test_restore_drill_on_a_rebuilt_server(cli, cli_env, write_delivery, tmp_pat
         assert _rows(rebuilt) == restored and _files(rebuilt) == files
 
 
-def test_only_a_data_operator_restores_over_a_store_in_use() -> None:
+def test_only_a_data_operator_backs_up_and_restores_over_a_store_in_use() -> None:
     installation = Actor.of_installation("root")
     operator = Actor.of("op", "cheshire-police", ["data_operator"], True)
     analyst = Actor.of("an", "cheshire-police", ["analyst"], True)
     assert restore(installation, in_use=False) and not restore(installation, in_use=True)
     assert restore(operator, in_use=True) and not restore(analyst, in_use=False)
+    assert act(operator, Action.BACK_UP) and not act(analyst, Action.BACK_UP)
+    assert not act(installation, Action.BACK_UP)
+
+
+def test_a_store_is_in_use_once_it_holds_accounts_audit_deliveries_or_files(tmp_path):
+    data = tmp_path / "data"
+    store = Store("sqlite", data, data / "hub.sqlite3", None)
+    assert not store.in_use()  # nothing there yet: a rebuilt server
+    data.mkdir()
+    with closing(sqlite3.connect(data / "hub.sqlite3")) as conn:
+        conn.execute("CREATE TABLE accounts_user (id integer)")
+        conn.execute("CREATE TABLE django_migrations (app text, name text)")
+        conn.execute("INSERT INTO django_migrations VALUES ('audit', '0001_initial')")
+        conn.commit()
+        assert not store.in_use()  # migrated, but holding nothing
+        conn.execute("INSERT INTO accounts_user VALUES (1)")
+        conn.commit()
+        assert store.in_use()
+        conn.execute("DELETE FROM accounts_user")
+        conn.commit()
+    (data / "landing" / "police").mkdir(parents=True)
+    assert not store.in_use()
+    (data / "landing" / "police" / "people.parquet").write_bytes(b"rows")
+    assert store.in_use()
 
 
 def _archive(tmp_path: Path) -> Path:
