@@ -7,7 +7,7 @@ DEMO_CHILDREN ?= 5000
 # PostgreSQL for the second test run (trust auth on the CI machines); override as needed.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install assets demo test test-sqlite test-postgres lint format bench clean
+.PHONY: install assets demo test test-sqlite test-postgres fuzz lint format bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,17 @@ test-postgres: install
 		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is not reachable"; exit 1; \
 	else \
 		echo "PostgreSQL not reachable at $(PG_TEST_URL): skipped the PostgreSQL run"; \
+	fi
+
+# The fuzzing of the API and the forms (tests/fuzz, docs/security.md) with many more examples
+# than CI's: FUZZ_EXAMPLES per API operation, a quarter as many per form; on SQLite, then on
+# PostgreSQL when it is reachable.
+FUZZ_EXAMPLES ?= 400
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider -q tests/fuzz
+	@if $(BIN)/python -m safeguard.cli.pgcheck "$(PG_TEST_URL)"; then \
+		DATABASE_URL="$(PG_TEST_URL)" FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+			$(BIN)/pytest -p no:cacheprovider -q -m store tests/fuzz; \
 	fi
 
 lint: install

@@ -64,6 +64,8 @@ MIDDLEWARE: list[str] = [
     # the one chokepoint: every route is decided by safeguard.access.policy
     "safeguard.hub.web.middleware.AccessMiddleware",
     "safeguard.hub.web.middleware.AdminAuditMiddleware",
+    # a NUL or a broken character anywhere in a request: 400 before the view (after the policy)
+    "safeguard.hub.web.characters.CharactersMiddleware",
 ]
 ROOT_URLCONF = "safeguard.hub.urls"
 # jobs (people resolved again after a decision) kept in the hub's own database; `safeguard

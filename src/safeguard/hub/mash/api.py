@@ -16,6 +16,7 @@ from safeguard.casework.intake import Intake, Named
 from safeguard.hub.mash import clocks, services
 from safeguard.hub.mash.views import ROLE_SOURCE
 from safeguard.hub.web.adapter import api_caller, marks
+from safeguard.hub.web.answers import answers
 
 router = Router()
 
@@ -87,7 +88,7 @@ def _out(found: Any) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={201: ContactOut, 400: Problem, 403: Problem},
+    response=answers({201: ContactOut, 400: Problem, 403: Problem}),
     url_name="contact_create",
     summary="Send a contact to the MASH",
 )
@@ -148,7 +149,7 @@ def create(request: HttpRequest, body: ContactIn) -> Status[Any]:
 
 @router.get(
     "/{reference}",
-    response={200: ContactOut, 403: Problem, 404: Problem},
+    response=answers({200: ContactOut, 403: Problem, 404: Problem}),
     url_name="contact_status",
     summary="What became of a contact you sent",
 )

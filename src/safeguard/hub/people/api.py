@@ -12,6 +12,7 @@ from safeguard.access.caller import Refusal
 from safeguard.access.events import Searched, ViewedPerson
 from safeguard.hub.people import queries, services
 from safeguard.hub.web.adapter import api_caller, marks
+from safeguard.hub.web.answers import answers
 
 router = Router()
 
@@ -69,7 +70,10 @@ class PersonOut(Schema):
 
 
 @router.get(
-    "", response={200: Found, 403: Problem}, url_name="people_search", summary="Find people"
+    "",
+    response=answers({200: Found, 403: Problem}),
+    url_name="people_search",
+    summary="Find people",
 )
 @marks(GET=Searched)
 def find_people(request: HttpRequest, q: str) -> Status[Any]:
@@ -102,7 +106,7 @@ def find_people(request: HttpRequest, q: str) -> Status[Any]:
 
 @router.get(
     "/{person_id}",
-    response={200: PersonOut, 403: Problem, 404: Problem},
+    response=answers({200: PersonOut, 403: Problem, 404: Problem}),
     url_name="person",
     summary="One person",
 )
