@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -152,12 +153,22 @@ def parameters(model: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def write_whole(path: Path, text: str) -> None:
+    """Write a file so that it is either the old one or the new one, never half of either (a
+    process killed while writing leaves the temporary file, not a truncated one)."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
 def save(linker: Linker, report: TrainingReport, folder: Path) -> Path:
-    """Write the model JSON and the training report into `folder`; returns the model path."""
+    """Write the model JSON and the training report into `folder`, each whole; returns the
+    model path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / MODEL_FILE
-    linker.misc.save_model_to_json(str(path), overwrite=True)
-    (folder / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    model = linker.misc.save_model_to_json(out_path=None)
+    write_whole(folder / REPORT_FILE, json.dumps(asdict(report), indent=2))
+    write_whole(path, json.dumps(model, indent=4))  # last: a model on disk means a whole run
     return path
 
 

@@ -364,7 +364,7 @@ def _resolved(
         lower=config.lower,
         steps=steps,
     )
-    (folder / SUMMARY_FILE).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
+    model.write_whole(folder / SUMMARY_FILE, json.dumps(asdict(summary), indent=2))
     return Result(summary, assignment, refusals)
 
 

@@ -80,6 +80,7 @@ def analyse(
     if not who.num_rows:
         _broken(caller, "analyse", "no linkage results yet: run `safeguard link` first")
     levels = {i.code: i.level for i in catalogue.indicators}
+    _recover(out)
     staged = out.with_name(out.name + ".next")
     shutil.rmtree(staged, ignore_errors=True)
     analysis = run_analysis(
@@ -107,6 +108,14 @@ def analyse(
         _broken(caller, "analyse", str(broken))
     _publish(staged, out)
     return Recorded(analysis, run, reactions.after(reactions.Stage.ANALYSIS_RECORDED, caller))
+
+
+def _recover(out: Path) -> None:
+    """Put the last run's files back if a run was killed between the two renames of `_publish`
+    (the run it was publishing is recorded; the next run publishes afresh)."""
+    old = out.with_name(out.name + ".old")
+    if not out.exists() and old.exists():
+        old.rename(out)
 
 
 def _publish(staged: Path, out: Path) -> None:
