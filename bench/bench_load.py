@@ -3,10 +3,11 @@
 The partnership (default 10,000 children) is ingested, linked and analysed into a PostgreSQL
 store with the CLI and `--contacts` MASH contacts are seeded, as `bench_mash.py` does (cached
 under `--cache`). `--users` MASH practitioners are made there (once). `safeguard serve` serves
-the store (waitress with 8 threads, its jobs worker and clocks' watch beside it, as
-deployed) and every practitioner signs in through the pages, password then the current
-one-time code, before the clock starts. Locust (headless, in this process, on loopback) then
-runs them all for `--minutes`, each waiting 1 to 5 seconds between clicks and mixing:
+the store (waitress with 8 threads, its jobs worker and clocks' watch beside it, as deployed)
+and every practitioner signs in through the pages, password then the current one-time code, and
+each kind of page is asked for once (a warm-up), before the clock starts. Locust (headless, in
+this process, on loopback) then runs them all for `--minutes`, each waiting 1 to 5 seconds
+between clicks and mixing:
 
 - person searches (names and dates of birth from the data, a quarter misspelt) and person
   pages (random people, chronology and all), as `bench_hub.py` sends them;
@@ -146,6 +147,19 @@ def sign_in(port: int, username: str, key: str) -> dict[str, str]:
 
 
 # --- the load (Locust, in this process) ---
+
+
+def warm_up(
+    port: int, cookies: dict[str, str], people: list[tuple[str, str, str]], references: list[str]
+) -> None:
+    """Each kind of page once, one at a time, as a server that has been up a while has done:
+    the first screening queue a process serves reads and checks the indicator catalogue
+    (seconds), and concurrent first requests would each do it."""
+    b = Browser(port, cookies)
+    paths = [path for _, path, _ in QUEUES] + [path for _, path, _ in people[:2]]
+    for path in [*paths, f"/mash/contacts/{references[0]}/"]:
+        status, _, _ = b.request("GET", path)
+        assert status == 200, f"warm-up: {path} answered {status}"
 
 
 def run_locust(
@@ -307,6 +321,7 @@ def main() -> None:
         sessions = [sign_in(port, user, key) for user, key in keys.items()]
         signing_in = round(time.perf_counter() - start, 1)
         print(f"{len(sessions)} practitioners signed in ({signing_in} s)", flush=True)
+        warm_up(port, sessions[0], people, references)
         load_before = os.getloadavg()
         prefix = f"{NOTE_PREFIX} load {uuid.uuid4().hex[:8]} "
         figures, accepted = run_locust(
