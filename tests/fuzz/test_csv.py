@@ -16,6 +16,7 @@ from django.utils import timezone
 from safeguard.hub.governance.models import OfstedJudgement
 from safeguard.hub.web import csv as sheet
 from tests.fuzz import hostile
+from tests.fuzz.conftest import staff
 from tests.hub import test_routes as matrix
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "safeguard"
@@ -46,7 +47,7 @@ def test_every_csv_the_hub_writes_goes_through_the_one_writer() -> None:
     assert [w for w in writers if not w.startswith("synthetic/")] == ["hub/web/csv.py"]
 
 
-def test_the_ofsted_register_download_neutralises_a_formula(make_user: Any) -> None:
+def test_the_ofsted_register_download_neutralises_a_formula(db: Any) -> None:
     hostile_council = '=HYPERLINK("http://evil.example","Cheshire East")'
     OfstedJudgement.objects.create(
         council=hostile_council,
@@ -57,7 +58,7 @@ def test_the_ofsted_register_download_neutralises_a_formula(make_user: Any) -> N
         recorded_by="fuzz",
         recorded_at=timezone.now(),
     )
-    auditor = matrix._client(make_user("auditor", "auditor", agency="cheshire-east-cs"))
+    auditor = matrix._client(staff("auditor", "auditor", agency="cheshire-east-cs"))
     got = auditor.get("/governance/ofsted.csv")
     assert got.status_code == 200 and got["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(got.content.decode())))

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, Phase, example, given, note, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from safeguard.access.policy import Actor
 from safeguard.access.roles import Role
 from safeguard.hub.accounts.models import User
 from tests.fuzz import hostile
+from tests.fuzz.conftest import staff
 from tests.hub import test_routes as matrix
 from tests.hub.governance_setup import mini_governance
 from tests.hub.mace_setup import mini_mace
@@ -81,14 +81,6 @@ def _shown_raw(content: bytes) -> list[str]:
     return [m for m in hostile.RAW_MARKUP if m in text]
 
 
-def _user(role: Role) -> User:
-    user = User.objects.create(
-        username=f"fuzz-{role.value}", agency="cheshire-police", roles=[role.value]
-    )
-    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
-    return user
-
-
 def _fuzz(turn: int, name: str, route: str, role: Role, user: User, mash: dict[str, Any]) -> None:
     """Post hostile values to one form, one field at a time, as `user`: the value and field
     chosen by the form's `turn`, then those Hypothesis makes up."""
@@ -132,7 +124,7 @@ def test_hostile_values_in_every_form(mini_mash: dict[str, Any]) -> None:
     for turn, (name, route) in enumerate(FORMS):
         role = next(r for r in ROLES if policy.route(_actor(r), name))
         if role not in users:
-            users[role] = _user(role)
+            users[role] = staff(f"fuzz-{role.value}", role.value)
         import time
 
         t = time.perf_counter()
