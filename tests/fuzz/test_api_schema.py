@@ -31,6 +31,9 @@ from schemathesis.specs.openapi.checks import (
 
 from safeguard.hub.api import api
 from safeguard.hub.mash.models import Contact
+from tests.fuzz import hostile
+from tests.fuzz.conftest import staff
+from tests.hub import test_routes as matrix
 
 #: Examples per operation for a holder of a token (a third as many without one).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
@@ -119,3 +122,28 @@ def test_each_operation_answers_as_described_and_never_fails(
     run(given(case=cases)(lambda case: call(case, {"Authorization": f"Bearer {token}"})))()
     anyone = st.sampled_from([{}, {"Authorization": "Bearer not-a-token"}])
     settings(run, max_examples=max(2, EXAMPLES // 3))(given(case=cases, headers=anyone)(call))()
+
+
+def test_markup_a_system_sends_is_kept_as_text_and_shown_escaped(
+    system_token: Callable[[], str], mini_hub: Any
+) -> None:
+    body = {
+        "summary": hostile.SCRIPT + " " + hostile.FORMULAE[0],
+        "factors": ["11A"],
+        "people": [{"main": True, "name": hostile.ATTRIBUTE, "address": hostile.SCRIPTS}],
+        "referrer": {"name": hostile.SCRIPT},
+    }
+    sent = Client().post(
+        "/api/contacts",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {system_token()}"},
+    )
+    assert sent.status_code == 201, sent.content
+    assert Contact.objects.get().summary == body["summary"]  # kept as sent, not mangled
+    manager = matrix._client(staff("manager", "mash_manager", agency="cheshire-east-cs"))
+    page = manager.get(f"/mash/contacts/{sent.json()['reference']}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "&lt;script&gt;alert(" in text
+    assert not [m for m in hostile.RAW_MARKUP if m in text]
