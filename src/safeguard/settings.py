@@ -10,7 +10,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from safeguard.ingest.limits import DEFAULT as INGEST_LIMITS
@@ -169,6 +169,21 @@ class Settings(BaseSettings):
         default=60,
         gt=0,
         description="How long an address's failed sign-ins count against it.",
+    )
+    audit_anchor_key: SecretStr | None = Field(
+        default=None,
+        description="The key that signs the audit trail's anchors (HMAC-SHA256, at least 32 "
+        "bytes); prefer `SAFEGUARD_AUDIT_ANCHOR_KEY_FILE`. Never in the repository.",
+    )
+    audit_anchor_key_file: Path | None = Field(
+        default=None,
+        description="A file outside the repository holding the audit anchors' key; unset "
+        "(and no `SAFEGUARD_AUDIT_ANCHOR_KEY`) means no anchors are written.",
+    )
+    audit_anchor_dir: Path | None = Field(
+        default=None,
+        description="Where the audit trail's signed anchors are written, outside the "
+        "database; unset means `<data_dir>/audit-anchors`.",
     )
     assets_dir: Path = Field(
         default=Path(__file__).resolve().parents[2] / "node_modules",

@@ -245,6 +245,28 @@ class ViewedAudit(Event):
         return self.filters or "all events"
 
 
+@event("audit_verified", "Checked the audit trail's chain and anchors: intact, or the first break")
+class AuditVerified(Event):
+    outcome: str
+    broken: bool = False
+
+    def line(self) -> str:
+        return self.outcome
+
+    def flagged(self) -> bool:
+        return self.broken  # a broken chain is for an auditor to look into
+
+
+@event("audit_anchored", "Signed the audit trail's last event and hash, kept outside the database")
+class AuditAnchored(Event):
+    seq: int
+    hash: str
+    file: str
+
+    def line(self) -> str:
+        return f"anchor {self.file}: event {self.seq}, hash {self.hash}"
+
+
 @event("viewed_quarantine", "Read quarantined rows as delivered")
 class ViewedQuarantine(Event):
     what: str

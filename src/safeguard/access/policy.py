@@ -64,6 +64,7 @@ class Action(StrEnum):
     CONFIRM_SCREENING = "confirm_screening"
     RECORD_INDICATOR = "record_indicator"
     VIEW_AUDIT = "view_audit"
+    VERIFY_AUDIT = "verify_audit"  # check the audit trail's chain and anchors; anchor it
     ADMINISTER = "administer"
     RUN_STAGE = "run_stage"  # take deliveries, link people, record an analysis
     BACK_UP = "back_up"  # a backup of the whole hub: database, deliveries, linkage, outputs
@@ -132,6 +133,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CONFIRM_SCREENING: MASH | {Role.SOCIAL_WORKER},
     Action.RECORD_INDICATOR: CASEWORK,
     Action.VIEW_AUDIT: frozenset({Role.AUDITOR}),
+    Action.VERIFY_AUDIT: frozenset({Role.AUDITOR, Role.DATA_OPERATOR}),
     Action.ADMINISTER: frozenset({Role.ADMINISTRATOR}),
     Action.RUN_STAGE: frozenset({Role.DATA_OPERATOR}),
     Action.BACK_UP: frozenset({Role.DATA_OPERATOR}),
@@ -495,6 +497,15 @@ def restore(actor: Actor, in_use: bool) -> Decision:
     if actor.installation and not in_use:
         return Decision(True, "the hub's server, on its command line: restore into an empty store")
     return act(actor, Action.RESTORE)
+
+
+def verify_audit(actor: Actor) -> Decision:
+    """May `actor` check the audit trail's chain and anchors, or write an anchor? Auditors and
+    data operators may (it shows no event's content); so may the installation (the server's
+    own command line and its clocks' watch, which anchors the trail daily)."""
+    if actor.installation:
+        return Decision(True, "the hub's server, on its command line: the audit chain")
+    return act(actor, Action.VERIFY_AUDIT)
 
 
 def roles_problem(roles: Iterable[str]) -> str:

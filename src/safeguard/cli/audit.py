@@ -1,4 +1,6 @@
-"""`safeguard audit`: who looked at which person, searched, decided or was refused, and why."""
+"""`safeguard audit`: who looked at which person, searched, decided or was refused, and why;
+`safeguard audit-verify`: is the trail's hash chain intact; `safeguard audit-anchor`: sign its
+head outside the database."""
 
 from __future__ import annotations
 
@@ -64,3 +66,64 @@ def audit(
             e.why,
         )
     Console().print(table)
+
+
+def verify(
+    as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+) -> None:
+    """Check the audit trail's hash chain and its anchors; name the first broken link and exit
+    1 when one is broken. For auditors and data operators (the check is itself audited)."""
+    from safeguard.cli.hub import caller, refused
+
+    who = caller()
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.audit import services
+
+    try:
+        verdict = services.verify(who)
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    if as_json:
+        broken = verdict.broken
+        typer.echo(
+            json.dumps(
+                {
+                    "ok": verdict.ok,
+                    "chained": verdict.chained,
+                    "head_seq": verdict.head_seq,
+                    "head_hash": verdict.head_hash,
+                    "anchors": verdict.anchors,
+                    "signatures_checked": verdict.signatures_checked,
+                    "not_chained_yet": verdict.unsealed,
+                    "broken": broken.__dict__ if broken else None,
+                }
+            )
+        )
+    else:
+        typer.echo(verdict.line())
+    if not verdict.ok:
+        raise typer.Exit(1)
+
+
+def anchor() -> None:
+    """Write a signed anchor of the audit trail's head (its last event and hash) to the anchor
+    folder, outside the database; refused without an anchor key. The clocks' watch writes one
+    daily."""
+    from safeguard.cli.hub import caller, refused
+
+    who = caller()
+    from django.utils import timezone
+
+    from safeguard.access.caller import Refusal
+    from safeguard.hub.audit import anchors, services
+
+    try:
+        written = services.anchor(who, timezone.now())
+    except Refusal as refusal:
+        raise refused(refusal, who) from None
+    except anchors.NoKey as e:
+        typer.echo(f"not anchored: {e}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"anchored event {written.seq} ({written.hash}) in {anchors.folder() / written.name}"
+    )

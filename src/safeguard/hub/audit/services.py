@@ -3,10 +3,12 @@ transaction of the change it records; reads are recorded (`seen`) in a short tra
 their own, committed before anything about the person is read, so a view that cannot be
 audited is not shown (on SQLite a transaction around the whole read would hold the write lock
 for as long, and every page would wait for every other). Refusals are recorded and raised
-(`refuse`)."""
+(`refuse`). Each event is chained to the one before it (`chain`); checking the chain and
+anchoring it outside the database (`verify`, `anchor`) are for auditors and data operators."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
@@ -17,9 +19,18 @@ from django.db.models import Max
 from safeguard.access.caller import Caller, Refusal
 
 __all__ = ["Refusal"]
-from safeguard.access.events import Administered, Channel, Event, Refused, ViewedAudit
-from safeguard.access.policy import Action, Actor, Decision, act
-from safeguard.hub.audit.models import AuditEvent
+from safeguard.access.events import (
+    Administered,
+    AuditAnchored,
+    AuditVerified,
+    Channel,
+    Event,
+    Refused,
+    ViewedAudit,
+)
+from safeguard.access.policy import Action, Actor, Decision, act, verify_audit
+from safeguard.hub.audit import anchors, chain
+from safeguard.hub.audit.models import AuditEvent, AuditHead
 from safeguard.hub.audit.queries import Filters, events
 
 T = TypeVar("T")
@@ -33,7 +44,7 @@ def write(actor: Actor | None, event: Event, decision: Decision, channel: Channe
         raise RuntimeError("audit events are written inside the transaction of what they record")
     if isinstance(event, Refused) == decision.allowed:
         raise ValueError(f"{event.name}: a refusal is recorded as `refused`, and only a refusal")
-    return AuditEvent.objects.create(
+    written = AuditEvent.objects.create(
         username=actor.username if actor else ANONYMOUS,
         agency=actor.agency if actor else "",
         roles=sorted(r.value for r in actor.roles) if actor else [],
@@ -47,6 +58,25 @@ def write(actor: Actor | None, event: Event, decision: Decision, channel: Channe
         flagged=decision.break_glass or event.flagged(),
         channel=channel.value,
     )
+    if connection.vendor == "sqlite":  # the writer holds the database's lock to its end
+        seal()
+    else:  # a long transaction must not hold the head's lock: seal just after it commits
+        transaction.on_commit(seal, robust=True)
+    return written
+
+
+def seal() -> int:
+    """Chain every committed event not yet chained, in id order, a batch per short
+    transaction; how many were chained (`chain`)."""
+    if not AuditEvent.objects.filter(seq__isnull=True).exists():
+        return 0
+    total = 0
+    while True:
+        with transaction.atomic():
+            done = chain.seal_batch(AuditEvent, AuditHead)
+        total += done
+        if done < chain.BATCH:
+            return total
 
 
 def seen(caller: Caller, event: Event, decision: Decision) -> AuditEvent:
@@ -123,3 +153,25 @@ def trail(caller: Caller, filters: Filters) -> list[AuditEvent]:
     )
     seen(caller, ViewedAudit(filters.describe()), decision)
     return list(events(caller.actor, filters))
+
+
+def verify(caller: Caller) -> chain.Verdict:
+    """Chain what is waiting, then check the whole chain against its head and anchors; the
+    check is itself recorded (flagged for review when the chain is broken)."""
+    decision = check(caller, verify_audit(caller.actor), Refused("verify the audit trail"))
+    seal()
+    verdict = chain.verify()
+    seen(caller, AuditVerified(verdict.line()[:300], not verdict.ok), decision)
+    return verdict
+
+
+def anchor(caller: Caller, now: dt.datetime) -> anchors.Anchor:
+    """Chain what is waiting and write a signed anchor of the chain's head outside the
+    database; `anchors.NoKey` when no key is configured. Recorded as `audit_anchored`."""
+    decision = check(caller, verify_audit(caller.actor), Refused("anchor the audit trail"))
+    key = anchors.required_key()
+    seal()
+    head = AuditHead.objects.get(pk=1)
+    written = anchors.write(anchors.folder(), key, head.seq, head.hash, now)
+    seen(caller, AuditAnchored(written.seq, written.hash, written.name), decision)
+    return written
