@@ -244,6 +244,41 @@ def test_a_seventeen_year_old_victim_is_never_the_adult(world) -> None:
     assert all(f.anchor != "P:3" for f in findings if f.kind == "adult")
 
 
+def test_a_victim_at_risk_before_18_stays_in_the_network_until_21() -> None:
+    def note(rid: str, person: str, when: str, words: str) -> dict[str, Any]:
+        return {
+            "agency": "council",
+            "record_id": rid,
+            "person_id": person,
+            "received_at": when,
+            "text": words,
+        }
+
+    disclosed = "Disclosed that she had sex with a man for vodka."
+    his = "Texts from 07700 900123 on her phone."
+    con = _world(
+        {
+            "people": [
+                _person("council", "amy", "2011-03-01"),  # 14 when her note names his phone
+                _person("council", "bea", "2007-01-01"),  # at risk at 17, named with him at 18
+                _person("police", "man", "1990-01-01", phone=PHONE),
+            ],
+            "contacts": [
+                note("c1", "amy", "2025-05-01T10:00:00", f"{disclosed} {his}"),
+                note("c2", "bea", "2024-11-01T10:00:00", disclosed),
+                note("c3", "bea", "2025-05-01T10:00:00", his),
+            ],
+        },
+        {"council:amy": 1, "council:bea": 2, "police:man": 4},
+    )
+    indicators.derive(con, catalogue.load())
+    screening.screen(con, catalogue.load(), _keys(con), dt.date(2025, 6, 1))
+    network.build(con, _keys(con))
+    adults = {f.anchor: f for f in network.find(con) if f.kind == "adult"}
+    assert set(adults) == {"P:4"}
+    assert adults["P:4"].extra["children"] == ["P:1", "P:2"]
+
+
 def _keys(con: duckdb.DuckDBPyConnection) -> pa.Table:
     return con.sql(
         "select uid as subject, cast(person_id as varchar) as key from linked"

@@ -416,8 +416,25 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
 
 _AT_RISK = """
 create or replace table at_risk as
-select distinct 'P:' || key as node from first_flag
+select 'P:' || key as node, min(day) as since from first_flag group by 1
 """
+
+#: A young person is a child of a link when they were under 18 then, or under `TRANSITION_TO`
+#: and already at risk before they turned 18: exploitation does not stop on an 18th birthday,
+#: and a network's older victims stay in its finding (transitional safeguarding: Holmes and
+#: Smale, "Transitional safeguarding - adolescence to adulthood", Research in Practice, 2018;
+#: DHSC, "Bridging the gap: transitional safeguarding and the role of social work with
+#: adults", 2021). `born` is their date of birth, `since` the day they were first at risk.
+TRANSITION_TO = 21
+_A_CHILD_THEN = """(
+    date_sub('year', {born}, {day}) < 18
+    or (date_sub('year', {born}, {day}) < {transition}
+        and {since} < {born} + interval 18 year))"""
+
+
+def _child_then(born: str, day: str, since: str) -> str:
+    return _A_CHILD_THEN.format(born=born, day=day, since=since, transition=TRANSITION_TO)
+
 
 #: Children of concern: at risk, or with any significant indicator or disclosure of their own.
 _CONCERN = """
@@ -481,7 +498,7 @@ join persons cp on cp.node = l.child
 join concern c on c.node = l.child
 left join at_risk r on r.node = l.child
 where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- household, not network
-  and date_sub('year', cp.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) < 18
+  and {_child_then("cp.born", "cast(coalesce(l.occurred, l.adult_at, now()) as date)", "r.since")}
   and (date_sub('year', ap.born, cast(coalesce(l.occurred, l.adult_at, now()) as date)) >= 18
        -- or a person of unknown age ("a man known only as 'Skinny'", a phone) who is not a
        -- child of concern themselves: a person decides what they are
@@ -831,7 +848,7 @@ from both_ways w join at_risk r on r.node = w.x
 join persons cp on cp.node = w.x
 where (w.y like 'V:%' or w.y like 'T:%' or w.y like 'N:%')
   and w.relation not in ('own_phone', 'own_nickname')
-  and date_sub('year', cp.born, cast(coalesce(w.occurred, now()) as date)) < 18
+  and {_child_then("cp.born", "cast(coalesce(w.occurred, now()) as date)", "r.since")}
 """
 
 
