@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
-from safeguard.hub.mash.models import Contact
+from safeguard.hub.audit.models import AuditEvent
+from safeguard.hub.mash.models import CheckRequest, Contact
+from safeguard.hub.people.models import PersonRecord
 from safeguard.hub.web.characters import unkeepable
 from tests.fuzz.conftest import staff
 from tests.hub import test_routes as matrix
@@ -51,3 +54,20 @@ def test_a_page_refuses_it_in_a_form_and_keeps_nothing(mini_hub: Any) -> None:
     assert refused.status_code == 400 and b"could not be kept" in refused.content
     assert not Contact.objects.exists()
     assert client.get("/people/", {"q": "smi\x00th"}).status_code == 400
+
+
+@pytest.mark.parametrize(("name", "field"), [("mash:ask", "agency"), ("people:split", "record")])
+def test_the_forms_that_failed_on_a_nul_refuse_it(
+    name: str, field: str, mini_mash: dict[str, Any]
+) -> None:
+    """A NUL in a value these forms look up in the database was a server error on PostgreSQL
+    (found by the fuzzing)."""
+    user = staff("manager", "mash_manager", agency="cheshire-east-cs")
+    route = next(r for n, r, _ in matrix.ROUTES if n == name)
+    data = matrix.SAMPLES[(name, "POST")](user, mini_mash)
+    data[field] = ["x\x00"]
+    before = AuditEvent.objects.count(), CheckRequest.objects.count(), PersonRecord.objects.count()
+    refused = matrix._client(user).post(matrix._url(route, mini_mash), data)
+    assert refused.status_code == 400 and b"could not be kept" in refused.content
+    after = AuditEvent.objects.count(), CheckRequest.objects.count(), PersonRecord.objects.count()
+    assert after == before

@@ -84,7 +84,7 @@ def _shown_raw(content: bytes) -> list[str]:
 def _fuzz(turn: int, name: str, route: str, role: Role, user: User, mash: dict[str, Any]) -> None:
     """Post hostile values to one form, one field at a time, as `user`: the value and field
     chosen by the form's `turn`, then those Hypothesis makes up."""
-    client = matrix._client(user)
+    client = matrix._signed_in(user)
     url = matrix._url(route, mash)
     sample = matrix.SAMPLES[(name, "POST")]
     fields = sorted(sample(user, mash))
@@ -109,7 +109,7 @@ def _fuzz(turn: int, name: str, route: str, role: Role, user: User, mash: dict[s
         assert not _shown_raw(response.content)
         if _refused(response):
             assert _counts() == before, "a refusal kept something"
-        elif response.status_code in (301, 302, 303):
+        elif response.status_code in (301, 302, 303) and "<" in value:  # markup: is it escaped?
             shown = client.get(response["Location"])
             assert shown.status_code < 500 and not _shown_raw(shown.content)
 
@@ -120,6 +120,7 @@ def test_hostile_values_in_every_form(mini_mash: dict[str, Any]) -> None:
     mini_mace(mini_mash)
     mini_governance(mini_mash)
     mini_pack(mini_mash)
+    matrix._SESSIONS.clear()
     users: dict[Role, User] = {}
     for turn, (name, route) in enumerate(FORMS):
         role = next(r for r in ROLES if policy.route(_actor(r), name))
