@@ -81,7 +81,7 @@ def test_restore_drill_on_a_rebuilt_server(cli, cli_env, write_delivery, tmp_pat
         back = cli(rebuilt, "restore", str(kept), "--json")
         assert back.returncode == 0, back.stderr
         report = json.loads(back.stdout)
-        assert report["differences"] == [] and report["audit_chain"] is not False
+        assert report["differences"] == [] and report["audit_chain"] is True
         restored = _rows(rebuilt)
         assert restored == {**rows, "audit_auditevent": rows["audit_auditevent"] + 1}
         assert _files(rebuilt) == files
@@ -94,6 +94,35 @@ def test_restore_drill_on_a_rebuilt_server(cli, cli_env, write_delivery, tmp_pat
         refused = cli(rebuilt, "restore", str(changed), "--force")
         assert refused.returncode == 2 and "nothing restored" in refused.stderr
         assert _rows(rebuilt) == restored and _files(rebuilt) == files
+
+        if rebuilt.get("DATABASE_URL"):
+            return
+        # an archive whole in itself whose audit trail was edited: restored over the store in
+        # use by the data operator, and the broken chain reported (exit 4)
+        operator = {**rebuilt, "SAFEGUARD_OPERATOR": "operator"}
+        edited = cli(operator, "restore", str(_edited(kept, tmp_path)), "--force", "--json")
+        assert edited.returncode == 4, edited.stderr
+        found = json.loads(edited.stdout)
+        assert found["audit_chain"] is False and "edited" in found["audit_chain_said"]
+
+
+def _edited(kept: Path, tmp_path: Path) -> Path:
+    """The backup `kept` with its first audit event's target changed (the trail's triggers
+    dropped first, as someone with the database's keys could), made a whole archive again."""
+    manifest = archive.verify(kept)
+    into = tmp_path / "edited"
+    archive.extract(kept, manifest, into)
+    db = into / manifest.database()
+    with closing(sqlite3.connect(db)) as conn:
+        triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        for (name,) in triggers.fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+        first = "(SELECT min(id) FROM audit_auditevent)"
+        conn.execute(f"UPDATE audit_auditevent SET target = 'nothing' WHERE id = {first}")
+        conn.commit()
+    out = tmp_path / "edited.tar"
+    archive.write(out, manifest, db, [(n, into / "files" / n) for n in manifest.files()])
+    return out
 
 
 def test_only_a_data_operator_backs_up_and_restores_over_a_store_in_use() -> None:

@@ -9,7 +9,6 @@ one."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
@@ -21,11 +20,10 @@ from safeguard.access.events import BackedUp, Refused, Restored
 from safeguard.access.policy import Action, Decision, act
 from safeguard.access.policy import restore as may_restore
 from safeguard.backup.archive import Manifest
+from safeguard.hub.audit import chain
 from safeguard.hub.audit import services as audit
 
 __all__ = ["Refusal"]
-#: Where the audit chain's verification lives (built beside the audit trail); `verify()`.
-CHAIN = "safeguard.hub.audit.chain"
 
 
 def may_back_up(caller: Caller) -> Decision:
@@ -69,12 +67,12 @@ class Checked:
     """What the checks after a restore found."""
 
     differences: list[str] = field(default_factory=list)
-    chain: bool | None = None
+    chain: bool = False
     chain_said: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.differences and self.chain is not False
+        return not self.differences and self.chain
 
     def summary(self) -> str:
         counts = (
@@ -92,14 +90,11 @@ def compare(manifest: Manifest, tables: dict[str, int]) -> list[str]:
     ]
 
 
-def verify_chain() -> tuple[bool | None, str]:
-    """The audit chain's verification, when this hub has it (None: not built yet)."""
-    try:
-        chain = importlib.import_module(CHAIN)
-    except ModuleNotFoundError:
-        return None, f"not checked ({CHAIN}.verify is not in this hub yet)"
+def verify_chain() -> tuple[bool, str]:
+    """The audit chain walked in the restored store (against its anchors): intact, or where
+    it first breaks."""
     found = chain.verify()
-    return bool(found.ok), str(found.line())
+    return found.ok, found.line()
 
 
 def after_restore(caller: Caller, manifest: Manifest, tables: dict[str, int]) -> Checked:
