@@ -87,16 +87,14 @@ def test_an_unknown_account_looks_like_a_wrong_password(make_user, settings) -> 
         assert CountingHasher.runs - before == 1, name  # the same hashing work, known or not
     assert answers["pc-known"] == answers["pc-nobody"] == answers["pc-asleep"]
     assert answers["pc-known"][0] == 200 and "correct username and password" in str(answers)
-    settings.AXES_FAILURE_LIMIT = 2
-    for _ in range(settings.AXES_FAILURE_LIMIT):  # an unknown account locks like a known one
-        _password("pc-nobody", "still not it")
+    settings.AXES_FAILURE_LIMIT = 1  # an unknown account locks like a known one
     assert _password("pc-nobody", "still not it").status_code == 429
 
 
 def test_an_address_guessing_at_many_accounts_is_refused(make_user, settings) -> None:
-    settings.LOCKOUT_SOURCE_FAILURES = 3  # below the account limit (5): no account locks
+    settings.LOCKOUT_SOURCE_FAILURES = 2  # below the account limit (5): no account locks
     user = make_user("pc-target", "police_officer")
-    for name in ("pc-a", "pc-b", "pc-c"):
+    for name in ("pc-a", "pc-b"):
         assert _password(name, "guess", "10.0.0.66").status_code == 200
     locked = _password(user.username, PASSWORD, "10.0.0.66")
     assert locked.status_code == 429 and "locked" in locked.content.decode()
