@@ -19,6 +19,7 @@ PURE = (
     "workflow",
     "casework",
     "governance",
+    "backup",
 )
 APPS = sorted(p.name for p in (SRC / "hub").iterdir() if (p / "apps.py").exists())
 
