@@ -59,6 +59,16 @@ def _sighting() -> None:
             "notes": "Katie seen getting into a car driven by Darren Cole, then John Brown.",
         },
     )
+    for number, named in ((1, ["POL-9", "POL-1"]), (2, ["POL-9"])):  # no subject: named in it
+        SourceRecord.objects.create(
+            **common,
+            kind="intelligence",
+            record_id=f"INT-{number}",
+            row_number=3 + number,
+            occurred_at="2026-06-02T10:00:00",
+            row_hash=f"i{number}",
+            data={"record_id": f"INT-{number}", "person_ids": named, "text": "Darren Cole: a flat"},
+        )
 
 
 def _export(tmp_path: Path) -> dict[str, Any]:
@@ -98,6 +108,9 @@ def _every_record_of_the_person(exported: dict[str, Any]) -> None:
         "cheshire-schools",
     }
     assert ("cheshire-police", "POL-9") not in shown  # the third party's own record
+    report = next(r for r in sections["agency_records"] if r["record_id"] == "INT-1")
+    assert "crime exemption" in report["for_the_dpo"]  # named in it: there, for the DPO
+    assert ("cheshire-police", "INT-2") not in shown  # a report not naming her
     assert len(sections["mash_contacts"]) == 1 and sections["screenings"]
     assert sections["network_findings"][0]["other_members"] == 2
     assert exported["counts"]["agency_records"] == len(sections["agency_records"])

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KT
 
 from safeguard.access.events import EVENTS
 from safeguard.access.roles import ROLE_LABELS, Role
@@ -71,6 +72,11 @@ ABOUT_OTHERS = frozenset(
     }
 )
 _IDENTITY = ("forenames", "surname", "other_names")
+#: What the export says beside an intelligence report that names the person.
+NAMED_IN = (
+    "an intelligence report naming you among others: consider the crime exemption "
+    "(DPA 2018 Schedule 2 paragraph 2) before disclosing it"
+)
 _DETAILS = ("address", "postcode", "phone", "email", "nhs_number", "upn", "pnc_id")
 
 
@@ -135,6 +141,7 @@ def _agency_records(mine: list[PersonRecord]) -> list[dict[str, Any]]:
     ]
     keys = {(r.agency_id, r.kind, r.record_id) for r in current}
     keys |= {(a, "incidents", i) for a, i in incidents}
+    keys |= _reports_naming(mine, ids)
     every = Q()
     for agency, kind, record in keys:
         every |= Q(agency_id=agency, kind=kind, record_id=record)
@@ -149,9 +156,33 @@ def _agency_records(mine: list[PersonRecord]) -> list[dict[str, Any]]:
             "occurred_at": r.occurred_at,
             "delivered_on": r.delivery.extract_date.isoformat(),
             "data": dict(r.data),
+            **({"for_the_dpo": NAMED_IN} if r.kind == "intelligence" else {}),
         }
         for r in sorted(rows, key=lambda r: (r.agency.code, r.kind, r.record_id, r.version))
     ]
+
+
+def _reports_naming(mine: list[PersonRecord], ids: dict[str, int]) -> set[tuple[int, str, str]]:
+    """Intelligence reports that name one of the person's records among the people they
+    mention (a report has no one subject): narrowed in SQL, checked exactly here."""
+    found: set[tuple[int, str, str]] = set()
+    for r in mine:
+        if r.agency not in ids:
+            continue
+        reports = SourceRecord.objects.filter(
+            agency_id=ids[r.agency], kind="intelligence", is_current=True
+        )
+        candidates = (
+            reports.annotate(named=KT("data__person_ids"))
+            .filter(named__contains=f'"{r.record_id}"')
+            .values_list("record_id", "data__person_ids")
+        )
+        found |= {
+            (ids[r.agency], "intelligence", record)
+            for record, named in candidates
+            if r.record_id in [str(n) for n in named or []]
+        }
+    return found
 
 
 def _others_of_records(
