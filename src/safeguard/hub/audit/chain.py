@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 from safeguard.hub.audit import anchors
 from safeguard.hub.audit.models import AuditEvent, AuditHead
@@ -79,32 +79,46 @@ def digest(row: Mapping[str, Any], seq: int, prev_hash: str) -> str:
 def seal_batch(events: type[models.Model], head: type[models.Model]) -> int:
     """Chain up to `BATCH` committed events not yet chained, in id order, inside the caller's
     transaction (it holds the head's lock to its end); how many. `services.seal` calls it
-    with the hub's models, the migration that adds the chain with its own."""
-    last = _locked_head(events, head)
+    with the hub's models, the migration that adds the chain with its own. The head and the
+    places are read and written in plain SQL: this runs with every event written."""
+    seq, prev = _locked_head(events, head)
     rows = (
         events.objects.filter(seq__isnull=True)  # type: ignore[attr-defined]
         .order_by("id")
         .values(*FIELDS)[:BATCH]
     )
-    seq, prev = last.seq, last.hash
     chained = []
     for row in rows:
         seq += 1
         this = digest(row, seq, prev)
-        chained.append(events(id=row["id"], seq=seq, prev_hash=prev, hash=this))
+        chained.append((seq, prev, this, row["id"]))
         prev = this
     if chained:
-        events.objects.bulk_update(chained, CHAIN, batch_size=500)  # type: ignore[attr-defined]
-        head.objects.filter(pk=last.pk).update(seq=seq, hash=prev)  # type: ignore[attr-defined]
+        table, top = _table(events), _table(head)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+                chained,
+            )
+            cursor.execute(f"UPDATE {top} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])  # noqa: S608
     return len(chained)
 
 
-def _locked_head(events: type[models.Model], head: type[models.Model]) -> Any:
-    """The head row, locked until the transaction ends; made from the newest chained event
-    if it is missing (a fresh database, or one flushed)."""
-    found = head.objects.select_for_update().filter(pk=1).first()  # type: ignore[attr-defined]
-    if found is not None:
-        return found
+def _table(model: type[models.Model]) -> str:
+    """The model's own table, quoted: the only text put into the chain's SQL."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _locked_head(events: type[models.Model], head: type[models.Model]) -> tuple[int, str]:
+    """The head's place and hash, its row locked until the transaction ends; the row made
+    from the newest chained event if it is missing (a fresh database, or one emptied)."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT seq, hash FROM {_table(head)} WHERE id = 1{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        found = cursor.fetchone()
+        if found is not None:
+            return int(found[0]), str(found[1])
     newest = (
         events.objects.filter(seq__isnull=False)  # type: ignore[attr-defined]
         .order_by("-seq")
@@ -113,7 +127,10 @@ def _locked_head(events: type[models.Model], head: type[models.Model]) -> Any:
     )
     start = newest or {"seq": 0, "hash": GENESIS}
     head.objects.get_or_create(pk=1, defaults=start)  # type: ignore[attr-defined]
-    return head.objects.select_for_update().get(pk=1)  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        seq, hash_ = cursor.fetchone()
+    return int(seq), str(hash_)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,12 @@ anchoring it outside the database (`verify`, `anchor`) are for auditors and data
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 from django.contrib.admin.models import LogEntry
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 
 from safeguard.access.caller import Caller, Refusal
@@ -34,12 +35,19 @@ from safeguard.hub.audit.models import AuditEvent, AuditHead
 from safeguard.hub.audit.queries import Filters, events
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 #: Who is named when nobody is signed in.
 ANONYMOUS = "(not signed in)"
 
 
 def write(actor: Actor | None, event: Event, decision: Decision, channel: Channel) -> AuditEvent:
     """Record `event` with the policy's `decision`, inside the caller's transaction."""
+    return _write(actor, event, decision, channel, own=False)
+
+
+def _write(
+    actor: Actor | None, event: Event, decision: Decision, channel: Channel, own: bool
+) -> AuditEvent:
     if not connection.in_atomic_block:
         raise RuntimeError("audit events are written inside the transaction of what they record")
     if isinstance(event, Refused) == decision.allowed:
@@ -58,11 +66,23 @@ def write(actor: Actor | None, event: Event, decision: Decision, channel: Channe
         flagged=decision.break_glass or event.flagged(),
         channel=channel.value,
     )
-    if connection.vendor == "sqlite":  # the writer holds the database's lock to its end
-        seal()
-    else:  # a long transaction must not hold the head's lock: seal just after it commits
-        transaction.on_commit(seal, robust=True)
+    _chain(own)
     return written
+
+
+def _chain(own: bool) -> None:
+    """Seal the event just written. In its own transaction when that is short (`own`: the
+    audit's own, opened by `seen` or `refuse`) or already holds the database's lock to its end
+    (SQLite); else just after it commits, so that a long transaction (a load, a linkage run)
+    never holds the head's lock and no page waits behind one (PostgreSQL)."""
+    if not (own or connection.vendor == "sqlite"):
+        transaction.on_commit(seal, robust=True)
+        return
+    try:
+        with transaction.atomic():
+            chain.seal_batch(AuditEvent, AuditHead)
+    except DatabaseError:  # the event stands; the next seal chains it, `verify` says if not
+        log.exception("audit events could not be chained")
 
 
 def seal() -> int:
@@ -81,16 +101,18 @@ def seal() -> int:
 
 def seen(caller: Caller, event: Event, decision: Decision) -> AuditEvent:
     """Record a read (a look at a person, a search, a list) before anything is shown."""
+    own = not connection.in_atomic_block
     with transaction.atomic():
-        return write(caller.actor, event, decision, caller.channel)
+        return _write(caller.actor, event, decision, caller.channel, own)
 
 
 def refuse(
     caller: Caller | None, event: Refused, decision: Decision, rule: bool = False
 ) -> NoReturn:
     """Record a refusal in its own transaction and raise it as `Refusal`."""
+    own = not connection.in_atomic_block
     with transaction.atomic():
-        write(caller.actor if caller else None, event, decision, _channel(caller))
+        _write(caller.actor if caller else None, event, decision, _channel(caller), own)
     raise Refusal(decision, rule)
 
 
