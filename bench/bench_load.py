@@ -29,6 +29,7 @@ every write present afterwards. Figures, not assertions.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import hmac
 import json
@@ -49,10 +50,10 @@ from locust import HttpUser, between, task
 from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_hub import PASSWORD, PG_URL, Browser, _csrf
+from bench_hub import PASSWORD, PG_URL, Browser
 from bench_hub import workload as people_workload
 from bench_linkage import generate
-from bench_mash import NOTE_PREFIX, in_django, prepare, seed, serving
+from bench_mash import NOTE_PREFIX, in_django, prepare, seed, serving, sign_in_as
 
 QUEUES = (
     ("MASH queue", "/mash/", '<h1 class="govuk-heading-l">Contacts</h1>'),
@@ -125,25 +126,6 @@ def current_code(key: str, step: int = 30) -> str:
     digest = hmac.new(bytes.fromhex(key), counter, hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
-
-
-def sign_in(port: int, username: str, key: str) -> dict[str, str]:
-    """Through the pages: the password, then the authenticator's current code."""
-    b = Browser(port)
-    _, page, _ = b.request("GET", "/accounts/login/")
-    status, _, _ = b.request(
-        "POST",
-        "/accounts/login/",
-        {"csrfmiddlewaretoken": _csrf(page), "username": username, "password": PASSWORD},
-    )
-    assert status == 302, f"{username}: password step answered {status}"
-    _, page, _ = b.request("GET", "/accounts/verify/")
-    code = current_code(key)
-    status, _, _ = b.request(
-        "POST", "/accounts/verify/", {"csrfmiddlewaretoken": _csrf(page), "otp_token": code}
-    )
-    assert status == 302, f"{username}: code step answered {status}"
-    return b.cookies
 
 
 # --- the load (Locust, in this process) ---
@@ -318,7 +300,10 @@ def main() -> None:
     in_django(env, "analyse")
     with serving(env, data.parent / "serve.log") as port:
         start = time.perf_counter()
-        sessions = [sign_in(port, user, key) for user, key in keys.items()]
+        sessions = [
+            sign_in_as(port, {}, user, functools.partial(current_code, key))
+            for user, key in keys.items()
+        ]
         signing_in = round(time.perf_counter() - start, 1)
         print(f"{len(sessions)} practitioners signed in ({signing_in} s)", flush=True)
         warm_up(port, sessions[0], people, references)

@@ -42,7 +42,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -344,8 +344,11 @@ def writers(env: dict[str, str], data: Path, n: int) -> list[str]:
     return names
 
 
-def sign_in_as(port: int, env: dict[str, str], username: str) -> dict[str, str]:
-    """Sign `username` in through the pages (password, then the one-time code)."""
+def sign_in_as(
+    port: int, env: dict[str, str], username: str, code: Callable[[], str] | None = None
+) -> dict[str, str]:
+    """Sign `username` in through the pages (password, then the one-time code: `code()`, or
+    the CLI's `users code`)."""
     b = Browser(port)
     _, page, _ = b.request("GET", "/accounts/login/")
     status, _, _ = b.request(
@@ -355,7 +358,7 @@ def sign_in_as(port: int, env: dict[str, str], username: str) -> dict[str, str]:
     )
     assert status == 302, f"{username}: password step answered {status}"
     _, page, _ = b.request("GET", "/accounts/verify/")
-    code = cli(env, "users", "code", username).strip()
+    code = code() if code else cli(env, "users", "code", username).strip()
     status, _, _ = b.request(
         "POST", "/accounts/verify/", {"csrfmiddlewaretoken": _csrf(page), "otp_token": code}
     )
