@@ -57,10 +57,12 @@ test-sqlite: install
 	$(PYTEST)
 
 # The store-touching tests again on PostgreSQL. Required in CI (CI=true); skipped with a notice on a
-# machine without a PostgreSQL server.
+# machine without a PostgreSQL server. The browser tests run once, on SQLite: they drive the same
+# pages whose every read and write the page, service and API tests check on PostgreSQL, and a
+# second run of them would take CI past its budget.
 test-postgres: install
 	@if $(BIN)/python -m safeguard.cli.pgcheck "$(PG_TEST_URL)"; then \
-		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m store; \
+		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m "store and not browser"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is not reachable"; exit 1; \
 	else \

@@ -25,13 +25,27 @@ MANIFEST = {
 }
 
 
+#: Folders whose test files are long (a served hub, a command run many times, a JVM started):
+#: handed out first, so that the processes sharing the files (pytest-xdist, a file per process
+#: at a time) finish on short ones together, not one waiting while the other runs a long one.
+LONG_FIRST = ("browser", "cli", "linkage", "fuzz")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that touch the hub database are marked `store`, to run again on PostgreSQL."""
+    """Tests that touch the hub database are marked `store`, to run again on PostgreSQL; the
+    long folders' files come first (`LONG_FIRST`)."""
     for item in items:
         if STORE_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
             "django_db"
         ):
             item.add_marker("store")
+
+    def folder(item: pytest.Item) -> int:
+        parts = Path(str(item.path)).parts
+        name = parts[parts.index("tests") + 1] if "tests" in parts else ""
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=folder)  # stable: each file's tests keep their order
 
 
 WriteDelivery = Callable[..., Path]

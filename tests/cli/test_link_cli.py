@@ -155,10 +155,3 @@ def test_link_then_evaluate_against_the_truth(cli, operator_env, tmp_path):
 
     unknown = cli(operator_env, "link", "--backend", "nope")
     assert unknown.returncode == 2 and "unknown linkage backend 'nope'" in unknown.stderr
-
-    # the same model on Spark gives the same people, who keep their ids
-    spark = cli(operator_env, "link", "--backend", "spark", "--json")
-    assert spark.returncode == 0, spark.stderr
-    on_spark = json.loads(spark.stdout)
-    assert on_spark["mode"] == "full" and on_spark["trained"] is False
-    assert on_spark["people"] == run["people"] and on_spark["events"] == 0
