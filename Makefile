@@ -57,12 +57,16 @@ test-sqlite: install
 	$(PYTEST)
 
 # The store-touching tests again on PostgreSQL. Required in CI (CI=true); skipped with a notice on a
-# machine without a PostgreSQL server. The browser tests run once, on SQLite: they drive the same
-# pages whose every read and write the page, service and API tests check on PostgreSQL, and a
-# second run of them would take CI past its budget.
+# machine without a PostgreSQL server. The browser tests, and the four longest command-line
+# walk-throughs (`PG_ONCE`), run once, on SQLite: they drive the same services whose every read
+# and write the page, service, API and the other command tests check on PostgreSQL, and a second
+# run of them would take CI past its budget. `make test-postgres PG_ONCE=` runs them all.
+PG_ONCE ?= tests/cli/test_link_cli.py tests/cli/test_review_cli.py tests/cli/test_mash_cli.py \
+	tests/cli/test_governance_cli.py
 test-postgres: install
 	@if $(BIN)/python -m safeguard.cli.pgcheck "$(PG_TEST_URL)"; then \
-		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m "store and not browser"; \
+		DATABASE_URL="$(PG_TEST_URL)" $(PYTEST) -m "store and not browser" \
+			$(foreach f,$(PG_ONCE),--ignore=$(f)); \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL is required in CI but $(PG_TEST_URL) is not reachable"; exit 1; \
 	else \
