@@ -9,17 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from safeguard.access.caller import Refusal
 from safeguard.access.roles import Role
 from safeguard.governance import retention as schedule
 from safeguard.hub.audit.models import AuditEvent
-from safeguard.hub.deliveries.models import Agency, Delivery, SourceRecord
+from safeguard.hub.deliveries.models import Agency, Delivery, DeliveryFile, SourceRecord
 from safeguard.hub.intelligence.models import AnalysisRun, Screening
 from safeguard.hub.mash.models import Contact, Step, Subject
 from safeguard.hub.people.models import LinkRun, Person, PersonRecord
-from safeguard.hub.subjects import services
+from safeguard.hub.subjects import pruning, services
 from tests.callers import caller
 from tests.hub.conftest import loaded_delivery
 
@@ -109,6 +111,72 @@ def test_a_dry_run_counts_and_the_run_removes_only_what_is_past_and_not_held() -
 
     again = services.retention(OPERATOR, apply=True, today=TODAY)
     assert sum(t.past for t in again.tallies.values()) == 0  # nothing left past it
+
+
+def _landed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[int, Path]:
+    """Each delivery's landed missing episodes as Parquet (the first has all three, the
+    correction the first child's second version), and the retention ledgers in `tmp_path`."""
+    monkeypatch.setattr(pruning, "folder", lambda: tmp_path / "retention")
+    files = {}
+    for delivery in Delivery.objects.order_by("pk"):
+        rows = SourceRecord.objects.filter(delivery=delivery, kind="missing_episodes")
+        ids = sorted(rows.values_list("record_id", flat=True))
+        landing = tmp_path / f"delivery-{delivery.pk}"
+        (landing / "missing_episodes").mkdir(parents=True)
+        table = pa.table({"record_id": ids, "_row": list(range(2, len(ids) + 2))})
+        pq.write_table(table, landing / "missing_episodes" / "episodes.csv.parquet")
+        Delivery.objects.filter(pk=delivery.pk).update(landing_path=str(landing))
+        DeliveryFile.objects.create(
+            delivery=delivery, name="episodes.csv", kind="missing_episodes", sha256="0" * 64,
+            parquet="missing_episodes/episodes.csv.parquet", rows_read=len(ids),
+            rows_accepted=len(ids),
+        )  # fmt: skip
+        files[delivery.pk] = landing / "missing_episodes" / "episodes.csv.parquet"
+    return files
+
+
+def _ids(path: Path) -> list[str]:
+    return pq.read_table(path).column("record_id").to_pylist()
+
+
+@pytest.mark.django_db
+def test_what_retention_removes_leaves_the_landed_deliveries_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Analysis reads the landed Parquet: a removed record must not come back from there."""
+    _hub()
+    first, correction = _landed(tmp_path, monkeypatch).values()
+    schema = pq.read_schema(first)
+    assert _ids(first) == ["MIS-1", "MIS-2", "MIS-3"] and _ids(correction) == ["MIS-1"]
+
+    dry = services.retention(OPERATOR, apply=False, today=TODAY)
+    assert dry.landed == 0 and _ids(first) == ["MIS-1", "MIS-2", "MIS-3"]
+    done = services.retention(OPERATOR, apply=True, today=TODAY)
+    assert done.landed == 2  # both versions of the first child's episode
+    assert _ids(first) == ["MIS-2", "MIS-3"] and _ids(correction) == []
+    assert pq.read_schema(first) == schema  # the same columns and types for the readers
+    assert pq.read_table(first).column("_row").to_pylist() == [3, 4]  # rows keep their numbers
+    assert not list((tmp_path / "retention").iterdir())  # the ledger is gone once applied
+
+
+@pytest.mark.django_db
+def test_a_run_killed_after_its_commit_is_finished_by_the_next_and_a_rollback_prunes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hub()
+    first, _ = _landed(tmp_path, monkeypatch).values()
+    police = Agency.objects.get().pk
+    # killed after its transaction committed: the ledger is there, the files not yet pruned
+    pruning.record({(police, "missing_episodes"): ["MIS-1"]})
+    SourceRecord.objects.filter(record_id="MIS-1").delete()
+    # and a ledger whose transaction rolled back: the store still holds what it lists
+    pruning.record({(police, "missing_episodes"): ["MIS-3"]})
+    (tmp_path / "retention" / "pending-x.writing").write_text("half")  # died while writing
+    assert _ids(first) == ["MIS-1", "MIS-2", "MIS-3"]
+
+    services.retention(OPERATOR, apply=True, today=dt.date(2001, 1, 1))  # nothing past yet
+    assert _ids(first) == ["MIS-2", "MIS-3"]  # finished; what the store holds stays
+    assert not list((tmp_path / "retention").iterdir())
 
 
 @pytest.mark.django_db

@@ -74,3 +74,7 @@ def retention(
         typer.echo(f"{kind}: {t.past} {verb}, {t.held} held, {t.kept} kept")
     what = "removed" if done.applied else "to remove"
     typer.echo(f"agency record versions {what}: {done.versions}")
+    if done.applied:
+        typer.echo(f"rows removed from the landed deliveries: {done.landed}")
+    if done.applied and done.versions:
+        typer.echo("Run `safeguard analyse` so screenings and findings no longer cite them.")

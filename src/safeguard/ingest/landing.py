@@ -3,6 +3,8 @@
 A delivery is first written to `landing/.staging/<checksum>/`; set-based checks that need the
 whole delivery (repeated record ids, references between records) run there in DuckDB; then the
 folder is renamed into place as `landing/<agency>/<extract date>-<checksum>/` in one step.
+After that a landed delivery is only ever changed by the retention job (`prune`): what the
+retention schedule says must go leaves the landed copies too.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from safeguard.contract.fields import FieldType
@@ -102,6 +105,30 @@ class Staging:
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(self.root, target)
+
+
+def prune(path: Path, record_ids: Collection[str]) -> int:
+    """Rewrite the landed file at `path` without the rows of `record_ids` (every version of
+    each); how many rows went (0: the file is left as it was). Streamed batch by batch into a
+    new file with the same schema, flushed to disk and renamed over the old in one step, so a
+    crash leaves the old file or the new one, never part of either."""
+    if not record_ids or not path.exists():
+        return 0
+    wanted = pa.array(sorted(record_ids), pa.string())
+    present = pq.read_table(path, columns=["record_id"]).column("record_id")
+    hits = int(pc.sum(pc.is_in(present, value_set=wanted)).as_py() or 0)
+    if not hits:
+        return 0
+    source = pq.ParquetFile(path)
+    temporary = path.with_name(path.name + ".pruning")
+    with pq.ParquetWriter(temporary, source.schema_arrow, compression="zstd") as writer:
+        for batch in source.iter_batches(batch_size=65_536):
+            keep = pc.invert(pc.is_in(batch.column("record_id"), value_set=wanted))
+            writer.write_batch(batch.filter(keep))
+    with temporary.open("rb") as written:
+        os.fsync(written.fileno())
+    os.replace(temporary, path)
+    return hits
 
 
 def _sql_path(path: Path) -> str:

@@ -38,7 +38,7 @@ from safeguard.hub.missing.models import (
     StrategyTask,
 )
 from safeguard.hub.missing.models import Step as EpisodeStep
-from safeguard.hub.subjects import document, queries
+from safeguard.hub.subjects import document, pruning, queries
 from safeguard.hub.subjects.retention import CONTACT, EPISODE, Due, Tally, due, held_people
 from safeguard.settings import get_settings
 
@@ -64,12 +64,14 @@ def subject_access(caller: Caller, person: int, folder: Path) -> tuple[list[Path
 
 @dataclass(frozen=True)
 class Outcome:
-    """A retention run: counts by type, versions of agency records removed, applied or not."""
+    """A retention run: counts by type, versions of agency records removed, applied or not,
+    and rows pruned from the landed deliveries (`pruning`)."""
 
     tallies: dict[str, Tally]
     versions: int
     applied: bool
     schedule: str
+    landed: int = 0
 
 
 def loaded() -> schedule.Schedule:
@@ -79,7 +81,8 @@ def loaded() -> schedule.Schedule:
 
 def retention(caller: Caller, apply: bool = False, today: dt.date | None = None) -> Outcome:
     """What is past the retention schedule on `today` (counts by type, audited); with `apply`,
-    remove it all in one transaction with its audit event, or none of it."""
+    remove it all in one transaction with its audit event, or none of it, then the same records
+    from the landed deliveries (`pruning`, which also finishes a run killed before it could)."""
     attempted = Refused("apply retention" if apply else "check retention", "")
     allowed = audit.check(caller, act(caller.actor, Action.APPLY_RETENTION), attempted)
     rules = loaded()
@@ -99,9 +102,10 @@ def retention(caller: Caller, apply: bool = False, today: dt.date | None = None)
         versions = _remove_records(found)
         _settle(found.tallies[CONTACT], _remove_contacts(found.contacts))
         _settle(found.tallies[EPISODE], _remove_episodes(found.episodes))
+        pruning.record(found.records)  # the landed copies follow once this commits
         line = _line(found.tallies, "removed")
         audit.write(caller.actor, RetentionApplied(line), allowed, caller.channel)
-    return Outcome(dict(found.tallies), versions, True, name)
+    return Outcome(dict(found.tallies), versions, True, name, pruning.settle())
 
 
 def _line(tallies: dict[str, Tally], verb: str) -> str:
