@@ -31,12 +31,19 @@ def link_files(
     lower: float = typer.Option(
         0.5, "--lower", help="Keep pairs in pairs.csv at or above this probability."
     ),
+    explain_model: bool = typer.Option(
+        False,
+        "--explain-model",
+        help="Print what the model learnt: the prior, and each comparison's levels with their "
+        "m, u and match weight.",
+    ),
 ) -> None:
     """Deduplicate one file of person records or link two, with a model trained on them.
 
     Writes pairs.csv (id_l, id_r, match_probability) and clusters.csv (id, cluster_id). Rows
     without a usable id are listed and left out; values that fail their check are listed and
-    blanked. Exit code 2: an input that cannot be used (nothing is written).
+    blanked. With --explain-model, the model's prior and levels (m, u, match weight) are
+    printed. Exit code 2: an input that cannot be used (nothing is written).
     """
     from pydantic import ValidationError
 
@@ -66,6 +73,10 @@ def link_files(
         typer.echo(f"blanked: ... and {len(result.blanked) - SHOWN:,} more values", err=True)
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
+    if explain_model:
+        from safeguard.linkage.explain import describe_model
+
+        typer.echo("\n".join(describe_model(result.model)))
     typer.echo(
         f"Read {result.records:,} records from {len(files)} file(s), left out "
         f"{len(result.left_out):,}, blanked {len(result.blanked):,} values; "

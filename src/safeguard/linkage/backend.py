@@ -224,7 +224,7 @@ def for_dialect(model: dict[str, Any], sql_dialect: str) -> dict[str, Any]:
     saved_dialect = str(model.get("sql_dialect", "duckdb"))
     if saved_dialect == sql_dialect:
         return model
-    creator = _settings_like(model)
+    creator = settings_like(model)
     rendered = creator.create_settings_dict(sql_dialect)
     ported = copy.deepcopy(model)
     saved = ported["comparisons"]
@@ -256,7 +256,7 @@ def for_dialect(model: dict[str, Any], sql_dialect: str) -> dict[str, Any]:
     return ported
 
 
-def _settings_like(model: dict[str, Any]) -> SettingsCreator:
+def settings_like(model: dict[str, Any]) -> SettingsCreator:
     """The settings a saved model was made from: with the `identifier` comparison if it has
     one, without the comparisons it left out (columns empty in its records)."""
     names = [c["output_column_name"] for c in model["comparisons"]]

@@ -140,3 +140,66 @@ def explain_saved(folder: Path, left: str, right: str) -> tuple[Explanation, lis
 
     records = saved.records()  # all of them: term frequencies come from the whole run
     return explain_pair(linker_for(records, model), records, a, b), shown
+
+
+@dataclass(frozen=True)
+class LevelWeight:
+    """One level of a comparison as the model learnt it: m (how often records of the same
+    person fall in it), u (how often records of two people do) and the match weight
+    log2(m / u) a pair in it adds; `fixed` when m was set, not learnt (`None`: never seen in
+    training, so Splink's default is used)."""
+
+    comparison: str
+    level: str
+    m: float | None
+    u: float | None
+    match_weight: float | None
+    fixed: bool
+
+
+def model_levels(model: dict[str, Any]) -> tuple[float, list[LevelWeight]]:
+    """What a saved model learnt: the prior's match weight and every comparison level's m, u
+    and match weight, in the order pairs are tried (most alike first); null levels (no
+    evidence either way) are left out."""
+    prior = model["probability_two_random_records_match"]
+    levels = []
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            levels.append(
+                LevelWeight(
+                    comparison["output_column_name"],
+                    level.get("label_for_charts") or level["sql_condition"],
+                    m,
+                    u,
+                    weight,
+                    bool(level.get("fix_m_probability")),
+                )
+            )
+    return math.log2(prior / (1 - prior)), levels
+
+
+def describe_model(model: dict[str, Any]) -> list[str]:
+    """`model_levels` as lines of text a person can read: the prior, then each comparison with
+    its levels, m, u and match weight. A pair's score is the prior's weight plus one level's
+    weight per comparison; a level whose weight is low where the records mostly agree is
+    where recall is lost."""
+    prior_weight, levels = model_levels(model)
+    prior = model["probability_two_random_records_match"]
+    lines = [
+        f"prior: probability two random records match {prior:.3g} "
+        f"(match weight {prior_weight:+.2f})",
+        f"{'comparison':<16} {'level':<40} {'m':>9} {'u':>9} {'weight':>7}",
+    ]
+    for level in levels:
+        m = "-" if level.m is None else f"{level.m:.3g}"
+        u = "-" if level.u is None else f"{level.u:.3g}"
+        weight = "-" if level.match_weight is None else f"{level.match_weight:+.2f}"
+        note = " (m fixed)" if level.fixed else " (not trained)" if level.m is None else ""
+        lines.append(
+            f"{level.comparison:<16} {level.level[:40]:<40} {m:>9} {u:>9} {weight:>7}{note}"
+        )
+    return lines

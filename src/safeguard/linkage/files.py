@@ -21,6 +21,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -139,6 +140,7 @@ class LinkFilesResult:
     shared_ids: bool
     pairs_path: Path
     clusters_path: Path
+    model: dict[str, Any] = field(default_factory=dict)  # the trained model, as Splink saves it
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
@@ -451,6 +453,7 @@ def link_files(
         shared_ids=shared,
         pairs_path=pairs_path,
         clusters_path=clusters_path,
+        model=linker.misc.save_model_to_json(),
     )
 
 

@@ -23,7 +23,14 @@ from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.database_api import DatabaseAPI
 
 from safeguard.linkage import settings as model_settings
-from safeguard.linkage.backend import DEFAULT_BACKEND, Backend, db_api, dialect, for_dialect
+from safeguard.linkage.backend import (
+    DEFAULT_BACKEND,
+    Backend,
+    db_api,
+    dialect,
+    for_dialect,
+    settings_like,
+)
 from safeguard.linkage.config import LinkageConfig
 
 IDENTIFIER = "identifier"  # an extra identifier column (link-files); compared when present
@@ -108,7 +115,9 @@ def train(
         # passes, not the pairs, so it is taken in one
         num_chunks=1 if config.u_max_pairs <= U_ONE_CHUNK else 10,
     )
-    blocks = model_settings.training_blocking(with_identifier)
+    blocks = model_settings.training_blocking(
+        with_identifier, model_settings.thin(with_identifier, empty)
+    )
     for rule in blocks:
         training.estimate_parameters_using_expectation_maximisation(rule)
     model = linker.misc.save_model_to_json()
@@ -178,11 +187,12 @@ def load(
     """A linker over `frame` on `backend` using the model saved in `folder` (no retraining),
     whichever backend trained it. Candidate pairs come from the current blocking rules, not
     those saved with the model: blocking is not learned, and a model saved before the rules
-    changed would otherwise keep scoring the old pairs."""
+    changed would otherwise keep scoring the old pairs. The rules are those for the columns
+    the model compares (thin records have rules of their own)."""
     model = json.loads((folder / MODEL_FILE).read_text(encoding="utf-8"))
     rules = "blocking_rules_to_generate_predictions"
     saved_dialect = str(model.get("sql_dialect", "duckdb"))
-    model[rules] = model_settings.settings().create_settings_dict(saved_dialect)[rules]
+    model[rules] = settings_like(model).create_settings_dict(saved_dialect)[rules]
     return linker_for(frame, model, backend)
 
 

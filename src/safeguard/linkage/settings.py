@@ -41,7 +41,8 @@ BASE_DIALECT = "duckdb"
 
 def _decisive_else(fixed: bool = True) -> ComparisonLevelCreator:
     """A first name or birth date that disagrees outright: fixed at `DECISIVE_M`, or trained by
-    EM when an identifier is compared too (it tells twins and siblings apart, so EM can)."""
+    EM when an identifier is compared too (it tells twins and siblings apart, so EM can), or
+    when records are thin (`told_apart` then keeps twins and namesakes apart)."""
     if not fixed:
         return cll.ElseLevel()
     return cll.ElseLevel().configure(m_probability=DECISIVE_M, fix_m_probability=True)
@@ -202,20 +203,23 @@ def _exact(column: str, label: str, else_m: float | None = None) -> ComparisonCr
     )
 
 
+def _forename_alike() -> list[ComparisonLevelCreator]:
+    """The levels where two first names are alike, most alike first."""
+    return [
+        _exact_level("forename1", tf=True),
+        _shares_any("forename_groups", "nickname"),
+        _jaro_winkler("forename1", 0.92),
+        _shares_any("name_tokens", "other name or alias"),
+        _jaro_winkler("forename1", 0.8),
+        _sql(SWAPPED, "names swapped"),
+    ]
+
+
 def forename(decisive: bool = True) -> ComparisonCreator:
     """First forename; nicknames and short forms (Katie/Catherine) through the nickname groups;
     a middle name or alias written as the forename through shared name tokens."""
     return cl.CustomComparison(
-        [
-            _null("forename1"),
-            _exact_level("forename1", tf=True),
-            _shares_any("forename_groups", "nickname"),
-            _jaro_winkler("forename1", 0.92),
-            _shares_any("name_tokens", "other name or alias"),
-            _jaro_winkler("forename1", 0.8),
-            _sql(SWAPPED, "names swapped"),
-            _decisive_else(decisive),
-        ],
+        [_null("forename1"), *_forename_alike(), _decisive_else(decisive)],
         output_column_name="forename",
     )
 
@@ -257,6 +261,65 @@ def date_of_birth(decisive: bool = True) -> ComparisonCreator:
             _decisive_else(decisive),
         ],
         output_column_name="date_of_birth",
+    )
+
+
+class _NoneOf(ComparisonLevelCreator):
+    """None of `levels` holds; a level whose value is null (a name without nickname groups, a
+    date that cannot be swapped) counts as not holding, where SQL's `not` would stay null."""
+
+    def __init__(self, *levels: ComparisonLevelCreator) -> None:
+        self.levels = levels
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        return " and ".join(
+            f"not coalesce(({level.create_sql(sql_dialect)}), false)" for level in self.levels
+        )
+
+    def create_label_for_charts(self) -> str:
+        return "none of " + ", ".join(lv.create_label_for_charts() for lv in self.levels)
+
+
+TWINS = "surname_l = surname_r and dob_l = dob_r"
+"""Twins: surname and birth date agree, so only the first name tells them apart."""
+NAMESAKES = "forename1_l = forename1_r and surname_l = surname_r"
+"""A parent and child (or others) named alike: only the birth date tells them apart."""
+
+
+def told_apart() -> ComparisonCreator:
+    """Thin records only (no identifier): the two people a thin record cannot otherwise tell
+    from one person. EM learns how often the same person's first name or birth date disagrees
+    outright (in files whose typists replace whole values, often); but where everything else
+    that could tell two people apart agrees - surname and birth date, for a first name
+    (twins); both names, for a birth date (a parent and child named alike) - an outright
+    disagreement is as decisive as in the hub: m `DECISIVE_M` and u 1 (the other comparisons
+    already counted the agreement), fixed, about -20. Every other pair: weight 0, fixed."""
+    forename_differs = _NoneOf(*_forename_alike())
+    dob_differs = _NoneOf(
+        cll.DamerauLevenshteinLevel("dob", 1),
+        _days_apart(366),
+        _sql("dob_l = dob_swapped_r or dob_swapped_l = dob_r", "day and month swapped"),
+    )
+    return cl.CustomComparison(
+        [
+            _sql("surname_l is null or surname_r is null", "null").configure(is_null_level=True),
+            _labelled(cll.And(_sql(TWINS, "twins"), forename_differs), "twins").configure(
+                m_probability=DECISIVE_M,
+                u_probability=1.0,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+            _labelled(cll.And(_sql(NAMESAKES, "namesakes"), dob_differs), "namesakes").configure(
+                m_probability=DECISIVE_M,
+                u_probability=1.0,
+                fix_m_probability=True,
+                fix_u_probability=True,
+            ),
+            cll.ElseLevel().configure(
+                m_probability=1.0, u_probability=1.0, fix_m_probability=True, fix_u_probability=True
+            ),
+        ],
+        output_column_name="told_apart",
     )
 
 
@@ -308,7 +371,8 @@ def comparisons(
     """Every comparison of the model, in the order explanations list them; `identifier` last
     when the records have one (link-files). The single-column comparisons of `empty` columns
     (null in every record, so never evidence) are left out."""
-    decisive = not with_identifier
+    is_thin = thin(with_identifier, empty)
+    decisive = not with_identifier and not is_thin
     single = {
         "nhs_number": _exact("nhs_number", "nhs_number"),
         "upn": _exact("upn", "upn"),
@@ -327,17 +391,33 @@ def comparisons(
         location(),
         *(c for name, c in after.items() if name not in empty),
         *([identifier()] if with_identifier else []),
+        *([told_apart()] if is_thin else []),
     ]
 
 
-def prediction_blocking(with_identifier: bool = False) -> list[BlockingRuleCreator]:
+#: Identifiers of a person (one each): when records carry none, they are `thin` and blocking and
+#: training lean on birth date and place instead.
+IDENTIFYING = ("nhs_number", "upn", "pnc_id")
+
+
+def thin(with_identifier: bool = False, empty: frozenset[str] = frozenset()) -> bool:
+    """Whether records carry no identifier at all (every one of `IDENTIFYING` empty, and no
+    link-files `identifier`): names, birth date and place are then all the evidence there is."""
+    return not with_identifier and empty.issuperset(IDENTIFYING)
+
+
+def prediction_blocking(
+    with_identifier: bool = False, thin: bool = False
+) -> list[BlockingRuleCreator]:
     """Candidate pairs, chosen for recall: any one identifier, or two of name, birth date and
     place. A pair found by none of them is never scored. Each rule joins on enough that its
     blocks stay small as records grow: a birth date alone, or a forename or a name token with
     only a birth year or a postcode district, would make tens of millions of pairs at a million
     records, nearly all of different people, while the true pairs among them are found by the
     rules below. A birth date goes with the first letter of the forename or of the surname, so
-    a typo in either name still meets it."""
+    a typo in either name still meets it. With `thin` records (no identifier) a birth date with
+    a postcode or a town finds the same person with both names mistyped or swapped and
+    mistyped, which an identifier would find otherwise; both blocks stay small at any size."""
     return [
         block_on("nhs_number"),
         block_on("upn"),
@@ -352,6 +432,7 @@ def prediction_blocking(with_identifier: bool = False) -> list[BlockingRuleCreat
         *([block_on("identifier")] if with_identifier else []),
         block_on("surname_parts", "dob_month", arrays_to_explode=["surname_parts"]),
         block_on("name_tokens", "postcode", arrays_to_explode=["name_tokens"]),
+        *([block_on("dob", "postcode"), block_on("dob", "town")] if thin else []),
     ]
 
 
@@ -361,17 +442,22 @@ def _swapped_names_block() -> BlockingRuleCreator:
     )
 
 
-def training_blocking(with_identifier: bool = False) -> list[BlockingRuleCreator]:
+def training_blocking(
+    with_identifier: bool = False, thin: bool = False
+) -> list[BlockingRuleCreator]:
     """Blocking rules for expectation maximisation: forename, surname and birth date are each
     free in one block and the blocks are mostly true matches. No block on place alone: a
     household (parents, siblings) shares surname, address and phone, and EM would learn "same
     household" instead of "same person". With an identifier, a block on it too: everything else
-    is free there."""
+    is free there. With `thin` records, a block on birth date and postcode: the forename and
+    surname comparisons each read the other column (names swapped), so no block on one name
+    leaves the other free, and without an identifier block their m would go untrained."""
     return [
         block_on("forename1", "dob"),
         block_on("surname", "dob"),
         block_on("forename1", "surname"),
         *([block_on("identifier")] if with_identifier else []),
+        *([block_on("dob", "postcode")] if thin else []),
     ]
 
 
@@ -386,7 +472,7 @@ def settings(
         link_type="dedupe_only",
         comparisons=list[ComparisonCreator | dict[str, Any]](comparisons(with_identifier, empty)),
         blocking_rules_to_generate_predictions=list[BlockingRuleCreator | dict[str, Any]](
-            prediction_blocking(with_identifier)
+            prediction_blocking(with_identifier, thin(with_identifier, empty))
         ),
         probability_two_random_records_match=probability_two_random_records_match,
         retain_intermediate_calculation_columns=True,
