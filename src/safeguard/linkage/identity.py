@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import duckdb
-import igraph
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -163,6 +162,8 @@ def cluster(
     edges = np.concatenate(
         [np.array(together, dtype=np.int64).reshape(-1, 2), np.column_stack([left, right])]
     )
+    import igraph  # here, not at the top: igraph imports matplotlib (0.4 s every command pays)
+
     graph = igraph.Graph(n=n, directed=False)
     graph.add_edges(edges)  # a NumPy array goes in without a Python object per edge
     membership = np.asarray(graph.connected_components().membership, dtype=np.int64)

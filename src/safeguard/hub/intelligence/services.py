@@ -12,7 +12,7 @@ import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,10 +48,11 @@ from safeguard.hub.intelligence.models import (
 from safeguard.hub.intelligence.store import record_analysis
 from safeguard.hub.people import queries as people
 from safeguard.hub.people.models import Person
-from safeguard.intelligence.analysis import Analysis
-from safeguard.intelligence.analysis import analyse as run_analysis
 from safeguard.intelligence.catalogue import Catalogue
 from safeguard.timescales import Timescales
+
+if TYPE_CHECKING:  # the analysis imports igraph and matplotlib: only `analyse` pays for them
+    from safeguard.intelligence.analysis import Analysis
 
 __all__ = ["Refusal"]
 
@@ -83,6 +84,8 @@ def analyse(
     _recover(out)
     staged = out.with_name(out.name + ".next")
     shutil.rmtree(staged, ignore_errors=True)
+    from safeguard.intelligence.analysis import analyse as run_analysis
+
     analysis = run_analysis(
         loaded_files(),
         who,

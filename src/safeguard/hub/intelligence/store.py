@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from safeguard.hub.intelligence.models import AnalysisRun, Finding, MissingAlert, Screening
-from safeguard.intelligence.analysis import Analysis
+
+if TYPE_CHECKING:  # the analysis imports igraph and matplotlib, which only `analyse` needs
+    from safeguard.intelligence.analysis import Analysis
 
 BATCH = 5_000
 
