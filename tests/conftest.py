@@ -14,6 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.hashers import QUICK
+
 STORE_FIXTURES = {"db", "transactional_db", "cli_env", "django_db_setup"}
 
 MANIFEST = {
@@ -46,6 +48,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
 
     items.sort(key=folder)  # stable: each file's tests keep their order
+
+
+@pytest.fixture(autouse=True)
+def _quick_hashing(request: pytest.FixtureRequest) -> None:
+    """Every test that touches the hub's database hashes passwords with the cheapest Argon2
+    (`tests/hashers.py`), as Django's testing guide advises; the subprocesses do not."""
+    if "store" in request.keywords:
+        request.getfixturevalue("settings").PASSWORD_HASHERS = [QUICK]
 
 
 WriteDelivery = Callable[..., Path]

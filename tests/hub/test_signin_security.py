@@ -13,7 +13,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,21 +22,8 @@ from safeguard.hub.accounts.services import SIGNED_IN_AT
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.web.signin import own_path
 from safeguard.settings import get_settings
+from tests.hashers import QuickArgon2
 from tests.hub.conftest import PASSWORD, current_code
-
-
-class QuickArgon2(Argon2PasswordHasher):
-    """Argon2 at its cheapest, so these tests spend their time on sign-in, not on hashing (the
-    hub's own cost is checked in test_pages)."""
-
-    time_cost = 1
-    memory_cost = 64
-    parallelism = 1
-
-
-@pytest.fixture(autouse=True)
-def _quick_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = [f"{__name__}.QuickArgon2"]
 
 
 class CountingHasher(QuickArgon2):
