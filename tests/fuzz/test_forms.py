@@ -31,7 +31,8 @@ from tests.hub.pack_setup import mini_pack
 #: post (the forms take the hostile values and their fields in turn, so every value meets
 #: several forms); `make fuzz` sets FUZZ_EXAMPLES (a quarter of it per form).
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) // 4
-#: Sign-in steps change the session the other calls use; the API is Schemathesis's.
+#: Sign-in steps change the session the other calls use (`test_signin_forms.py` fuzzes them);
+#: the API is Schemathesis's.
 SKIPPED = {"login", "verify", "logout"}
 FORMS = sorted(
     (name, route)
@@ -126,8 +127,4 @@ def test_hostile_values_in_every_form(mini_mash: dict[str, Any]) -> None:
         role = next(r for r in ROLES if policy.route(_actor(r), name))
         if role not in users:
             users[role] = staff(f"fuzz-{role.value}", role.value)
-        import time
-
-        t = time.perf_counter()
         _fuzz(turn, name, route, role, users[role], mini_mash)
-        print("TIME", name, role.value, round(time.perf_counter() - t, 2))
