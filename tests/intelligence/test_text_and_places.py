@@ -583,3 +583,120 @@ def test_an_adult_named_where_two_girls_were_is_a_finding_but_not_a_sign_about_t
     assert relations == {"found_at", "incident_at"}
     # a place is where a person should look, not a sign about the girls
     assert network.network_evidence(con, found, "linked_to_network", "significant") == []
+
+
+def _place_world(
+    sightings: list[dict[str, Any]],
+    contact: str,
+    intelligence: tuple[dict[str, Any], ...] = (),
+) -> duckdb.DuckDBPyConnection:
+    """Three girls and one flat: Jo is found there when missing; Kim is seen by a patrol;
+    Liv's school rings the MASH about her in the words given; no record joins them. Ned is a
+    man whom `intelligence` may name."""
+    flat = {"found_location": "Tannery House", "found_postcode": "CW10 7ZQ"}
+    con = _world(
+        {
+            "people": [
+                _person("police", "jo", "2012-03-01"),
+                _person("police", "kim", "2012-06-01"),
+                _person("council", "liv", "2012-09-01"),
+                _person("police", "ned", "1990-01-01"),
+            ],
+            "intelligence": list(intelligence),
+            "missing_episodes": [
+                {
+                    "agency": "police",
+                    "record_id": "m1",
+                    "person_id": "jo",
+                    "category": "missing",
+                    "reported_at": "2025-03-01T22:00:00",
+                    "returned_at": "2025-03-02T09:00:00",
+                    "notes": "Disclosed that she had sex with men for vodka.",
+                    **flat,
+                }
+            ],
+            "sightings": sightings,
+            "contacts": [
+                {
+                    "agency": "council",
+                    "record_id": "c1",
+                    "person_id": "liv",
+                    "received_at": "2025-04-02T10:00:00",
+                    "text": contact,
+                }
+            ],
+        },
+        {"police:jo": 1, "police:kim": 2, "council:liv": 3, "police:ned": 4},
+    )
+    indicators.derive(con, catalogue.load())
+    screening.screen(con, catalogue.load(), _keys(con), dt.date(2025, 6, 1))
+    network.build(con, _keys(con))
+    return con
+
+
+def _sighting(notes: str, described: str) -> dict[str, Any]:
+    return {
+        "agency": "police",
+        "record_id": "s1",
+        "person_id": "kim",
+        "seen_at": "2025-04-01T23:00:00",
+        "location": "Tannery House",
+        "source": "patrol",
+        "with_description": described,
+        "notes": notes,
+    }
+
+
+def test_a_girl_seen_with_older_men_where_another_was_found_is_at_that_place() -> None:
+    """A patrol's sighting that is a sign in itself places the girl at the flat, by its name
+    alone; a school contact that is a sign and names the flat places Liv there too."""
+    con = _place_world(
+        [_sighting("Seen at Tannery House at 23:00 with a group of older males.", "Older males")],
+        "Friends say there are parties at Tannery House most weekends that girls go to.",
+    )
+    seen = con.execute("select a, b from edges where relation = 'seen_at'").fetchall()
+    assert seen == [("P:2", "L:CW10 7ZQ")]
+    named = con.execute(
+        "select a, b from edges where relation = 'mentioned_place' order by a"
+    ).fetchall()
+    assert named == [("P:2", "L:CW10 7ZQ"), ("P:3", "L:CW10 7ZQ")]  # the patrol's notes too
+    places = [f for f in network.find(con) if f.kind == "place"]
+    assert [f.anchor for f in places] == ["L:CW10 7ZQ"]
+    assert {m["node"] for m in places[0].members} == {"L:CW10 7ZQ", "P:1", "P:2", "P:3"}
+    assert places[0].summary.startswith("1 missing children found at CW10 7ZQ, 2 more")
+
+
+def test_a_sighting_or_a_note_that_is_no_sign_places_nobody() -> None:
+    """Youths given words of advice at the flat, and a contact about housing that names it:
+    neither is a sign, so neither girl is placed there, and one girl found there is no
+    finding."""
+    con = _place_world(
+        [_sighting("Group of youths; words of advice given.", "With other young people")],
+        "Family struggling with housing since they left Tannery House.",
+    )
+    relations = {r[0] for r in con.execute("select relation from edges").fetchall()}
+    assert "seen_at" not in relations and "mentioned_place" not in relations
+    assert [f for f in network.find(con) if f.kind == "place"] == []
+
+
+def test_a_man_intelligence_names_at_the_flat_is_linked_to_the_girl_seen_there() -> None:
+    """Intelligence that is a sign names Ned at the flat: the girl found there and the girl a
+    patrol saw there with older men are in his finding, for a person to look at."""
+    con = _place_world(
+        [_sighting("Seen at Tannery House at 23:00 with a group of older males.", "Older males")],
+        "Family struggling with housing.",
+        (
+            {
+                "agency": "police",
+                "record_id": "n1",
+                "reported_at": "2025-05-01T09:00:00",
+                "text": "Ned is said to take young girls to parties at the flat.",
+                "person_ids": ["ned"],
+                "postcodes": ["CW10 7ZQ"],
+            },
+        ),
+    )
+    found = network.find(con)
+    adults = {f.anchor: f for f in found if f.kind == "adult"}
+    assert set(adults["P:4"].extra["children"]) == {"P:1", "P:2"}
+    assert {"found_at", "seen_at"} <= {e["relation"] for e in adults["P:4"].evidence}

@@ -10,7 +10,8 @@ hold and how strong the evidence is:
 - `adult`: an adult (or a much older young person) linked to several children of concern,
   directly or through the same vehicle or phone;
 - `object`: a vehicle or phone linked to several at-risk children;
-- `place`: a place where several missing children were found, at least one at risk;
+- `place`: a place where several children were found when missing, seen in a sighting that is
+  a sign itself, or named in a record that is a sign about them, at least one at risk;
 - `group`: adults of `adult` findings who are linked to each other (named or seen together,
   or sharing a vehicle or phone), with all their children: an organised group, or one man
   known under two records;
@@ -49,7 +50,7 @@ STRENGTH = {
     "own_phone": 3.0,
     "found_at": 2.0,
     "incident_at": 1.0,
-    "seen_at": 0.5,
+    "seen_at": 1.0,
     "seen_with_phone": 2.0,
     "mentioned_phone": 1.5,
     "mentioned_vehicle": 1.5,
@@ -86,6 +87,15 @@ with raw as (
         try_cast(m.reported_at as timestamp), m.agency, 'missing_episodes', m.record_id
     from missing_episodes m left join place_names n on n.name = place_key(m.found_location)
     where m.found_postcode is not null or n.node is not null
+    -- sightings that are a sign of exploitation in themselves: where the child was seen
+    union all
+    select s.subject, 'L:' || coalesce(s.postcode, n.node), null, 'seen_at',
+        try_cast(s.seen_at as timestamp), s.agency, 'sightings', s.record_id
+    from sightings s left join place_names n on n.name = place_key(s.location)
+    where (s.postcode is not null or n.node is not null)
+      and (s.agency, s.record_id) in (
+          select (agency, record_id) from {signs}
+          where kind = 'sightings' and level in ('significant', 'disclosure'))
     -- intelligence: people named together, and with vehicles, phones and places
     union all
     select r.agency || ':' || a, null, r.agency || ':' || b, 'named_together',
@@ -316,6 +326,30 @@ select distinct subject as a_uid, node, relation, occurred, agency, kind, record
         'mentioned_place' from found, unnest(postcodes) as t(c))
 """
 
+#: Places written by name in free text about a person ("parties at the flat above the Kebab
+#: House most weekends"), in a record that is itself a significant sign about them: a place's
+#: name (`place_names`, two to six words) found among the sentence's words. Only such records are
+#: read for names, for speed and because a place a child names in passing is no evidence.
+_NAMED_PLACES = """
+insert into mentioned
+with signed as (
+    select distinct subject, agency, kind, record_id from {signs}
+    where level in ('significant', 'disclosure')),
+words as (
+    select s.subject, s.occurred, s.agency, s.kind, s.record_id,
+        string_split(place_key(s.sentence), ' ') as ws
+    from sentences s join signed g using (subject, agency, kind, record_id)
+    where not s.explained and place_key(s.sentence) is not null),
+grams as (
+    select subject, occurred, agency, kind, record_id,
+        unnest(flatten([[array_to_string(ws[i:i + n - 1], ' ')
+                         for i in range(1, len(ws) + 2 - n)] for n in range(2, 7)])) as gram
+    from words)
+select distinct g.subject, 'L:' || n.node, 'mentioned_place', g.occurred, g.agency, g.kind,
+    g.record_id
+from grams g join place_names n on n.name = g.gram
+"""
+
 #: Each person's date of birth (the earliest full date among their records) and whether any
 #: of their records is flagged as staff.
 _PERSONS = f"""
@@ -400,7 +434,9 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
     con.execute(_DISTRICTS)
     con.execute(_NICKNAME_NODE)
     con.execute(_MENTIONED, {"nickname": NICKNAME, "common": list(NOT_NICKNAMES)})
-    con.execute(_EDGES, {"siloed": siloed})
+    signs = "evidence" if "evidence" in held else _NO_SIGNS
+    con.execute(_NAMED_PLACES.replace("{signs}", signs))
+    con.execute(_EDGES.replace("{signs}", signs), {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
     con.execute(indicators.HUB_PROFESSIONALS)
     con.execute(_PROFESSIONALS_OBJECTS)
@@ -457,9 +493,10 @@ with both_ways as (
 #: is one piece of evidence (the child's side of the link). An adult sharing a home postcode
 #: with the child (the household, not a network) makes no link. Places link people only one
 #: way: an adult whom intelligence names at a place (intelligence that is a significant sign
-#: in itself, such as exploitation, not any report), and a child found there when missing or
-#: involved in an incident there, at a place where at most `MAX_PLACE_CHILDREN` children of
-#: concern were (unit postcodes are shared by neighbours and public places by everyone).
+#: in itself, such as exploitation, not any report), and a child found there when missing,
+#: involved in an incident there, or seen there in a sighting that is a sign itself (`seen_at`),
+#: at a place where at most `MAX_PLACE_CHILDREN` children of concern were found or involved in
+#: incidents (unit postcodes are shared by neighbours and public places by everyone).
 _LINKS = f"""
 create or replace table links as
 {_PAIRS},
@@ -476,9 +513,10 @@ via_object as (
       and c.x like 'P:%' and c.relation not in ('own_phone', 'own_nickname')),
 at_place as (
     select * from both_ways
-    where y like 'L:%' and x like 'P:%' and relation in ('found_at', 'incident_at')),
-small_places as (
-    select y as place from at_place where x in (select node from concern)
+    where y like 'L:%' and x like 'P:%' and relation in ('found_at', 'incident_at', 'seen_at')),
+small_places as (  -- how many children of concern were found or harmed there
+    select y as place from at_place
+    where x in (select node from concern) and relation in ('found_at', 'incident_at')
     group by y having count(distinct x) <= $max_place_children),
 via_place as (
     select a.x, c.x, a.y, c.relation, c.occurred, c.agency, c.kind, c.record_id, c.strength,
@@ -530,7 +568,7 @@ def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Find
         {"older_from": OLDER_FROM, "gap": AGE_GAP, "max_place_children": MAX_PLACE_CHILDREN},
     )
     adults = _adults(con, minimum_children)
-    places = _places(con, minimum_children)
+    places = _places(con, minimum_children, signs)
     findings = [*adults, *_groups(con, adults, places), *_objects(con, minimum_children)]
     findings += places
     findings += _communities(con, minimum_children)
@@ -876,16 +914,27 @@ def _objects(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
     return out
 
 
-_PLACE_CHILD = """
+#: Children at a place: found there when missing, or, when a child then (`_child_then`), seen
+#: there in a sighting that is itself a sign of exploitation (`seen_at`: with a group of older
+#: men at 23:00, not a group of youths given words of advice) or named in a record that is a
+#: significant sign (`mentioned_place`: "parties at the flat above the Kebab House").
+_PLACE_CHILD = f"""
 select e.b as place, e.a as child, e.a, e.b, e.relation, e.occurred, e.agency, e.kind,
     e.record_id, e.strength, r.node is not null as at_risk
 from edges e left join at_risk r on r.node = e.a
+left join persons p on p.node = e.a
 where e.relation = 'found_at'
+   or ((e.relation = 'seen_at'
+        or (e.relation = 'mentioned_place' and (e.agency, e.kind, e.record_id) in (
+                select (agency, kind, record_id) from {{signs}}
+                where level in ('significant', 'disclosure'))))
+       and p.born is not null
+       and {_child_then("p.born", "cast(coalesce(e.occurred, now()) as date)", "r.since")})
 """
 
 
-def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
-    rows = con.execute(_PLACE_CHILD).fetchall()
+def _places(con: duckdb.DuckDBPyConnection, minimum: int, signs: str) -> list[Finding]:
+    rows = con.execute(_PLACE_CHILD.replace("{signs}", signs)).fetchall()
     out = []
     for place, links in _by_anchor(rows).items():
         children = sorted({r[1] for r in links})
@@ -893,11 +942,20 @@ def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
         if len(children) < minimum or not risky:
             continue
         evidence = _evidence([r[2:10] for r in links])
+        found = {r[1] for r in links if r[4] == "found_at"}
         members = [{"node": place, "role": "place"}]
         members += [
-            {"node": c, "role": "at-risk child" if c in risky else "missing child"}
+            {
+                "node": c,
+                "role": "at-risk child"
+                if c in risky
+                else "missing child"
+                if c in found
+                else "child of concern",
+            }
             for c in children
         ]
+        seen = len(set(children) - found)
         out.append(
             _finding(
                 "place",
@@ -905,7 +963,9 @@ def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
                 members,
                 evidence,
                 len(risky),
-                f"{len(children)} missing children found at {place[2:]}, {len(risky)} at risk",
+                f"{len(found)} missing children found at {place[2:]}"
+                + (f", {seen} more seen there or naming it with signs" if seen else "")
+                + f", {len(risky)} at risk",
             )
         )
     return out
