@@ -1,15 +1,22 @@
 """The hub served for the browser tests (one per test process): a small synthetic partnership
 generated, ingested, linked and analysed with the README's commands, served by `safeguard
-serve`, with an account for each part the tests play. Required in CI (CI=true): a missing
+serve`, with an account for each part the tests play. On SQLite the store is built once per
+run and each test process serves a copy of its own (its deliveries' landed files stay where
+they were built, read by both). Required in CI (CI=true): a missing
 browser or front-end build fails there; elsewhere the tests are skipped with the reason."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,43 +43,76 @@ USERS = {
 }
 
 
+def _build(env: dict[str, str], folder: Path) -> None:
+    """The hub the tests share: the installation's accounts, then the partnership generated,
+    ingested, linked and analysed with the README's commands."""
+    env["SAFEGUARD_DEMO"] = "true"
+    for name, (role, agency) in USERS.items():  # the installation sets up the accounts
+        added = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "safeguard",
+                "users",
+                "add",
+                name,
+                "--agency",
+                agency,
+                "--role",
+                role,
+                "--password-stdin",
+                *(["--enrol-at-sign-in"] if name == "newcomer" else []),
+                *(["--team", "MASH"] if name in ("mash", "manager") else []),
+            ],
+            input=PASSWORD + "\n",
+            env=env,
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        assert added.returncode == 0, added.stderr
+    env["SAFEGUARD_OPERATOR"] = "operator"  # the data operator takes, links and analyses
+    partnership = folder / "partnership"
+    ok(run_cli(env, "synth", "--out", str(partnership), "--children", "400", "--seed", "3"))
+    ok(run_cli(env, "ingest", str(partnership)))
+    ok(run_cli(env, "link"))
+    ok(run_cli(env, "analyse", "--as-of", "2026-10-31"))
+
+
+def _built_once(shared: Path) -> Path:
+    """The data folder of the hub `_build` made in `shared` (SQLite), made by the first test
+    process to ask while the others wait: each then serves a copy of its own."""
+    shared.mkdir(parents=True, exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "built").exists():
+            with fresh_store_env(shared) as env:
+                _build(env, shared)
+            (shared / "built").touch()
+    return shared / "data"
+
+
+@contextmanager
+def _store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, str], Path]]:
+    """This process's store: a copy of the shared one on SQLite; on PostgreSQL (DATABASE_URL
+    set) a database of its own, built here."""
+    folder = tmp_path_factory.mktemp("hub")
+    with fresh_store_env(folder) as env:
+        if "DATABASE_URL" in env:
+            _build(env, folder)
+        else:
+            base = tmp_path_factory.getbasetemp()
+            run = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+            shutil.copytree(_built_once(run / "browser-hub"), folder / "data")
+            env.update(SAFEGUARD_DEMO="true", SAFEGUARD_OPERATOR="operator")
+        yield env, folder
+
+
 @pytest.fixture(scope="session")
 def served_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     need(CHROMIUM.exists(), f"no browser at {CHROMIUM} (apt install chromium)")
     need(AXE.exists() and CSS.exists(), "front-end packages not built (make assets)")
-    folder = tmp_path_factory.mktemp("hub")
-    with fresh_store_env(folder) as env:
-        env["SAFEGUARD_DEMO"] = "true"
-        for name, (role, agency) in USERS.items():  # the installation sets up the accounts
-            added = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "safeguard",
-                    "users",
-                    "add",
-                    name,
-                    "--agency",
-                    agency,
-                    "--role",
-                    role,
-                    "--password-stdin",
-                    *(["--enrol-at-sign-in"] if name == "newcomer" else []),
-                    *(["--team", "MASH"] if name in ("mash", "manager") else []),
-                ],
-                input=PASSWORD + "\n",
-                env=env,
-                text=True,
-                capture_output=True,
-                check=False,
-            )
-            assert added.returncode == 0, added.stderr
-        env["SAFEGUARD_OPERATOR"] = "operator"  # the data operator takes, links and analyses
-        partnership = folder / "partnership"
-        ok(run_cli(env, "synth", "--out", str(partnership), "--children", "400", "--seed", "3"))
-        ok(run_cli(env, "ingest", str(partnership)))
-        ok(run_cli(env, "link"))
-        ok(run_cli(env, "analyse", "--as-of", "2026-10-31"))
+    with _store(tmp_path_factory) as (env, folder):
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "safeguard", "serve", "--port", str(port)],
