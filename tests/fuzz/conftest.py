@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.hub.accounts.models import ApiToken, User
 from safeguard.hub.accounts.services import digest
-from tests.hub.conftest import _fresh_cache, mini_hub, mini_mash
+from tests.hub.conftest import _fresh_cache, mini_hub, mini_mash, system_account
 
 __all__ = ["_fresh_cache", "mini_hub", "mini_mash"]
 
@@ -30,7 +30,7 @@ def system_token(db: Any) -> Callable[[str], str]:
 
     def make(role: str = "police_officer") -> str:
         token = secrets.token_urlsafe(16)
-        user = staff(f"system-{secrets.token_hex(3)}", role)
+        user = system_account(f"system-{secrets.token_hex(3)}", role)
         ApiToken.objects.create(user=user, name="fuzz", digest=digest(token))
         return token
 

@@ -37,6 +37,15 @@ def make_user(db: Any) -> Callable[..., User]:
     return make
 
 
+def system_account(username: str, *roles: str, agency: str = "cheshire-police") -> User:
+    """An agency system's account, as `safeguard users add --system` makes one: no password,
+    no authenticator; the only kind that may hold API tokens."""
+    user = User(username=username, agency=agency, roles=list(roles))
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 @pytest.fixture
 def sign_in() -> Callable[[User], Client]:
     def signed_in(user: User) -> Client:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguard.hub.accounts.models import ApiToken
 from safeguard.hub.accounts.services import digest
@@ -13,6 +14,11 @@ from safeguard.hub.audit.models import AuditEvent
 
 
 def _token(user, name: str = "case system") -> str:  # type: ignore[no-untyped-def]
+    """A token for `user`, made a system account first (no password, no authenticator): the
+    only kind that may hold one."""
+    user.set_unusable_password()
+    user.save()
+    TOTPDevice.objects.filter(user=user).delete()
     value = secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, name=name, digest=digest(value))
     return value

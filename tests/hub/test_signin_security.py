@@ -17,11 +17,15 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from safeguard.hub.accounts.models import User
+from safeguard.access.caller import Refusal
+from safeguard.access.roles import Role
+from safeguard.hub.accounts import services as accounts
+from safeguard.hub.accounts.models import ApiToken, User
 from safeguard.hub.accounts.services import SIGNED_IN_AT
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.web.signin import own_path
 from safeguard.settings import get_settings
+from tests.callers import caller
 from tests.hashers import QuickArgon2
 from tests.hub.conftest import PASSWORD, current_code
 
@@ -103,6 +107,30 @@ def test_the_second_factor_guards_every_channel(make_user, mini_hub) -> None:
     assert client.get("/api/people?q=smith").status_code == 401  # the API takes no session
     signed = client.post("/admin/login/", {"username": admin.username, "password": PASSWORD})
     assert signed.status_code == 302 and signed["Location"].startswith("/accounts/verify/")
+
+
+def test_api_tokens_are_only_for_system_accounts(make_user, mini_hub) -> None:
+    """A token has no second factor: a person's account may not hold one, and one it holds
+    (made before the rule) acts as nobody; a system account's works and cannot sign in."""
+    admin = caller(Role.ADMINISTRATOR, username="admin")
+    person = make_user("pc-person", "police_officer")
+    with pytest.raises(Refusal, match="a person's account"):
+        accounts.make_token(admin, person.username, "my scripts")
+    assert not ApiToken.objects.filter(user=person).exists()
+    ApiToken.objects.create(user=person, name="old", digest=accounts.digest("held-before"))
+    old = Client().get("/api/people?q=smith", headers={"Authorization": "Bearer held-before"})
+    assert old.status_code == 401
+
+    police = ["police_officer"]
+    added = accounts.add_user(admin, "police-system", "cheshire-police", police, system=True)
+    assert added.password is None and added.otpauth is None
+    token = accounts.make_token(admin, "police-system", "case system")
+    good = Client().get("/api/people?q=smith", headers={"Authorization": f"Bearer {token}"})
+    assert good.status_code == 200
+    tried = Client().post("/accounts/login/", {"username": "police-system", "password": ""})
+    assert tried.status_code == 200  # no password signs it in
+    with pytest.raises(Refusal, match="no password and no authenticator"):
+        accounts.add_user(admin, "x-system", "x", police, password=PASSWORD, system=True)
 
 
 def test_a_code_is_refused_the_second_time(make_user, settings) -> None:

@@ -48,11 +48,18 @@ def add(
         help="Make no authenticator: the user sets one up from a QR code when they first sign "
         "in, within SAFEGUARD_ENROL_HOURS.",
     ),
+    system: bool = typer.Option(
+        False,
+        "--system",
+        help="An agency system's account for the API: no password and no authenticator, so "
+        "nobody signs in as it; the only kind of account that may hold API tokens.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the account as JSON."),
 ) -> None:
     """Add a staff account with a time-based one-time-code authenticator. Prints the password
     (when made here) and the authenticator's otpauth:// URI to load into an app; or, with
-    --enrol-at-sign-in, until when the user may set up their app at sign-in."""
+    --enrol-at-sign-in, until when the user may set up their app at sign-in; or, with
+    --system, an agency system's account, to be given an API token (`users token`)."""
     from safeguard.cli.hub import caller, refused
 
     who = caller()
@@ -64,7 +71,14 @@ def add(
     hours = get_settings().enrol_hours if enrol_at_sign_in else None
     try:
         added = services.add_user(
-            who, username, agency, role, team=team, password=password, enrol_hours=hours
+            who,
+            username,
+            agency,
+            role,
+            team=team,
+            password=password,
+            enrol_hours=hours,
+            system=system,
         )
     except Refusal as refusal:
         raise refused(refusal, who) from None
@@ -223,14 +237,17 @@ def demo(
 
 @app.command("token")
 def token(
-    username: str = typer.Argument(..., help="The service account the token acts as."),
+    username: str = typer.Argument(
+        ..., help="The system account the token acts as (`users add NAME --system`)."
+    ),
     name: str = typer.Option(..., "--name", help="What the token is for (an agency system)."),
     revoke: bool = typer.Option(
         False, "--revoke", help="Revoke the account's tokens of this name."
     ),
 ) -> None:
-    """Make an API token for an account (printed once; only its SHA-256 is kept), or revoke
-    one. The token acts as the account: its agency and roles decide what the API returns."""
+    """Make an API token for a system account (printed once; only its SHA-256 is kept), or
+    revoke one. The token acts as the account: its agency and roles decide what the API
+    returns. A person's account is refused: a token has no second factor."""
     from safeguard.cli.hub import caller, refused
 
     who = caller()

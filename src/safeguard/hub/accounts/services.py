@@ -153,13 +153,17 @@ def add_user(
     team: str = "",
     password: str | None = None,
     enrol_hours: int | None = None,
+    system: bool = False,
 ) -> Added:
     """Add a staff account (a password made here unless given) with an authenticator - or,
-    with `enrol_hours`, a window to set one up at first sign-in."""
+    with `enrol_hours`, a window to set one up at first sign-in; or, with `system`, an
+    agency system's account: no password and no authenticator, so nobody signs in as it, and
+    only it may hold API tokens (`make_token`)."""
     attempted = f"add account {username}"
     allowed = _keeping(caller, attempted)
     problem = policy.roles_problem(roles)
-    made_password = password is None
+    conflicting = system and (password is not None or enrol_hours is not None)
+    made_password = password is None and not system
     password = password if password is not None else secrets.token_urlsafe(15)
     user = User(username=username, agency=agency, roles=roles)
     try:
@@ -167,24 +171,31 @@ def add_user(
             raise RuleBroken(f"roles refused: {problem}")
         if User.objects.filter(username=username).exists():
             raise RuleBroken(f"there is already a user {username!r}")
+        if conflicting:
+            raise RuleBroken("a system account has no password and no authenticator to set up")
         try:
-            validate_password(password, user)
+            if not system:
+                validate_password(password, user)
         except ValidationError as exc:
             raise RuleBroken("password refused: " + " ".join(exc.messages)) from None
         with transaction.atomic():
             user.team = Team.named(agency, team) if team else None
-            user.set_password(password)
+            if system:
+                user.set_unusable_password()
+            else:
+                user.set_password(password)
             user.save()
-            until = open_enrolment(user, enrol_hours) if enrol_hours else None
+            until = open_enrolment(user, enrol_hours) if enrol_hours and not system else None
             device = (
                 None
-                if enrol_hours
+                if enrol_hours or system
                 else TOTPDevice.objects.create(user=user, name=NAME, confirmed=True)
             )
             _kept(
                 caller,
                 allowed,
-                f"accounts.User {user.pk} ({username}) added: roles {', '.join(roles)}",
+                f"accounts.User {user.pk} ({username}) added: roles {', '.join(roles)}"
+                + (" (a system account)" if system else ""),
             )
     except RuleBroken as broken:
         _broken(caller, attempted, str(broken))
@@ -238,17 +249,31 @@ def token_user(token: str) -> User | None:
         .filter(digest=digest(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if row is None:
-        return None
+    if row is None or row.user.has_usable_password():
+        return None  # a token a person's account holds (made before the rule) acts as nobody
     ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     return row.user
 
 
+def is_system(user: User) -> bool:
+    """An agency system's account: no password and no authenticator, so no person signs in as
+    it (`add_user(system=True)`). Only such an account holds API tokens: a token has no second
+    factor, so a person's account with one would reach the hub on a single factor."""
+    return not user.has_usable_password() and not TOTPDevice.objects.filter(user=user).exists()
+
+
 def make_token(caller: Caller, username: str, name: str) -> str:
-    """A new API token for an account (returned once; only its SHA-256 is kept)."""
+    """A new API token for a system account (returned once; only its SHA-256 is kept)."""
     attempted = f"make API token for {username}"
     allowed = _keeping(caller, attempted)
     user = _user(caller, attempted, username)
+    if not is_system(user):
+        _broken(
+            caller,
+            attempted,
+            f"{username} is a person's account (a password and a code): API tokens are for "
+            "system accounts (`safeguard users add NAME --system`)",
+        )
     value = secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(user=user, name=name, digest=digest(value))
