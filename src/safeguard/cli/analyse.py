@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from safeguard.cli.dates import optional_date
+
 if TYPE_CHECKING:
     from safeguard.intelligence.catalogue import Catalogue
     from safeguard.timescales import Timescales
@@ -49,11 +51,7 @@ def analyse(
     (10 to 17) with the configured catalogue: score, proposed band, at risk, referral, and
     the evidence behind each indicator. Outputs go to `$SAFEGUARD_DATA_DIR/intelligence/`."""
     logging.getLogger("splink").setLevel(logging.ERROR)
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(dt.UTC).date()
-    except ValueError:
-        typer.echo(f"--as-of {as_of!r}: give a date as YYYY-MM-DD", err=True)
-        raise typer.Exit(2) from None
+    day = optional_date(as_of, "--as-of") or dt.datetime.now(dt.UTC).date()
     catalogue, clocks = load_catalogue(), load_timescales()
     from safeguard.cli.hub import caller, refused
 

@@ -115,15 +115,10 @@ def export_ssd(
     Dataset's layout (ssd_contacts.csv, ssd_cin_episodes.csv, ssd_missing.csv), to compare
     with other councils' returns: record by record with the hub's person ids, no names. An
     analyst's work; audited."""
-    import datetime as dt
-
+    from safeguard.cli.dates import optional_date
     from safeguard.cli.hub import caller, refused
 
-    try:
-        start = dt.date.fromisoformat(since) if since else None
-    except ValueError:
-        typer.echo(f"--since: {since!r} is not a date (YYYY-MM-DD)", err=True)
-        raise typer.Exit(2) from None
+    start = optional_date(since, "--since")
     who = caller()
     from safeguard.access.caller import Refusal
     from safeguard.governance.ssd import MappingError

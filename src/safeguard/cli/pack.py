@@ -3,20 +3,11 @@ the named user (a strategic lead) under the same policy and audit as the page's 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
 
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        typer.echo(f"{option}: give a date as YYYY-MM-DD, not {text!r}", err=True)
-        raise typer.Exit(2) from None
+from safeguard.cli.dates import optional_date
 
 
 def pack(
@@ -32,7 +23,7 @@ def pack(
     KPIs with charts and trends (12 months to the meeting), the review's standing, actions due
     and overdue, exceptions and the yearly report, counts under 5 suppressed and no child
     named. Kept in the hub with its SHA-256 (listed at /governance/packs/) and audited."""
-    when, following = _date(meeting, "--meeting"), _date(next_meeting, "--next")
+    when, following = optional_date(meeting, "--meeting"), optional_date(next_meeting, "--next")
     from safeguard.cli.hub import caller, refused
 
     who = caller()

@@ -47,13 +47,9 @@ def retention(
     """Remove the records past the retention schedule (SAFEGUARD_RETENTION, or the default),
     in one transaction, keeping those of a person under a legal hold and the whole audit
     trail; print counts by record type (no personal data). A data operator's work; audited."""
-    import datetime as dt
+    from safeguard.cli.dates import optional_date
 
-    try:
-        day = dt.date.fromisoformat(today) if today else None
-    except ValueError:
-        typer.echo(f"--today: {today!r} is not a date (YYYY-MM-DD)", err=True)
-        raise typer.Exit(2) from None
+    day = optional_date(today, "--today")
     from safeguard.cli.hub import caller, refused
 
     who = caller()
