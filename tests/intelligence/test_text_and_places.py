@@ -669,11 +669,26 @@ def test_a_girl_seen_with_older_men_where_another_was_found_is_at_that_place() -
 def test_a_sighting_or_a_note_that_is_no_sign_places_nobody() -> None:
     """Youths given words of advice at the flat, and a contact about housing that names it:
     neither is a sign, so neither girl is placed there, and one girl found there is no
-    finding."""
+    finding. A school's own log of a girl collected by a man is a sign, but its place is the
+    school's gate, where every pupil is: it places nobody either."""
+    at_school = {
+        **_sighting("Collected at the gate by an older male in a car.", "Older male"),
+        "record_id": "s2",
+        "person_id": "liv",
+        "agency": "council",
+        "source": "school",
+    }
     con = _place_world(
-        [_sighting("Group of youths; words of advice given.", "With other young people")],
+        [
+            _sighting("Group of youths; words of advice given.", "With other young people"),
+            at_school,
+        ],
         "Family struggling with housing since they left Tannery House.",
     )
+    assert con.execute(  # the school's sighting is a sign about Liv
+        "select count(*) from evidence where kind = 'sightings' and record_id = 's2' "
+        "and level = 'significant'"
+    ).fetchone() == (1,)
     relations = {r[0] for r in con.execute("select relation from edges").fetchall()}
     assert "seen_at" not in relations and "mentioned_place" not in relations
     assert [f for f in network.find(con) if f.kind == "place"] == []
@@ -700,3 +715,27 @@ def test_a_man_intelligence_names_at_the_flat_is_linked_to_the_girl_seen_there()
     adults = {f.anchor: f for f in found if f.kind == "adult"}
     assert set(adults["P:4"].extra["children"]) == {"P:1", "P:2"}
     assert {"found_at", "seen_at"} <= {e["relation"] for e in adults["P:4"].evidence}
+
+
+def test_intelligence_naming_the_flat_in_its_words_links_the_man_as_its_fields_do() -> None:
+    """The same report with the flat only in its text ("parties at Tannery House"), not in its
+    locations or postcodes: it names Ned at the flat all the same."""
+    con = _place_world(
+        [_sighting("Seen at Tannery House at 23:00 with a group of older males.", "Older males")],
+        "Family struggling with housing.",
+        (
+            {
+                "agency": "police",
+                "record_id": "n1",
+                "reported_at": "2025-05-01T09:00:00",
+                "text": "Ned is said to take young girls to parties at Tannery House.",
+                "person_ids": ["ned"],
+            },
+        ),
+    )
+    named = con.execute(
+        "select a, b from edges where relation = 'mentioned_place' and kind = 'intelligence'"
+    ).fetchall()
+    assert named == [("P:4", "L:CW10 7ZQ")]
+    adults = {f.anchor: f for f in network.find(con) if f.kind == "adult"}
+    assert set(adults["P:4"].extra["children"]) == {"P:1", "P:2"}

@@ -87,12 +87,15 @@ with raw as (
         try_cast(m.reported_at as timestamp), m.agency, 'missing_episodes', m.record_id
     from missing_episodes m left join place_names n on n.name = place_key(m.found_location)
     where m.found_postcode is not null or n.node is not null
-    -- sightings that are a sign of exploitation in themselves: where the child was seen
+    -- sightings that are a sign of exploitation in themselves: where the child was seen (not
+    -- a school's or a children's home's own log, whose place is its own gate: every pupil's
+    -- or resident's)
     union all
     select s.subject, 'L:' || coalesce(s.postcode, n.node), null, 'seen_at',
         try_cast(s.seen_at as timestamp), s.agency, 'sightings', s.record_id
     from sightings s left join place_names n on n.name = place_key(s.location)
     where (s.postcode is not null or n.node is not null)
+      and s.source not in ('school', 'care_home_log')
       and (s.agency, s.record_id) in (
           select (agency, record_id) from {signs}
           where kind = 'sightings' and level in ('significant', 'disclosure'))
@@ -492,11 +495,12 @@ with both_ways as (
 #: together, named in a contact about the child) or through the same vehicle or phone. Each row
 #: is one piece of evidence (the child's side of the link). An adult sharing a home postcode
 #: with the child (the household, not a network) makes no link. Places link people only one
-#: way: an adult whom intelligence names at a place (intelligence that is a significant sign
-#: in itself, such as exploitation, not any report), and a child found there when missing,
-#: involved in an incident there, or seen there in a sighting that is a sign itself (`seen_at`),
-#: at a place where at most `MAX_PLACE_CHILDREN` children of concern were found or involved in
-#: incidents (unit postcodes are shared by neighbours and public places by everyone).
+#: way: an adult whom intelligence names at a place, in its fields or in its words
+#: (intelligence that is a significant sign in itself, such as exploitation, not any report),
+#: and a child found there when missing, involved in an incident there, or seen there in a
+#: sighting that is a sign itself (`seen_at`), at a place where at most `MAX_PLACE_CHILDREN`
+#: children of concern were found or involved in incidents (unit postcodes are shared by
+#: neighbours and public places by everyone).
 _LINKS = f"""
 create or replace table links as
 {_PAIRS},
@@ -523,7 +527,7 @@ via_place as (
         a.occurred
     from both_ways a join at_place c on a.y = c.y and a.x <> c.x
     where a.y in (select place from small_places) and a.x like 'P:%'
-      and a.relation = 'named_with' and a.kind = 'intelligence'
+      and a.relation in ('named_with', 'mentioned_place') and a.kind = 'intelligence'
       and (a.agency, a.record_id) in (  -- intelligence that is itself a significant sign
           select (agency, record_id) from {{signs}}
           where kind = 'intelligence' and level in ('significant', 'disclosure'))),
