@@ -5,12 +5,15 @@ a time-based one-time code (django-otp). Only then does the access policy let a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import django_otp
 from django import forms
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
@@ -24,11 +27,24 @@ from safeguard.hub.accounts import authenticators, services
 from safeguard.hub.web.adapter import audits
 
 
+class PasswordForm(AuthenticationForm):
+    """Django's password form, with the username's length checked before anyone is looked up
+    (Django only tells the browser): a name longer than any account's is a form error, never
+    handed to the lockout's records, which keep 255 characters."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(
+            MaxLengthValidator(self.username_field.max_length)
+        )
+
+
 class PasswordStep(LoginView):
     """The first step. On success the user is signed in but not verified, so every page but
     the code step is still refused; the code step then goes on to `next`."""
 
     template_name = "web/login.html"
+    authentication_form = PasswordForm
 
     def get_success_url(self) -> str:
         target = self.get_redirect_url()
