@@ -36,7 +36,7 @@ KINDS = {
     "adult": "An adult linked to several children",
     "group": "A group: adults and places sharing children",
     "object": "A vehicle or phone linked to several children",
-    "place": "A place where several missing children were found",
+    "place": "A place several children of concern were found at, seen at or spoke of",
     "community": "A community of people and objects",
 }
 
