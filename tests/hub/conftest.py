@@ -46,6 +46,14 @@ def system_account(username: str, *roles: str, agency: str = "cheshire-police") 
     return user
 
 
+def password_step(user: User) -> Client:
+    """A browser session past the password step (not yet the code): half signed in."""
+    client = Client()
+    first = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert first.status_code == 302 and first["Location"].startswith("/accounts/verify/")
+    return client
+
+
 @pytest.fixture
 def sign_in() -> Callable[[User], Client]:
     def signed_in(user: User) -> Client:

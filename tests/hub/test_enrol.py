@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguard.hub.accounts.models import User
 from safeguard.hub.accounts.services import open_enrolment
 from safeguard.hub.audit.models import AuditEvent
-from tests.hub.conftest import PASSWORD
+from tests.hub.conftest import PASSWORD, password_step
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,9 @@ def _newcomer(hours: int | None = 72) -> User:
     return user
 
 
-def _password(user: User) -> Client:
-    client = Client()
-    first = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert first.status_code == 302 and first["Location"].startswith("/accounts/verify/")
-    return client
-
-
 def test_a_new_user_sets_up_their_app_from_the_qr_code_and_is_signed_in() -> None:
     user = _newcomer()
-    client = _password(user)
+    client = password_step(user)
     step = client.get("/accounts/verify/")
     assert step.status_code == 302 and step["Location"].startswith("/accounts/enrol/")
     page = client.get("/accounts/enrol/")
@@ -78,7 +71,7 @@ def test_a_new_user_sets_up_their_app_from_the_qr_code_and_is_signed_in() -> Non
     ]
     assert "set up an authenticator" in events[1].reason
     # the window closed: a second device cannot be added
-    again = _password(user).get("/accounts/enrol/")
+    again = password_step(user).get("/accounts/enrol/")
     assert again.status_code == 302 and again["Location"].startswith("/accounts/verify/")
 
 
@@ -88,7 +81,7 @@ def test_without_an_open_window_there_is_no_way_to_add_a_device(hours: int | Non
     if hours is not None:
         user.enrol_until = timezone.now() + dt.timedelta(hours=hours)
         user.save()
-    client = _password(user)
+    client = password_step(user)
     page = client.get("/accounts/verify/")
     assert page.status_code == 200
     assert "No authenticator is registered" in page.content.decode()
@@ -172,7 +165,7 @@ def test_a_reset_signs_the_user_out_everywhere(
 ) -> None:
     officer = make_user("officer", "police_officer")
     signed_in = sign_in(officer)  # e.g. on a lost laptop
-    half = _password(officer)  # password only, before the reset
+    half = password_step(officer)  # password only, before the reset
     assert signed_in.get("/").status_code == 200
     open_enrolment(officer, 72)
     gone = signed_in.get("/")
@@ -184,7 +177,7 @@ def test_a_reset_signs_the_user_out_everywhere(
 
 def test_confirming_one_device_removes_any_other_begun_in_another_tab() -> None:
     user = _newcomer()
-    client = _password(user)
+    client = password_step(user)
     assert client.get("/accounts/enrol/").status_code == 200
     shown = TOTPDevice.objects.get(user=user)
     stray = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)

@@ -20,14 +20,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from safeguard.access.caller import Refusal
 from safeguard.access.roles import Role
 from safeguard.hub.accounts import services as accounts
-from safeguard.hub.accounts.models import ApiToken, User
+from safeguard.hub.accounts.models import ApiToken
 from safeguard.hub.accounts.services import SIGNED_IN_AT
 from safeguard.hub.audit.models import AuditEvent
 from safeguard.hub.web.signin import own_path
 from safeguard.settings import get_settings
 from tests.callers import caller
 from tests.hashers import QuickArgon2
-from tests.hub.conftest import PASSWORD, current_code
+from tests.hub.conftest import PASSWORD, current_code, password_step
 
 
 class CountingHasher(QuickArgon2):
@@ -54,13 +54,6 @@ def _problem(page: str) -> list[str]:
     """What a page says is wrong (its error messages, without markup)."""
     found = re.findall(r'class="govuk-error-[^"]*"[^>]*>(.*?)</', page, flags=re.S)
     return [" ".join(re.sub(r"<[^>]+>", " ", f).split()) for f in found]
-
-
-def _half_signed_in(user: User) -> Client:
-    client = Client()
-    step = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
-    assert step.status_code == 302 and step["Location"].startswith("/accounts/verify/")
-    return client
 
 
 def test_an_unknown_account_looks_like_a_wrong_password(make_user, settings) -> None:
@@ -100,7 +93,7 @@ def test_an_address_guessing_at_many_accounts_is_refused(make_user, settings) ->
 
 def test_the_second_factor_guards_every_channel(make_user, mini_hub) -> None:
     admin = make_user("admin-half", "administrator", agency="hub")
-    client = _half_signed_in(admin)
+    client = password_step(admin)
     for page in ("/", "/people/?q=smith", "/admin/", "/admin/accounts/user/"):
         answer = client.get(page)
         assert answer.status_code == 302 and answer["Location"].startswith("/accounts/verify/")
@@ -137,16 +130,16 @@ def test_a_code_is_refused_the_second_time(make_user, settings) -> None:
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # only the replay rule may refuse here
     user = make_user("pc-replay", "police_officer")
     code = current_code(user)
-    first = _half_signed_in(user).post("/accounts/verify/", {"otp_token": code})
+    first = password_step(user).post("/accounts/verify/", {"otp_token": code})
     assert first.status_code == 302
-    again = _half_signed_in(user).post("/accounts/verify/", {"otp_token": code})
+    again = password_step(user).post("/accounts/verify/", {"otp_token": code})
     assert again.status_code == 200 and "wrong or has expired" in again.content.decode()
     assert AuditEvent.objects.filter(username=user.username, allowed=False).exists()
 
 
 def test_wrong_codes_make_the_next_one_wait(make_user) -> None:
     user = make_user("pc-throttle", "police_officer")
-    client = _half_signed_in(user)
+    client = password_step(user)
     for _ in range(2):
         client.post("/accounts/verify/", {"otp_token": "000000"})
     right_too_soon = client.post("/accounts/verify/", {"otp_token": current_code(user)})
@@ -211,7 +204,7 @@ def test_session_cookies_are_guarded(make_user, sign_in, fresh_settings) -> None
     assert served.SECURE_HSTS_SECONDS >= 31_536_000
     demo = fresh_settings(SAFEGUARD_DEMO="true")
     assert not demo.SESSION_COOKIE_SECURE  # plain http on the demo's own machine only
-    client = _half_signed_in(make_user("pc-cookie", "police_officer"))
+    client = password_step(make_user("pc-cookie", "police_officer"))
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert not cookie["expires"] and not cookie["max-age"]  # ends when the browser closes
@@ -219,7 +212,7 @@ def test_session_cookies_are_guarded(make_user, sign_in, fresh_settings) -> None
 
 def test_signing_in_gives_a_new_session_key(make_user, mini_hub) -> None:
     user = make_user("pc-fixation", "police_officer")
-    client = _half_signed_in(user)
+    client = password_step(user)
     before = client.cookies["sessionid"].value
     assert client.post("/accounts/verify/", {"otp_token": current_code(user)}).status_code == 302
     after = client.cookies["sessionid"].value

@@ -8,7 +8,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+import typer
 
+from safeguard.cli.link_files import link_files as link_files_command
 from safeguard.ingest.pipeline import prepare
 from safeguard.ingest.source import open_delivery
 from safeguard.linkage import model, predict
@@ -64,3 +66,15 @@ def linked(landed: Landed, tmp_path_factory: pytest.TempPathFactory) -> Linked:
     linker, report = model.train(people)
     model.save(linker, report, root / "model")
     return Linked(people, truth, root / "model", predict.predict(linker), report)
+
+
+def link_files_app() -> typer.Typer:
+    """`safeguard link-files` alone, as a Typer app for CliRunner."""
+    app = typer.Typer()
+    app.command("link-files")(link_files_command)
+
+    @app.command("unused")
+    def _unused() -> None:  # two commands, so the app takes the command name as Click does
+        """Not used."""
+
+    return app

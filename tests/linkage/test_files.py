@@ -9,13 +9,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from safeguard.cli.link_files import link_files as link_files_command
 from safeguard.linkage import evaluate
 from safeguard.linkage.files import LinkFilesError, link_files, parse_mapping, read_source
 from safeguard.synthetic import generate
+from tests.linkage.conftest import link_files_app
 
 
 @dataclass
@@ -41,19 +40,8 @@ def partnership(tmp_path_factory: pytest.TempPathFactory) -> Partnership:
     )
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("link-files")(link_files_command)
-
-    @app.command("unused")
-    def _unused() -> None:  # two commands, so the app takes the command name as Click does
-        """Not used."""
-
-    return app
-
-
 def _run(*args: str | Path) -> tuple[int, str]:
-    result = CliRunner().invoke(_app(), ["link-files", *(str(a) for a in args)])
+    result = CliRunner().invoke(link_files_app(), ["link-files", *(str(a) for a in args)])
     return result.exit_code, result.stderr
 
 

@@ -9,13 +9,12 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from safeguard.cli.link_files import link_files as link_files_command
 from safeguard.linkage import evaluate
 from safeguard.linkage.files import link_files
 from safeguard.synthetic import generate
+from tests.linkage.conftest import link_files_app
 
 THIN = ("record_id", "forenames", "surname", "date_of_birth", "postcode", "town")
 TWINS = [
@@ -83,21 +82,10 @@ def test_thin_files_keep_twins_and_namesakes_apart(
     assert cluster["NAME-1"] != cluster["NAME-2"]
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("link-files")(link_files_command)
-
-    @app.command("unused")
-    def _unused() -> None:  # two commands, so the app takes the command name as Click does
-        """Not used."""
-
-    return app
-
-
 def test_explain_model_prints_the_levels(thin: tuple[Path, pa.Table], tmp_path: Path) -> None:
     both, _ = thin
     args = ["link-files", str(both), "--id", "record_id", "--out", str(tmp_path / "o")]
-    result = CliRunner().invoke(_app(), [*args, "--explain-model"])
+    result = CliRunner().invoke(link_files_app(), [*args, "--explain-model"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("prior: probability two random records match ")
@@ -107,5 +95,5 @@ def test_explain_model_prints_the_levels(thin: tuple[Path, pa.Table], tmp_path: 
     assert {r[0] for r in rows} >= {"forename", "surname", "date_of_birth", "location"}
     twins = next(line for line in lines if line.startswith("told_apart") and " twins " in line)
     assert "-19.93" in twins and "(m fixed)" in twins
-    plain = CliRunner().invoke(_app(), [*args[:-1], str(tmp_path / "p")])
+    plain = CliRunner().invoke(link_files_app(), [*args[:-1], str(tmp_path / "p")])
     assert plain.exit_code == 0 and "prior:" not in plain.stdout
