@@ -125,10 +125,10 @@ def people_only(partnership: Path, into: Path) -> list[Path]:
             continue
         target = into / manifest_path.parent.name
         target.mkdir(parents=True, exist_ok=True)
-        for name in people:
-            link = target / name
-            if not link.exists():
-                link.symlink_to(manifest_path.parent / name)
+        for name in people:  # copied: ingest refuses a delivery's symbolic links
+            copy = target / name
+            if not copy.exists():
+                shutil.copyfile(manifest_path.parent / name, copy)
         manifest["files"] = people
         (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         out.append(target)
