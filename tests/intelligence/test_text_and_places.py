@@ -377,6 +377,83 @@ def test_a_report_naming_a_girl_gives_its_signs_to_her_not_to_the_man_of_unknown
     assert about == [("x1", "police:erin"), ("x2", "police:sol")]
 
 
+def _report(rid: str, names: list[str], words: str) -> dict[str, Any]:
+    return {
+        "agency": "police",
+        "record_id": rid,
+        "reported_at": "2024-04-03T10:00:00",
+        "source_evaluation": "2",
+        "intelligence_assessment": "b",
+        "handling_code": "p",
+        "text": words,
+        "person_ids": names,
+    }
+
+
+def _found_with_a_man(rid: str, who: str, day: str) -> dict[str, Any]:
+    return {
+        "agency": "council",
+        "record_id": rid,
+        "person_id": who,
+        "category": "missing",
+        "reported_at": f"{day}T20:00:00",
+        "returned_at": f"{day}T23:00:00",
+        "found_with": "an older man",
+    }
+
+
+def test_a_young_woman_at_risk_before_18_takes_a_reports_signs_before_a_man_of_unknown_age() -> (
+    None
+):
+    """Kemi turned 18 in February 2024. The council found her with an older man when missing at
+    17 (its record of her has no date of birth; the police's has). In April a report names her
+    with a man known only as 'Boss': its signs are hers, as if she were still 17, so he is not
+    made a child of concern. Zoe, 19, was never at risk as a child, and Ada, 21, is past the
+    transition age: reports naming them with someone of unknown age give their signs to both."""
+    words = "{0} is being picked up by a male known only as '{1}' and given alcohol and drugs."
+    con = _world(
+        {
+            "people": [
+                _person("police", "kemi", "2006-02-08", forenames="Kemi"),
+                _person("council", "kemi", None, forenames="Kemi"),
+                _person("police", "boss", None, other_names=["Boss"]),
+                _person("police", "zoe", "2005-01-10", forenames="Zoe"),
+                _person("police", "sol", None, other_names=["Sol"]),
+                _person("police", "ada", "2003-01-10", forenames="Ada"),
+                _person("council", "ada", None, forenames="Ada"),
+                _person("police", "ace", None, other_names=["Ace"]),
+            ],
+            "missing_episodes": [
+                _found_with_a_man("m1", "kemi", "2023-11-25"),
+                _found_with_a_man("m2", "ada", "2020-11-25"),
+            ],
+            "intelligence": [
+                _report("x1", ["kemi", "boss"], words.format("Kemi", "Boss")),
+                _report("x2", ["zoe", "sol"], words.format("Zoe", "Sol")),
+                _report("x3", ["ada", "ace"], words.format("Ada", "Ace")),
+            ],
+        },
+        {"police:kemi": 1, "council:kemi": 1, "police:ada": 2, "council:ada": 2},
+    )
+    indicators.derive(con, catalogue.load())
+    about = con.execute(
+        "select record_id, subject from evidence where kind = 'intelligence' "
+        "group by all order by 1, 2"
+    ).fetchall()
+    assert about == [
+        ("x1", "police:kemi"),
+        ("x2", "police:sol"),
+        ("x2", "police:zoe"),
+        ("x3", "police:ace"),
+        ("x3", "police:ada"),
+    ]
+    assert con.execute(  # their signs at 17, on the council's records of them
+        "select subject, code from evidence where kind = 'missing_episodes' "
+        "and code = 'found_with_adult' order by 1"
+    ).fetchall() == [("council:ada", "found_with_adult"), ("council:kemi", "found_with_adult")]
+    assert indicators.TRANSITION_TO == network.TRANSITION_TO == 21
+
+
 def test_the_hubs_professionals_are_explained_by_name_vehicle_and_phone() -> None:
     con = _world(
         {

@@ -33,7 +33,8 @@ An intelligence report names several people and says which of them is the
 child no more than its words do. Its signs are about the people it names who may be children:
 those of a child's age then, those of adult age (screening weighs only children), and those of
 unknown age only when the report names no one of a child's age ("Erin, 14, is being picked up by a
-male known only as 'Smiley'": the sign is Erin's, not the man's; see `ABOUT`).
+male known only as 'Smiley'": the sign is Erin's, not the man's; see `ABOUT`). A young adult under
+21 who was at risk before 18 counts as a child here, as in a network's links (`TRANSITION_TO`).
 - `with_flagged` (`flags`): seen with or found with a person any agency flags so (a known or
   registered sex offender, say), joined up: probation's flag makes the police's sighting count.
 - `associates`: seen with, found with or named alongside a child who has a significant
@@ -406,24 +407,49 @@ RULES: dict[str, Rule] = {
 #: Rules that read the other rules' evidence, so run after them.
 LATER = frozenset({"associates"})
 
+#: A young person at risk before 18 is still a child of concern until `TRANSITION_TO`:
+#: exploitation does not stop on an 18th birthday (transitional safeguarding, 18 to 25: Holmes
+#: and Smale, "Transitional safeguarding - adolescence to adulthood", Research in Practice,
+#: 2018; DHSC, "Bridging the gap: transitional safeguarding and the role of social work with
+#: adults", 2021). `network` keeps such a young person a child of a network's links, and `ABOUT`
+#: gives them a report's signs before a person of unknown age.
+TRANSITION_TO = 21
+
 #: Table `about`: for each intelligence report, the people it names whom its signs are about
 #: (see the module's description). A person's age is the joined-up one: the earliest date of
-#: birth any agency holds for them.
+#: birth any agency holds for them. A report names a child when it names someone of a child's
+#: age then, or a young adult under `TRANSITION_TO` who was at risk as a child: a sign specific to
+#: sexual exploitation (`$specific`, the catalogue's `specific` codes) or a disclosure of their own
+#: (table `evidence`, any agency's record of them), dated before they turned 18. Its signs then go
+#: to them, not to a person of unknown age named beside them.
 ABOUT = f"""
 create or replace table about as
 with named as (
     select r.agency, r.record_id, r.agency || ':' || n as subject,
         cast(try_cast(r.reported_at as timestamp) as date) as day
     from intelligence r, unnest(r.person_ids) as t(n)),
-aged as (
-    select n.agency, n.record_id, n.subject,
-        date_sub('year', min({born("p.date_of_birth")}), any_value(n.day)) as age
-    from named n
-    left join linked_or_self s on s.uid = n.subject
-    left join linked_or_self o on o.who = s.who
-    left join people p on p.uid = o.uid
+births as (
+    select s.uid, min({born("p.date_of_birth")}) as born
+    from linked_or_self s
+    join linked_or_self o on o.who = s.who
+    join people p on p.uid = o.uid
+    where s.uid in (select subject from named)
     group by all),
-with_child as (select distinct agency, record_id from aged where age < 18)
+signed_as_child as (
+    select distinct s.uid
+    from linked_or_self s
+    join linked_or_self o on o.who = s.who
+    join evidence e on e.subject = o.uid
+    join births b on b.uid = s.uid
+    where (list_contains($specific::varchar[], e.code) or e.level = 'disclosure')
+      and cast(e.occurred as date) < b.born + interval 18 year),
+aged as (
+    select n.agency, n.record_id, n.subject, date_sub('year', b.born, n.day) as age,
+        n.subject in (select uid from signed_as_child) as signed_as_child
+    from named n left join births b on b.uid = n.subject),
+with_child as (
+    select distinct agency, record_id from aged
+    where age < 18 or (age < {TRANSITION_TO} and signed_as_child))
 select agency, record_id, subject from aged
 where age is not null
    or (agency, record_id) not in (select (agency, record_id) from with_child)
@@ -438,13 +464,14 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
         "occurred timestamp, agency varchar, kind varchar, record_id varchar, detail varchar)"
     )
     _professionals(con)
-    con.execute(ABOUT)
     reading: text.Reading = catalogue.reading
     text.split(con, reading)
     ordered = sorted(catalogue.indicators, key=lambda i: i.rule in LATER)
+    specific = [i.code for i in catalogue.indicators if i.specific]
     context = {"_reading": reading, "_explained": text.whole_words(reading.explained)}
     for n, indicator in enumerate(ordered):
         if indicator.rule in LATER and (n == 0 or ordered[n - 1].rule not in LATER):
+            con.execute(ABOUT, {"specific": specific})  # with the other rules' signs
             _about_whom(con)
         sql, params = RULES[indicator.rule].query(
             {**indicator.params, **context, "_level": indicator.level}
@@ -457,6 +484,8 @@ def derive(con: duckdb.DuckDBPyConnection, catalogue: Any) -> None:
             f"from ({sql}) where #1 is not null",
             {**params, "code": indicator.code, "level": indicator.level},
         )
+    if not any(i.rule in LATER for i in ordered):
+        con.execute(ABOUT, {"specific": specific})
     _about_whom(con)
 
 

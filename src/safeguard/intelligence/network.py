@@ -460,11 +460,10 @@ select 'P:' || key as node, min(day) as since from first_flag group by 1
 
 #: A young person is a child of a link when they were under 18 then, or under `TRANSITION_TO`
 #: and already at risk before they turned 18: exploitation does not stop on an 18th birthday,
-#: and a network's older victims stay in its finding (transitional safeguarding: Holmes and
-#: Smale, "Transitional safeguarding - adolescence to adulthood", Research in Practice, 2018;
-#: DHSC, "Bridging the gap: transitional safeguarding and the role of social work with
-#: adults", 2021). `born` is their date of birth, `since` the day they were first at risk.
-TRANSITION_TO = 21
+#: and a network's older victims stay in its finding (transitional safeguarding: see
+#: `indicators.TRANSITION_TO`). `born` is their date of birth, `since` the day they were first
+#: at risk.
+TRANSITION_TO = indicators.TRANSITION_TO
 _A_CHILD_THEN = """(
     date_sub('year', {born}, {day}) < 18
     or (date_sub('year', {born}, {day}) < {transition}
