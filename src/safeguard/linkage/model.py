@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from splink import Linker, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 from splink.internals.database_api import DatabaseAPI
@@ -83,6 +84,19 @@ def linker_for(
     return Linker(people, model, log_level=logging.WARNING)
 
 
+#: An identifier's own training block needs this many records that share a value with another:
+#: fewer (an identifier one agency alone holds) gives EM too few pairs to learn from.
+MIN_EM_PAIRS = 100
+
+
+def _repeats(frame: pa.Table, column: str) -> int:
+    """How many of `frame`'s records share their `column` value with an earlier record."""
+    if column not in frame.column_names:
+        return 0
+    values = frame.column(column).drop_null()
+    return len(values) - len(pc.unique(values))
+
+
 def train(
     frame: pa.Table,
     config: LinkageConfig | None = None,
@@ -116,7 +130,9 @@ def train(
         num_chunks=1 if config.u_max_pairs <= U_ONE_CHUNK else 10,
     )
     blocks = model_settings.training_blocking(
-        with_identifier, model_settings.thin(with_identifier, empty)
+        with_identifier,
+        model_settings.thin(with_identifier, empty),
+        [c for c in model_settings.IDENTIFYING if _repeats(training_frame, c) >= MIN_EM_PAIRS],
     )
     for rule in blocks:
         training.estimate_parameters_using_expectation_maximisation(rule)

@@ -16,6 +16,7 @@ these levels by it when loaded on another.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -443,7 +444,7 @@ def _swapped_names_block() -> BlockingRuleCreator:
 
 
 def training_blocking(
-    with_identifier: bool = False, thin: bool = False
+    with_identifier: bool = False, thin: bool = False, identifying: Sequence[str] = ()
 ) -> list[BlockingRuleCreator]:
     """Blocking rules for expectation maximisation: forename, surname and birth date are each
     free in one block and the blocks are mostly true matches. No block on place alone: a
@@ -458,6 +459,7 @@ def training_blocking(
         block_on("forename1", "surname"),
         *([block_on("identifier")] if with_identifier else []),
         *([block_on("dob", "postcode")] if thin else []),
+        *(block_on(column) for column in identifying),
     ]
 
 
