@@ -771,22 +771,29 @@ def test_a_sighting_or_a_note_that_is_no_sign_places_nobody() -> None:
     assert [f for f in network.find(con) if f.kind == "place"] == []
 
 
+def _ned_named(text: str, **fields: list[str]) -> Any:
+    """The place world in which a patrol saw the girl at Tannery House with older men, and
+    police intelligence (`text`, and any `fields`) names Ned."""
+    report = {
+        "agency": "police",
+        "record_id": "n1",
+        "reported_at": "2025-05-01T09:00:00",
+        "text": text,
+        "person_ids": ["ned"],
+        **fields,
+    }
+    return _place_world(
+        [_sighting("Seen at Tannery House at 23:00 with a group of older males.", "Older males")],
+        "Family struggling with housing.",
+        (report,),
+    )
+
+
 def test_a_man_intelligence_names_at_the_flat_is_linked_to_the_girl_seen_there() -> None:
     """Intelligence that is a sign names Ned at the flat: the girl found there and the girl a
     patrol saw there with older men are in his finding, for a person to look at."""
-    con = _place_world(
-        [_sighting("Seen at Tannery House at 23:00 with a group of older males.", "Older males")],
-        "Family struggling with housing.",
-        (
-            {
-                "agency": "police",
-                "record_id": "n1",
-                "reported_at": "2025-05-01T09:00:00",
-                "text": "Ned is said to take young girls to parties at the flat.",
-                "person_ids": ["ned"],
-                "postcodes": ["CW10 7ZQ"],
-            },
-        ),
+    con = _ned_named(
+        "Ned is said to take young girls to parties at the flat.", postcodes=["CW10 7ZQ"]
     )
     found = network.find(con)
     adults = {f.anchor: f for f in found if f.kind == "adult"}
@@ -797,19 +804,7 @@ def test_a_man_intelligence_names_at_the_flat_is_linked_to_the_girl_seen_there()
 def test_intelligence_naming_the_flat_in_its_words_links_the_man_as_its_fields_do() -> None:
     """The same report with the flat only in its text ("parties at Tannery House"), not in its
     locations or postcodes: it names Ned at the flat all the same."""
-    con = _place_world(
-        [_sighting("Seen at Tannery House at 23:00 with a group of older males.", "Older males")],
-        "Family struggling with housing.",
-        (
-            {
-                "agency": "police",
-                "record_id": "n1",
-                "reported_at": "2025-05-01T09:00:00",
-                "text": "Ned is said to take young girls to parties at Tannery House.",
-                "person_ids": ["ned"],
-            },
-        ),
-    )
+    con = _ned_named("Ned is said to take young girls to parties at Tannery House.")
     named = con.execute(
         "select a, b from edges where relation = 'mentioned_place' and kind = 'intelligence'"
     ).fetchall()

@@ -97,8 +97,7 @@ with raw as (
     where (s.postcode is not null or n.node is not null)
       and s.source not in ('school', 'care_home_log')
       and (s.agency, s.record_id) in (
-          select (agency, record_id) from {signs}
-          where kind = 'sightings' and level in ('significant', 'disclosure'))
+          select (agency, record_id) from signed where kind = 'sightings')
     -- intelligence: people named together, and with vehicles, phones and places
     union all
     select r.agency || ':' || a, null, r.agency || ':' || b, 'named_together',
@@ -335,10 +334,7 @@ select distinct subject as a_uid, node, relation, occurred, agency, kind, record
 #: read for names, for speed and because a place a child names in passing is no evidence.
 _NAMED_PLACES = """
 insert into mentioned
-with signed as (
-    select distinct subject, agency, kind, record_id from {signs}
-    where level in ('significant', 'disclosure')),
-words as (
+with words as (
     select s.subject, s.occurred, s.agency, s.kind, s.record_id,
         string_split(place_key(s.sentence), ' ') as ws
     from sentences s join signed g using (subject, agency, kind, record_id)
@@ -437,9 +433,9 @@ def build(con: duckdb.DuckDBPyConnection, keys: pa.Table, siloed: bool = False) 
     con.execute(_DISTRICTS)
     con.execute(_NICKNAME_NODE)
     con.execute(_MENTIONED, {"nickname": NICKNAME, "common": list(NOT_NICKNAMES)})
-    signs = "evidence" if "evidence" in held else _NO_SIGNS
-    con.execute(_NAMED_PLACES.replace("{signs}", signs))
-    con.execute(_EDGES.replace("{signs}", signs), {"siloed": siloed})
+    _signed(con)
+    con.execute(_NAMED_PLACES)
+    con.execute(_EDGES, {"siloed": siloed})
     con.execute(_STAFF_OUTINGS)
     con.execute(indicators.HUB_PROFESSIONALS)
     con.execute(_PROFESSIONALS_OBJECTS)
@@ -528,8 +524,7 @@ via_place as (
     where a.y in (select place from small_places) and a.x like 'P:%'
       and a.relation in ('named_with', 'mentioned_place') and a.kind = 'intelligence'
       and (a.agency, a.record_id) in (  -- intelligence that is itself a significant sign
-          select (agency, record_id) from {{signs}}
-          where kind = 'intelligence' and level in ('significant', 'disclosure'))),
+          select (agency, record_id) from signed where kind = 'intelligence')),
 every as (
     select * from direct union all select * from via_object union all select * from via_place)
 select l.*, ap.staff, r.node is not null as at_risk, ap.born is null as unknown_age
@@ -553,11 +548,24 @@ where not list_has_any(coalesce(ap.homes, []), coalesce(cp.homes, []))  -- house
 """
 
 
-#: No evidence (a graph built without screening, as in tests of the graph alone).
-_NO_SIGNS = (
-    "(select ''::varchar as agency, ''::varchar as record_id, ''::varchar as kind, "
-    "''::varchar as level where false)"
-)
+#: View `signed`: the records that are a sign in themselves (a significant indicator or a
+#: disclosure), by the person they are about: what places a child at a place it names or where
+#: it was seen, and what links a man named at a place. Empty for a graph built without
+#: screening (tests of the graph alone).
+_SIGNED = """
+create or replace view signed as
+select distinct subject, agency, kind, record_id from evidence
+where level in ('significant', 'disclosure')
+"""
+_NO_SIGNS = """
+create or replace view signed as
+select ''::varchar as subject, ''::varchar as agency, ''::varchar as kind,
+    ''::varchar as record_id where false
+"""
+
+
+def _signed(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_SIGNED if "evidence" in tables(con) else _NO_SIGNS)
 
 
 def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Finding]:
@@ -565,13 +573,13 @@ def find(con: duckdb.DuckDBPyConnection, minimum_children: int = 2) -> list[Find
     screening's `first_flag` and `keyed` evidence in `con`, strongest first."""
     con.execute(_AT_RISK)
     con.execute(_CONCERN)
-    signs = "evidence" if "evidence" in tables(con) else _NO_SIGNS
+    _signed(con)
     con.execute(
-        _LINKS.format(signs=signs),
+        _LINKS,
         {"older_from": OLDER_FROM, "gap": AGE_GAP, "max_place_children": MAX_PLACE_CHILDREN},
     )
     adults = _adults(con, minimum_children)
-    places = _places(con, minimum_children, signs)
+    places = _places(con, minimum_children)
     findings = [*adults, *_groups(con, adults, places), *_objects(con, minimum_children)]
     findings += places
     findings += _communities(con, minimum_children)
@@ -929,15 +937,14 @@ left join persons p on p.node = e.a
 where e.relation = 'found_at'
    or ((e.relation = 'seen_at'
         or (e.relation = 'mentioned_place' and (e.agency, e.kind, e.record_id) in (
-                select (agency, kind, record_id) from {{signs}}
-                where level in ('significant', 'disclosure'))))
+                select (agency, kind, record_id) from signed)))
        and p.born is not null
        and {_child_then("p.born", "cast(coalesce(e.occurred, now()) as date)", "r.since")})
 """
 
 
-def _places(con: duckdb.DuckDBPyConnection, minimum: int, signs: str) -> list[Finding]:
-    rows = con.execute(_PLACE_CHILD.replace("{signs}", signs)).fetchall()
+def _places(con: duckdb.DuckDBPyConnection, minimum: int) -> list[Finding]:
+    rows = con.execute(_PLACE_CHILD).fetchall()
     out = []
     for place, links in _by_anchor(rows).items():
         children = sorted({r[1] for r in links})

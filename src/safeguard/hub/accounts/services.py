@@ -174,8 +174,7 @@ def add_user(
         if conflicting:
             raise RuleBroken("a system account has no password and no authenticator to set up")
         try:
-            if not system:
-                validate_password(password, user)
+            validate_password(password, user)
         except ValidationError as exc:
             raise RuleBroken("password refused: " + " ".join(exc.messages)) from None
         with transaction.atomic():
@@ -185,7 +184,7 @@ def add_user(
             else:
                 user.set_password(password)
             user.save()
-            until = open_enrolment(user, enrol_hours) if enrol_hours and not system else None
+            until = open_enrolment(user, enrol_hours) if enrol_hours else None
             device = (
                 None
                 if enrol_hours or system
