@@ -59,8 +59,23 @@ def code(env: dict[str, str], user: str) -> str:
     raise AssertionError(f"no new one-time code for {user} in 40 seconds")
 
 
+def _loaded_with_axe(page: Any) -> None:
+    """axe-core on the page, once it has loaded: a click on a link returns once the navigation
+    has started, so the next page may not have a document to add a script to yet (seen in CI as
+    "Cannot read properties of null"); wait for the load and try again, a few times at most."""
+    for attempt in range(5):
+        page.wait_for_load_state("load")
+        try:
+            page.add_script_tag(path=str(AXE))
+            return
+        except Exception as error:  # playwright's Error: the navigation was still under way
+            if attempt == 4 or ("null" not in str(error) and "destroyed" not in str(error)):
+                raise
+            time.sleep(0.2)
+
+
 def axe(page: Any, where: str) -> None:
-    page.add_script_tag(path=str(AXE))
+    _loaded_with_axe(page)
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
     )
