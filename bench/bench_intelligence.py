@@ -131,6 +131,10 @@ COMPARED = (
     ("trap adults in findings", ("joined_up", "trap_adults_in_findings")),
     ("siloed victim recall", ("siloed", "victim_recall")),
     ("siloed median lead time (days)", ("siloed", "median_lead_time_days")),
+    ("false-flag ratio by sex", ("joined_up", "fairness", "ratios", "sex", "all")),
+    ("  its 95% interval", ("joined_up", "fairness", "ratios_95", "sex", "all")),
+    ("  without peer abusers", ("joined_up", "fairness", "ratios", "sex", "without_perpetrators")),
+    ("  its 95% interval", ("joined_up", "fairness", "ratios_95", "sex", "without_perpetrators")),
 )
 
 

@@ -1,6 +1,7 @@
 """Lead time over every victim: a victim never flagged counts as later than every flagged one."""
 
 import datetime as dt
+import math
 
 from safeguard.intelligence.evaluate import _censored_median
 
@@ -53,3 +54,19 @@ def test_the_ratio_of_false_flag_rates_with_and_without_child_perpetrators() -> 
     assert out["ratios"]["sex"]["without_perpetrators"] == round((4 / 1010) / (1 / 999), 2)
     # the ten asian children (1 in 10 flagged) are too few to weigh: white children alone
     assert out["ratios"]["ethnicity"]["all"] == 1.0
+    # 5 against 1 false flag: the interval is wide and holds 1 (the groups are not told apart)
+    low, high = out["ratios_95"]["sex"]["all"]
+    assert low < 1 < out["ratios"]["sex"]["all"] < high
+    assert out["ratios_95"]["ethnicity"]["all"] is not None
+
+
+def test_the_interval_of_a_ratio_of_rates() -> None:
+    from safeguard.intelligence.evaluate import ratio_interval
+
+    # 20 in 1,000 against 10 in 1,000: ratio 2, log standard error sqrt(1/20-1/1000+1/10-1/1000)
+    low, high = ratio_interval(20, 1000, 10, 1000)
+    se = (1 / 20 - 1 / 1000 + 1 / 10 - 1 / 1000) ** 0.5
+    assert round(low, 3) == round(2 * math.exp(-1.96 * se), 3) and 0.9 < low < 1
+    assert round(high, 2) == round(2 * math.exp(1.96 * se), 2)
+    # with many cases the same ratio is told apart from 1
+    assert ratio_interval(2000, 100_000, 1000, 100_000)[0] > 1.8

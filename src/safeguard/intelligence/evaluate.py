@@ -317,12 +317,13 @@ def _fairness(
     under `ratios` each axis's highest false-flag rate over its lowest, among groups of at
     least `RATIO_GROUP` children (a rate resting on a few children is noise): over every false
     flag, and leaving out children the truth makes perpetrators (peer abusers, who are in the
-    exploitation though not its victims)."""
-    out: dict[str, dict[str, Any]] = {"sex": {}, "ethnicity": {}, "ratios": {}}
+    exploitation though not its victims). Under `ratios_95`, each ratio's 95% interval
+    (`ratio_interval`): on a few dozen false flags, a ratio of 1.4 may not be told apart from 1."""
+    out: dict[str, dict[str, Any]] = {"sex": {}, "ethnicity": {}, "ratios": {}, "ratios_95": {}}
     children = [p for p in known if persons.get(p, ("", "", "", "N"))[3] == "Y"]
     for axis, i in (("sex", 0), ("ethnicity", 1)):
         values = sorted({persons[p][i] for p in children})
-        rates: dict[str, list[float]] = {"all": [], "without_perpetrators": []}
+        rates: dict[str, list[tuple[int, int]]] = {"all": [], "without_perpetrators": []}
         for value in values:
             group = [p for p in children if persons[p][i] == value]
             innocent = [p for p in group if p not in onsets]
@@ -338,12 +339,42 @@ def _fairness(
                 "false_flag_rate_95": [round(low, 5), round(high, 5)],
             }
             if len(group) >= RATIO_GROUP and innocent:
-                rates["all"].append(len(flagged) / len(innocent))
-                rates["without_perpetrators"].append((len(flagged) - perpetrators) / len(innocent))
+                rates["all"].append((len(flagged), len(innocent)))
+                rates["without_perpetrators"].append((len(flagged) - perpetrators, len(innocent)))
+        extremes = {k: _extremes(v) for k, v in rates.items()}
         out["ratios"][axis] = {
-            k: round(max(v) / min(v), 2) if v and min(v) > 0 else None for k, v in rates.items()
+            k: round((hi[0] / hi[1]) / (lo[0] / lo[1]), 2) if hi and lo else None
+            for k, (hi, lo) in extremes.items()
+        }
+        out["ratios_95"][axis] = {
+            k: [round(x, 2) for x in ratio_interval(*hi, *lo)] if hi and lo else None
+            for k, (hi, lo) in extremes.items()
         }
     return out
+
+
+def _extremes(
+    groups: list[tuple[int, int]],
+) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The (flags, children) of the groups with the highest and the lowest rate; both None when
+    there is no group or the lowest rate is 0 (no ratio)."""
+    if not groups:
+        return None, None
+    ordered = sorted(groups, key=lambda g: g[0] / g[1])
+    if ordered[0][0] == 0:
+        return None, None
+    return ordered[-1], ordered[0]
+
+
+def ratio_interval(
+    hits_a: int, n_a: int, hits_b: int, n_b: int, z: float = 1.96
+) -> tuple[float, float]:
+    """The 95% interval (by default) of the ratio of two proportions, (hits_a/n_a) over
+    (hits_b/n_b), by the log method (Katz et al. 1978): the ratio times exp(plus or minus z
+    times the standard error of its logarithm). Both hit counts must be above 0."""
+    ratio = (hits_a / n_a) / (hits_b / n_b)
+    se = math.sqrt(1 / hits_a - 1 / n_a + 1 / hits_b - 1 / n_b)
+    return ratio * math.exp(-z * se), ratio * math.exp(z * se)
 
 
 #: Groups smaller than this do not enter the ratio of false-flag rates.
