@@ -17,11 +17,18 @@ from safeguard.access.caller import Refusal
 from safeguard.access.roles import Role
 from safeguard.governance import retention as schedule
 from safeguard.hub.audit.models import AuditEvent
-from safeguard.hub.deliveries.models import Agency, Delivery, DeliveryFile, SourceRecord
+from safeguard.hub.deliveries.models import (
+    Agency,
+    Delivery,
+    DeliveryFile,
+    QuarantinedRow,
+    SourceRecord,
+)
 from safeguard.hub.intelligence.models import AnalysisRun, Screening
 from safeguard.hub.mash.models import Contact, Step, Subject
 from safeguard.hub.people.models import LinkRun, Person, PersonRecord
 from safeguard.hub.subjects import pruning, services
+from safeguard.ingest.landing import QUARANTINE_FILE
 from tests.callers import caller
 from tests.hub.conftest import loaded_delivery
 
@@ -202,3 +209,55 @@ def test_the_schedule_names_each_problem_and_its_rules_hold(tmp_path: Path) -> N
     assert rule.expires(dt.date(2010, 1, 1), born) == dt.date(2025, 6, 30)
     assert rule.expires(dt.date(2024, 1, 1), born) == dt.date(2030, 1, 1)
     assert rule.expires(dt.date(2024, 1, 1), None) is None  # no date of birth: kept
+
+
+def _quarantined(tmp_path: Path, agency: Agency, received: dt.datetime, rows: int) -> Path:
+    """A loaded delivery received on `received` holding `rows` quarantined rows, in the store
+    and in its landed quarantine log; the log's path."""
+    delivery = loaded_delivery(agency)
+    landing = tmp_path / f"delivery-{delivery.pk}"
+    landing.mkdir()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        received_at=received, landing_path=str(landing), rows_quarantined=rows
+    )
+    file = DeliveryFile.objects.create(
+        delivery=delivery, name="people.csv", kind="people", sha256="0" * 64, parquet="",
+        rows_read=rows, rows_quarantined=rows,
+    )  # fmt: skip
+    problem = {"field": "date_of_birth", "value": "31/02/2009", "reason": "not a date"}
+    for row in range(2, rows + 2):
+        QuarantinedRow.objects.create(
+            delivery=delivery, file=file, row_number=row, field="date_of_birth",
+            value="31/02/2009", reason="not a date", problems=[problem], raw={"surname": "Ng"},
+        )  # fmt: skip
+    log = landing / QUARANTINE_FILE
+    log.write_text("".join(f'{{"file": "people.csv", "row": {r}}}\n' for r in range(rows)))
+    return log
+
+
+@pytest.mark.django_db
+def test_quarantined_rows_go_a_delivery_at_a_time_a_year_after_it_was_received(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pruning, "folder", lambda: tmp_path / "retention")
+    police = Agency.objects.create(code="cheshire-police", name="police")
+    old = _quarantined(tmp_path, police, dt.datetime(2025, 11, 1, tzinfo=dt.UTC), 3)
+    recent = _quarantined(tmp_path, police, dt.datetime(2026, 6, 1, tzinfo=dt.UTC), 2)
+
+    dry = services.retention(OPERATOR, apply=False, today=TODAY)
+    tally = dry.tallies["quarantine"]
+    assert (tally.past, tally.held, tally.kept) == (3, 0, 2)  # counts reconcile: 5 rows
+    assert QuarantinedRow.objects.count() == 5
+
+    done = services.retention(OPERATOR, apply=True, today=TODAY)
+    assert done.tallies["quarantine"].past == 3 and done.landed == 3
+    assert QuarantinedRow.objects.count() == 2
+    assert old.read_text() == "" and len(recent.read_text().splitlines()) == 2
+    # the deliveries and their counts stay: the record of what the agency sent
+    assert sorted(Delivery.objects.values_list("rows_quarantined", flat=True)) == [2, 3]
+    assert "quarantine=3" in AuditEvent.objects.get(action="retention_applied").target
+
+    # a run killed after its commit, before the log was emptied, is finished by the next
+    QuarantinedRow.objects.filter(delivery__landing_path=str(recent.parent)).delete()
+    assert services.retention(OPERATOR, apply=True, today=TODAY).landed == 2
+    assert recent.read_text() == ""

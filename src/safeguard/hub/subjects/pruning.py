@@ -6,7 +6,12 @@ The database and the files cannot change in one transaction, so the job writes a
 agency, type and record id of each record it removes; no personal data) inside its transaction,
 and prunes the files after it commits (`settle`). `settle` prunes only records the store no
 longer holds, and removes a ledger once its files are pruned: a run killed after its commit is
-finished by the next run; a ledger left by a transaction that rolled back prunes nothing."""
+finished by the next run; a ledger left by a transaction that rolled back prunes nothing.
+
+A loaded delivery's quarantine log (`quarantine.jsonl`, the rows it held that could not be
+loaded) is emptied once the store holds none of its quarantined rows (`settle_quarantine`):
+the store loads every row of the log with the delivery, so none left means retention removed
+them; a rolled-back run leaves them, and the log."""
 
 from __future__ import annotations
 
@@ -16,8 +21,16 @@ import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from safeguard.hub.deliveries.models import Agency, DeliveryFile, SourceRecord
-from safeguard.ingest.landing import prune
+from django.db.models import Exists, OuterRef
+
+from safeguard.hub.deliveries.models import (
+    Agency,
+    Delivery,
+    DeliveryFile,
+    QuarantinedRow,
+    SourceRecord,
+)
+from safeguard.ingest.landing import QUARANTINE_FILE, prune
 from safeguard.settings import get_settings
 
 BATCH = 500
@@ -93,3 +106,28 @@ def _prune(agency: str, kind: str, ids: list[str]) -> int:
         for f in files
         if f.parquet and f.delivery.landing_path
     )
+
+
+def settle_quarantine() -> int:
+    """Empty the landed quarantine log of every loaded delivery whose quarantined rows the
+    store no longer holds; how many logged rows went. Each log is replaced whole (an empty
+    file written, flushed and renamed over it)."""
+    emptied = 0
+    gone = (
+        Delivery.objects.filter(status=Delivery.Status.LOADED, rows_quarantined__gt=0)
+        .exclude(landing_path="")
+        .exclude(Exists(QuarantinedRow.objects.filter(delivery=OuterRef("pk"))))
+        .values_list("landing_path", flat=True)
+    )
+    for landing in gone:
+        log = Path(landing) / QUARANTINE_FILE
+        if not log.exists() or log.stat().st_size == 0:
+            continue
+        with log.open(encoding="utf-8") as lines:
+            emptied += sum(1 for line in lines if line.strip())
+        temporary = log.with_name(log.name + ".emptying")
+        with temporary.open("w", encoding="utf-8") as out:
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, log)
+    return emptied

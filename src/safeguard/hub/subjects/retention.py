@@ -2,9 +2,12 @@
 is held: the records each type's rule has passed, less those of a person under a legal hold.
 Reads only; the service (`services.retention`) removes what this finds, in one transaction.
 
-Types are the data contract's record kinds (every version of an agency record goes together)
-and the hub's own closed cases: `mash_contact` and `missing_episode`. A person's identity (their
-`people` records and the hub's person) and the audit trail are never removed here.
+Types are the data contract's record kinds (every version of an agency record goes together),
+the hub's own closed cases (`mash_contact` and `missing_episode`), and `quarantine`: the rows a
+delivery held that could not be loaded, which go a delivery at a time, counted from the day it
+was received (their rule has no age: no row of theirs was accepted as anyone's). A person's
+identity (their `people` records and the hub's person) and the audit trail are never removed
+here.
 
 A person is under a legal hold, and nothing of theirs is removed, while any of these is true:
 a network finding they are in is open or under investigation; a MACE action on their agenda
@@ -18,11 +21,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.db.models.fields.json import KT
 
 from safeguard.casework import contact, episode, finding, mace, strategy
 from safeguard.governance.retention import Rule, Schedule, born_on
-from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.deliveries.models import QuarantinedRow, SourceRecord
 from safeguard.hub.intelligence.models import Finding, Screening
 from safeguard.hub.mace.models import MeetingAction
 from safeguard.hub.mash.models import Allocation, Contact
@@ -31,7 +35,7 @@ from safeguard.hub.people.models import PersonRecord
 
 #: Identity and reference data: never removed by retention (see the module's description).
 NEVER = frozenset({"people", "care_homes"})
-CONTACT, EPISODE = "mash_contact", "missing_episode"
+CONTACT, EPISODE, QUARANTINE = "mash_contact", "missing_episode", "quarantine"
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Due:
     records: dict[tuple[int, str], list[str]] = field(default_factory=lambda: defaultdict(list))
     contacts: list[int] = field(default_factory=list)
     episodes: list[int] = field(default_factory=list)
+    quarantine: list[int] = field(default_factory=list)  # deliveries whose rows go
 
     def count(self, kind: str, past: bool, held: bool) -> bool:
         """Tally one record; whether it goes."""
@@ -93,6 +98,7 @@ def due(schedule: Schedule, today: dt.date, held: set[int] | None = None) -> Due
     found = Due()
     _records(schedule, today, held, found)
     _cases(schedule, today, held, found)
+    _quarantine(schedule, today, found)
     return found
 
 
@@ -168,6 +174,24 @@ def _cases(schedule: Schedule, today: dt.date, held: set[int], found: Due) -> No
         is_held = person in held or pk in open_tasks
         if found.count(EPISODE, _past(rule, today, last, born.get(person)), is_held):
             found.episodes.append(pk)
+
+
+def _quarantine(schedule: Schedule, today: dt.date, found: Due) -> None:
+    """Each delivery's quarantined rows, together, by the day it was received."""
+    deliveries = (
+        QuarantinedRow.objects.values("delivery_id", "delivery__agency__code")
+        .annotate(rows=Count("pk"))
+        .values_list("delivery_id", "delivery__agency__code", "delivery__received_at", "rows")
+    )
+    for delivery, agency, received, rows in deliveries:
+        rule = schedule.rule(QUARANTINE, agency)
+        past = _past(rule, today, received.date(), None)
+        tally = found.tallies[QUARANTINE]
+        if past:
+            tally.past += rows
+            found.quarantine.append(delivery)
+        else:
+            tally.kept += rows
 
 
 def _past(rule: Rule | None, today: dt.date, last: dt.date, born: dt.date | None) -> bool:

@@ -26,7 +26,7 @@ from safeguard.casework import contact, episode
 from safeguard.governance import retention as schedule
 from safeguard.hub.audit import services as audit
 from safeguard.hub.concerns.models import Concern, Reporter
-from safeguard.hub.deliveries.models import SourceRecord
+from safeguard.hub.deliveries.models import QuarantinedRow, SourceRecord
 from safeguard.hub.mash.models import Allocation, CheckRequest, Contact, Note, Subject
 from safeguard.hub.mash.models import Step as ContactStep
 from safeguard.hub.missing.models import (
@@ -39,7 +39,15 @@ from safeguard.hub.missing.models import (
 )
 from safeguard.hub.missing.models import Step as EpisodeStep
 from safeguard.hub.subjects import document, pruning, queries
-from safeguard.hub.subjects.retention import CONTACT, EPISODE, Due, Tally, due, held_people
+from safeguard.hub.subjects.retention import (
+    CONTACT,
+    EPISODE,
+    QUARANTINE,
+    Due,
+    Tally,
+    due,
+    held_people,
+)
 from safeguard.settings import get_settings
 
 BATCH = 500
@@ -102,10 +110,14 @@ def retention(caller: Caller, apply: bool = False, today: dt.date | None = None)
         versions = _remove_records(found)
         _settle(found.tallies[CONTACT], _remove_contacts(found.contacts))
         _settle(found.tallies[EPISODE], _remove_episodes(found.episodes))
+        if found.quarantine:
+            _settle(found.tallies[QUARANTINE], _remove_quarantine(found.quarantine))
         pruning.record(found.records)  # the landed copies follow once this commits
         line = _line(found.tallies, "removed")
         audit.write(caller.actor, RetentionApplied(line), allowed, caller.channel)
-    return Outcome(dict(found.tallies), versions, True, name, pruning.settle())
+    return Outcome(
+        dict(found.tallies), versions, True, name, pruning.settle() + pruning.settle_quarantine()
+    )
 
 
 def _line(tallies: dict[str, Tally], verb: str) -> str:
@@ -155,6 +167,15 @@ def _remove_contacts(pks: list[int]) -> int:
         Allocation.objects.filter(contact_id__in=chunk).update(contact=None)  # the case stays
         removed += Contact.objects.filter(pk__in=chunk).delete()[0]
     return removed
+
+
+def _remove_quarantine(deliveries: list[int]) -> int:
+    """The quarantined rows of `deliveries`; the deliveries and their counts stay (the record
+    of what each agency sent)."""
+    return sum(
+        QuarantinedRow.objects.filter(delivery_id__in=chunk).delete()[0]
+        for chunk in _batches(deliveries)
+    )
 
 
 def _remove_episodes(pks: list[int]) -> int:
