@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -25,6 +26,7 @@ from safeguard.hub.deliveries.models import (
     SourceRecord,
 )
 from safeguard.hub.intelligence.models import AnalysisRun, Screening
+from safeguard.hub.mace.models import Disruption, Item, Meeting, MeetingAction
 from safeguard.hub.mash.models import Contact, Step, Subject
 from safeguard.hub.people.models import LinkRun, Person, PersonRecord
 from safeguard.hub.subjects import pruning, services
@@ -261,3 +263,63 @@ def test_quarantined_rows_go_a_delivery_at_a_time_a_year_after_it_was_received(
     QuarantinedRow.objects.filter(delivery__landing_path=str(recent.parent)).delete()
     assert services.retention(OPERATOR, apply=True, today=TODAY).landed == 2
     assert recent.read_text() == ""
+
+
+def _items(chair: Any) -> dict[str, Item]:
+    """MACE agenda items: from a meeting in 2001, the first child's (past), the second's (at
+    risk now: held), the third's (not yet 25: kept), a finding's (past: 6 years, no age) and a
+    place's with an action still open (held); from last month, a finding's (kept)."""
+    when = dt.datetime(2001, 3, 1, 12, tzinfo=dt.UTC)
+
+    def meeting(on: dt.date) -> Meeting:
+        return Meeting.objects.create(
+            held_on=on, areas=["cheshire_east"], chair=chair, attendees=["police"],
+            scheduled_by="chair", scheduled_at=when,
+        )  # fmt: skip
+
+    old, recent = meeting(dt.date(2001, 3, 1)), meeting(dt.date(2026, 11, 2))
+
+    def item(on: Meeting, subject: str, person: int | None = None) -> Item:
+        return Item.objects.create(
+            meeting=on, kind="child" if person else "finding", subject=subject, person_id=person,
+            title=subject, added_by="chair", added_at=when, decision="monitor", decided_by="chair",
+            decided_at=when,
+        )  # fmt: skip
+
+    items = {
+        "P1": item(old, "P:1", 1), "P2": item(old, "P:2", 2), "P3": item(old, "P:3", 3),
+        "finding": item(old, "F:group-1"), "place": item(old, "L:CW1 3XY"),
+        "recent": item(recent, "F:group-2"),
+    }  # fmt: skip
+    for key, status in (("P1", "done"), ("place", "open")):
+        MeetingAction.objects.create(
+            item=items[key], what="visit", owner=chair, agency="cheshire-police",
+            due_on=dt.date(2001, 4, 1), status=status, set_by="chair", set_at=when,
+            closed_at=when if status == "done" else None,
+        )  # fmt: skip
+    Disruption.objects.create(
+        kind="cawn", on=dt.date(2001, 3, 5), against="an adult", agency="cheshire-police",
+        meeting=old, item=items["P1"], recorded_by="pc", recorded_at=when,
+    )  # fmt: skip
+    return items
+
+
+@pytest.mark.django_db
+def test_mace_items_go_with_their_actions_and_their_disruptions_stay_as_counts(
+    make_user: Any,
+) -> None:
+    _hub()
+    items = _items(make_user("chair", "mash_manager"))
+    dry = services.retention(OPERATOR, apply=False, today=TODAY)
+    tally = dry.tallies["mace_item"]
+    assert (tally.past, tally.held, tally.kept) == (2, 2, 2)
+    assert Item.objects.count() == 6
+
+    services.retention(OPERATOR, apply=True, today=TODAY)
+    left = set(Item.objects.values_list("subject", flat=True))
+    assert left == {"P:2", "P:3", "L:CW1 3XY", "F:group-2"}
+    assert not MeetingAction.objects.filter(item_id=items["P1"].pk).exists()
+    assert MeetingAction.objects.filter(status="open").count() == 1  # the held item's
+    disruption = Disruption.objects.get()  # the notice served is still counted
+    assert disruption.item_id is None and disruption.kind == "cawn"
+    assert "mace_item=2" in AuditEvent.objects.get(action="retention_applied").target

@@ -5,7 +5,11 @@ Reads only; the service (`services.retention`) removes what this finds, in one t
 Types are the data contract's record kinds (every version of an agency record goes together),
 the hub's own closed cases (`mash_contact` and `missing_episode`), and `quarantine`: the rows a
 delivery held that could not be loaded, which go a delivery at a time, counted from the day it
-was received (their rule has no age: no row of theirs was accepted as anyone's). A person's
+was received (their rule has no age: no row of theirs was accepted as anyone's), and
+`mace_item`: a MACE agenda item with its actions, counted from the meeting or its last decision
+or closed action (a child's item by the child's birthday too; a finding's, a place's or an
+unnamed referral's by the years alone); its disruptions stay, as counts of what was done, no
+longer tied to the item. A person's
 identity (their `people` records and the hub's person) and the audit trail are never removed
 here.
 
@@ -21,14 +25,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.fields.json import KT
 
 from safeguard.casework import contact, episode, finding, mace, strategy
 from safeguard.governance.retention import Rule, Schedule, born_on
 from safeguard.hub.deliveries.models import QuarantinedRow, SourceRecord
 from safeguard.hub.intelligence.models import Finding, Screening
-from safeguard.hub.mace.models import MeetingAction
+from safeguard.hub.mace.models import Item, MeetingAction
 from safeguard.hub.mash.models import Allocation, Contact
 from safeguard.hub.missing.models import Episode, StrategyTask
 from safeguard.hub.people.models import PersonRecord
@@ -36,6 +40,7 @@ from safeguard.hub.people.models import PersonRecord
 #: Identity and reference data: never removed by retention (see the module's description).
 NEVER = frozenset({"people", "care_homes"})
 CONTACT, EPISODE, QUARANTINE = "mash_contact", "missing_episode", "quarantine"
+MACE_ITEM = "mace_item"
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Due:
     contacts: list[int] = field(default_factory=list)
     episodes: list[int] = field(default_factory=list)
     quarantine: list[int] = field(default_factory=list)  # deliveries whose rows go
+    mace_items: list[int] = field(default_factory=list)
 
     def count(self, kind: str, past: bool, held: bool) -> bool:
         """Tally one record; whether it goes."""
@@ -97,7 +103,9 @@ def due(schedule: Schedule, today: dt.date, held: set[int] | None = None) -> Due
     held = held_people() if held is None else held
     found = Due()
     _records(schedule, today, held, found)
-    _cases(schedule, today, held, found)
+    born = _people_births()
+    _cases(schedule, today, held, born, found)
+    _mace(schedule, today, held, born, found)
     _quarantine(schedule, today, found)
     return found
 
@@ -152,8 +160,9 @@ def _records(schedule: Schedule, today: dt.date, held: set[int], found: Due) -> 
             found.records[(agency_id, "incidents")].append(record)
 
 
-def _cases(schedule: Schedule, today: dt.date, held: set[int], found: Due) -> None:
-    born = _people_births()
+def _cases(
+    schedule: Schedule, today: dt.date, held: set[int], born: dict[int, dt.date], found: Due
+) -> None:
     contacts = Contact.objects.exclude(status__in=contact.OPEN).values_list(
         "pk", "person_id", "received_at", "decided_at"
     )
@@ -174,6 +183,34 @@ def _cases(schedule: Schedule, today: dt.date, held: set[int], found: Due) -> No
         is_held = person in held or pk in open_tasks
         if found.count(EPISODE, _past(rule, today, last, born.get(person)), is_held):
             found.episodes.append(pk)
+
+
+def _mace(
+    schedule: Schedule, today: dt.date, held: set[int], born: dict[int, dt.date], found: Due
+) -> None:
+    """MACE agenda items: a child's by their birthday and the years since the item's last
+    activity; any other item's by the years alone. An item with an open action is held."""
+    rule = schedule.rule(MACE_ITEM)
+    years = None if rule is None else Rule(None, rule.years_after, rule.basis)
+    closed = dict(
+        MeetingAction.objects.values("item_id")
+        .annotate(last=Max("closed_at"))
+        .values_list("item_id", "last")
+    )
+    acting = set(MeetingAction.objects.filter(status=mace.OPEN).values_list("item_id", flat=True))
+    items = Item.objects.values_list("pk", "person_id", "meeting__held_on", "decided_at")
+    for pk, person, held_on, decided in items.iterator(chunk_size=5_000):
+        last = max(d for d in (held_on, _date(decided), _date(closed.get(pk))) if d is not None)
+        if person is None:
+            past = _past(years, today, last, None)
+        else:
+            past = _past(rule, today, last, born.get(person))
+        if found.count(MACE_ITEM, past, pk in acting or person in held):
+            found.mace_items.append(pk)
+
+
+def _date(when: dt.datetime | None) -> dt.date | None:
+    return None if when is None else when.date()
 
 
 def _quarantine(schedule: Schedule, today: dt.date, found: Due) -> None:

@@ -22,11 +22,12 @@ from safeguard.access.events import (
     SubjectAccessExported,
 )
 from safeguard.access.policy import Action, Decision, act
-from safeguard.casework import contact, episode
+from safeguard.casework import contact, episode, mace
 from safeguard.governance import retention as schedule
 from safeguard.hub.audit import services as audit
 from safeguard.hub.concerns.models import Concern, Reporter
 from safeguard.hub.deliveries.models import QuarantinedRow, SourceRecord
+from safeguard.hub.mace.models import Disruption, Item, MeetingAction
 from safeguard.hub.mash.models import Allocation, CheckRequest, Contact, Note, Subject
 from safeguard.hub.mash.models import Step as ContactStep
 from safeguard.hub.missing.models import (
@@ -42,6 +43,7 @@ from safeguard.hub.subjects import document, pruning, queries
 from safeguard.hub.subjects.retention import (
     CONTACT,
     EPISODE,
+    MACE_ITEM,
     QUARANTINE,
     Due,
     Tally,
@@ -110,6 +112,8 @@ def retention(caller: Caller, apply: bool = False, today: dt.date | None = None)
         versions = _remove_records(found)
         _settle(found.tallies[CONTACT], _remove_contacts(found.contacts))
         _settle(found.tallies[EPISODE], _remove_episodes(found.episodes))
+        if found.mace_items:
+            _settle(found.tallies[MACE_ITEM], _remove_mace_items(found.mace_items))
         if found.quarantine:
             _settle(found.tallies[QUARANTINE], _remove_quarantine(found.quarantine))
         pruning.record(found.records)  # the landed copies follow once this commits
@@ -166,6 +170,22 @@ def _remove_contacts(pks: list[int]) -> int:
             model.objects.filter(contact_id__in=chunk).delete()
         Allocation.objects.filter(contact_id__in=chunk).update(contact=None)  # the case stays
         removed += Contact.objects.filter(pk__in=chunk).delete()[0]
+    return removed
+
+
+def _remove_mace_items(pks: list[int]) -> int:
+    """Agenda items with their actions (none open when judged; one opened since keeps its
+    item); their disruptions stay, as counts, no longer tied to them."""
+    removed = 0
+    for chunk in _batches(pks):
+        chunk = list(
+            Item.objects.filter(pk__in=chunk)
+            .exclude(actions__status=mace.OPEN)
+            .values_list("pk", flat=True)
+        )
+        Disruption.objects.filter(item_id__in=chunk).update(item=None)
+        MeetingAction.objects.filter(item_id__in=chunk).delete()
+        removed += Item.objects.filter(pk__in=chunk).delete()[0]
     return removed
 
 
