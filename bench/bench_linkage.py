@@ -13,6 +13,14 @@ For each size (children in the partnership; people records are about 3.25 per ch
 
     .venv/bin/python bench/bench_linkage.py                 # 3,000 / 30,000 / 310,000 children
     .venv/bin/python bench/bench_linkage.py --children 30000 --cache /tmp/linkage-bench
+    .venv/bin/python bench/bench_linkage.py --children 30000 --profiles full thin
+
+`--profiles thin` links the thin profile instead (`safeguard.synthetic.agencies.THIN_PROFILE`:
+the NHS and the schools send names, date of birth, sex and postcode only), cached apart from
+the full partnership (`...-thin`); `--profiles full thin` links both, one after the other, and
+prints them side by side. Beside the scores, the true pairs are counted by how many of their two
+records come from a thin agency (both, one, neither): how many were scored at or above the
+lower threshold and how many ended in one cluster, and the false pairs the same way.
 
 About 3,000 / 30,000 / 310,000 children give about 10,000 / 100,000 / 1,000,000 person records
 (issue 3's sizes). Figures, not assertions: machines are shared and noisy, so the load average is
@@ -100,7 +108,17 @@ class NoStore:
         return 0
 
 
-def generate(folder: Path, children: int, seed: int) -> float:
+PROFILES = ("full", "thin")
+
+
+def thin_agencies(profile: str) -> tuple[str, ...]:
+    """The agencies whose people files are thin in `profile` (none in the full one)."""
+    from safeguard.synthetic.agencies import THIN_PROFILE
+
+    return THIN_PROFILE if profile == "thin" else ()
+
+
+def generate(folder: Path, children: int, seed: int, thin: Sequence[str] = ()) -> float:
     """The partnership in `folder` (cached); seconds taken, 0 when it was there already."""
     if (folder / "truth" / "records.csv").exists():
         return 0.0
@@ -109,7 +127,7 @@ def generate(folder: Path, children: int, seed: int) -> float:
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     start = time.perf_counter()
-    synth(tmp, children=children, seed=seed)
+    synth(tmp, children=children, seed=seed, thin=thin)
     tmp.rename(folder)
     return time.perf_counter() - start
 
@@ -187,14 +205,61 @@ def link(landing: Path, out: Path, upper: float, lower: float, env: dict[str, st
     return result
 
 
-def evaluate(out: Path, truth: Path) -> dict[str, Any]:
+# True and false pairs by how many of their two records a thin agency sent (2, 1 or 0): all true
+# pairs, those scored at or above the lower threshold, those ending in one cluster; and the
+# pairs in one cluster that are two people.
+_BY_THIN = """
+with r as (
+    select c.unique_id, c.cluster_id, t.person_id,
+        split_part(c.unique_id, ':', 1) in (select unnest($thin::varchar[])) as thin
+    from clusters c join truth t using (unique_id)
+),
+true_pairs as (
+    select a.unique_id as l, b.unique_id as r, a.thin::int + b.thin::int as thin,
+        a.cluster_id = b.cluster_id as together
+    from r a join r b on a.person_id = b.person_id and a.unique_id < b.unique_id
+),
+false_pairs as (
+    select a.thin::int + b.thin::int as thin, count(*) as n
+    from r a join r b on a.cluster_id = b.cluster_id and a.unique_id < b.unique_id
+    where a.person_id <> b.person_id group by all
+)
+select t.thin, count(*) as true_pairs,
+    count(s.unique_id_l) as scored, count(*) filter (where together) as found,
+    coalesce(any_value(f.n), 0) as false_pairs
+from true_pairs t
+left join scored s on s.unique_id_l = least(t.l, t.r) and s.unique_id_r = greatest(t.l, t.r)
+left join false_pairs f using (thin)
+group by t.thin order by t.thin desc
+"""
+
+
+def by_thin(clusters: Any, truth: Any, scored: Any, thin: Sequence[str]) -> dict[str, Any]:
+    """`_BY_THIN` as {"2"/"1"/"0": {true_pairs, scored, found, false_pairs}}."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        con.register("clusters", clusters)
+        con.register("truth", truth)
+        con.register("scored", scored)
+        rows = con.sql(_BY_THIN, params={"thin": list(thin)}).fetchall()
+    finally:
+        con.close()
+    names = ("true_pairs", "scored", "found", "false_pairs")
+    return {str(r[0]): dict(zip(names, map(int, r[1:]), strict=True)) for r in rows}
+
+
+def evaluate(out: Path, truth: Path, thin: Sequence[str] = ()) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from safeguard.linkage.evaluate import score, truth_from
     from safeguard.linkage.saved import Saved
 
     people = pq.read_table(out / "people.parquet").rename_columns(["unique_id", "cluster_id"])
-    s = score(people, truth_from(truth))
+    truth_table = truth_from(truth)
+    s = score(people, truth_table)
+    scored = Saved(out).pairs(["match_probability"])
     return {
         "precision": round(s.precision, 4),
         "recall": round(s.recall, 4),
@@ -203,15 +268,18 @@ def evaluate(out: Path, truth: Path) -> dict[str, Any]:
         "bcubed_recall": round(s.bcubed_recall, 4),
         "true_pairs": s.true_pairs,
         "predicted_pairs": s.predicted_pairs,
-        "scored_pairs": Saved(out).pairs(["match_probability"]).num_rows,
+        "scored_pairs": scored.num_rows,
+        "thin_agencies": list(thin),
+        "pairs_by_thin_records": by_thin(people, truth_table, scored, thin) if thin else None,
     }
 
 
-def bench(children: int, args: argparse.Namespace) -> dict[str, Any]:
-    base = args.cache / f"children-{children}-seed-{args.seed}"
+def bench(children: int, args: argparse.Namespace, profile: str = "full") -> dict[str, Any]:
+    thin = thin_agencies(profile)
+    base = args.cache / (f"children-{children}-seed-{args.seed}" + ("-thin" if thin else ""))
     base.mkdir(parents=True, exist_ok=True)
     partnership, landing = base / "partnership", base / "landing"
-    synth_seconds = generate(partnership, children, args.seed)
+    synth_seconds = generate(partnership, children, args.seed, thin)
     land_seconds, quarantined = land(partnership, landing)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
@@ -222,6 +290,7 @@ def bench(children: int, args: argparse.Namespace) -> dict[str, Any]:
     load_before = os.getloadavg()[0]
     result = link(landing, base / "linkage", args.upper, args.lower, env)
     row: dict[str, Any] = {
+        "profile": profile,
         "children": children,
         "seed": args.seed,
         "records": result["summary"]["records"],
@@ -239,7 +308,7 @@ def bench(children: int, args: argparse.Namespace) -> dict[str, Any]:
         "linked_pairs": result["summary"]["linked_pairs"],
         "review_pairs": result["summary"]["review_pairs"],
     }
-    row.update(evaluate(base / "linkage", partnership / "truth"))
+    row.update(evaluate(base / "linkage", partnership / "truth", thin))
     if not args.keep_output:
         shutil.rmtree(base / "linkage", ignore_errors=True)
     return row
@@ -247,18 +316,33 @@ def bench(children: int, args: argparse.Namespace) -> dict[str, Any]:
 
 def table(rows: Sequence[dict[str, Any]]) -> str:
     head = (
-        "children  records    P       R       F1      seconds (prepare/train/score)       "
-        "  CPU s  peak MB  load"
+        "profile  children  records    P       R       F1      B3 P    B3 R    "
+        "seconds (prepare/train/score)  CPU s  peak MB  load"
     )
     lines = [head]
     for r in rows:
         s = r["steps"]
         lines.append(
-            f"{r['children']:>8,}  {r['records']:>9,}  {r['precision']:.4f}  {r['recall']:.4f}  "
-            f"{r['f1']:.4f}  {r['link_seconds']:>6.1f} ({s.get('prepare', 0):.1f}/"
-            f"{s.get('train', 0):.1f}/{s.get('score', 0):.1f})"
-            f"{'':>12}{r['cpu_seconds']:>6.0f}  {r['peak_rss_mb']:>7,}  {r['load_before']:.2f}"
+            f"{r['profile']:<7}  {r['children']:>8,}  {r['records']:>9,}  {r['precision']:.4f}  "
+            f"{r['recall']:.4f}  {r['f1']:.4f}  {r['bcubed_precision']:.4f}  "
+            f"{r['bcubed_recall']:.4f}  {r['link_seconds']:>6.1f} ({s.get('prepare', 0):.1f}/"
+            f"{s.get('train', 0):.1f}/{s.get('score', 0):.1f}){'':>7}"
+            f"{r['cpu_seconds']:>6.0f}  {r['peak_rss_mb']:>7,}  {r['load_before']:.2f}"
         )
+    for r in rows:
+        if not r.get("pairs_by_thin_records"):
+            continue
+        lines.append(
+            f"{r['profile']} profile, {r['children']:,} children, thin agencies "
+            f"{', '.join(r['thin_agencies'])}: true pairs by thin records in the pair "
+            "(scored at or above the lower threshold / in one cluster), false pairs"
+        )
+        for k, c in r["pairs_by_thin_records"].items():
+            lines.append(
+                f"  {k} thin: {c['true_pairs']:>8,} true, {c['scored']:>8,} scored, "
+                f"{c['found']:>8,} found (recall {c['found'] / max(c['true_pairs'], 1):.4f}), "
+                f"{c['false_pairs']:,} false"
+            )
     return "\n".join(lines)
 
 
@@ -279,11 +363,20 @@ def main() -> None:
         "--src", type=Path, help="Link with the safeguard package under this folder instead."
     )
     parser.add_argument("--keep-output", action="store_true", help="Keep the linkage folder.")
+    parser.add_argument(
+        "--profiles",
+        nargs="+",
+        choices=PROFILES,
+        default=["full"],
+        help="The full partnership, the thin profile (NHS and schools send thin people files), "
+        "or both side by side.",
+    )
     args = parser.parse_args()
     rows = []
     for children in args.children:
-        rows.append(bench(children, args))
-        print(json.dumps(rows[-1]), file=sys.stderr)
+        for profile in args.profiles:
+            rows.append(bench(children, args, profile))
+            print(json.dumps(rows[-1]), file=sys.stderr)
     print(f"{os.cpu_count()} cores; load average before each run in the last column")
     print(table(rows))
     args.json.parent.mkdir(parents=True, exist_ok=True)

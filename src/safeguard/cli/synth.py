@@ -27,6 +27,14 @@ def synth(
         Family.police_led,
         help="How the planted scenarios are written: police_led (the original) or council_led.",
     ),
+    thin: list[str] | None = typer.Option(
+        None,
+        "--thin",
+        metavar="AGENCY",
+        help="An agency whose people file is thin: names, date of birth, sex and postcode, no "
+        "identifier, address, phone or email (repeat for several; the thin profile is "
+        "cheshire-nhs and cheshire-schools).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Generate a synthetic Cheshire-like partnership: one delivery per agency plus truth/."""
@@ -46,13 +54,24 @@ def synth(
         def step(what: str, fraction: float) -> None:
             bar.update(task, description=what, completed=fraction)
 
-        result = generate(
-            out, children=children, years=years, seed=seed, family=family.value, progress=step
-        )
+        try:
+            result = generate(
+                out,
+                children=children,
+                years=years,
+                seed=seed,
+                family=family.value,
+                thin=tuple(thin or ()),
+                progress=step,
+            )
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))
     else:
         console.print(
             f"Wrote the synthetic partnership to {out} ({children:,} children, {years} years, "
-            f"seed {seed}, {family.value} family, {result['total_records']:,} records)"
+            f"seed {seed}, {family.value} family, {result['total_records']:,} records"
+            + (f"; thin people files: {', '.join(sorted(set(thin)))}" if thin else "")
+            + ")"
         )

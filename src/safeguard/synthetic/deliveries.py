@@ -14,7 +14,7 @@ import numpy as np
 
 from safeguard.contract import KINDS
 from safeguard.contract.fields import FieldType
-from safeguard.synthetic.agencies import KIND_LETTERS, Agency
+from safeguard.synthetic.agencies import KIND_LETTERS, THIN_LEAVES_OUT, Agency
 from safeguard.synthetic.noise import (
     format_phone,
     format_postcode,
@@ -171,6 +171,14 @@ def build(
         if kind in kinds:
             tables[kind] = _table(rng, agency, kinds[kind], people, key_ids)
     return tables
+
+
+def make_thin(people: Table) -> None:
+    """A thin people file: the columns of `THIN_LEAVES_OUT` are left out of the file altogether
+    (not written empty), as an agency that never holds them would send it. Only columns go, so
+    no random draw changes and every other value is the full file's."""
+    for name in THIN_LEAVES_OUT:
+        people.columns.pop(name, None)
 
 
 def _table(

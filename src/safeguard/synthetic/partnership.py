@@ -6,7 +6,7 @@ draws does not shift any other's, and the same arguments always give the same by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from safeguard.synthetic.adults import (
 from safeguard.synthetic.background import education_events, health_events
 from safeguard.synthetic.care import Care, add_out_of_area, place_children
 from safeguard.synthetic.council import play as play_council
-from safeguard.synthetic.deliveries import Table, build
+from safeguard.synthetic.deliveries import Table, build, make_thin
 from safeguard.synthetic.desk import Desk
 from safeguard.synthetic.families import POLICE_LED, agencies_for, check, finish
 from safeguard.synthetic.lookalikes import (
@@ -83,6 +83,7 @@ def generate(
     years: int = 5,
     seed: int = 1,
     family: str = POLICE_LED,
+    thin: Collection[str] = (),
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Generate a synthetic partnership into `out` and return its summary.
@@ -92,9 +93,19 @@ def generate(
     `progress(stage, fraction)` is called as the work advances. Deterministic: the same
     arguments give identical files. `family` chooses how the planted scenarios are written
     (`police_led`, the default, or `council_led`: see `families`); the council-led family's
-    stages draw from streams of their own, so the police-led output never changes.
+    stages draw from streams of their own, so the police-led output never changes. `thin` names
+    agencies whose people files are thin: no identifier, address, town, phone or email (see
+    `agencies.THIN_PROFILE`); only columns are left out, so every value written is the one the
+    full file has, and the truth is unchanged.
     """
     check(family)
+    agencies = agencies_for(family)
+    unknown = sorted(set(thin) - {a.code for a in agencies})
+    if unknown:
+        raise ValueError(
+            f"unknown agency {', '.join(map(repr, unknown))} for thin people files; agencies: "
+            + ", ".join(a.code for a in agencies)
+        )
     if children < 200:
         raise ValueError("children must be at least 200 for a partnership with every agency")
     say = progress or _quiet
@@ -107,12 +118,13 @@ def generate(
     ledger = record_everything(rngs, world, own)
     say("deliveries", 0.55)
     deliveries: dict[str, dict[str, Table]] = {}
-    agencies = agencies_for(family)
     last = next(own)
     for k, agency in enumerate(agencies):
         tables = build(next(rngs), agency, ledger, world.pop)
         if family != POLICE_LED:
             finish(last, agency, tables, world.pop, world.plots)
+        if agency.code in thin:
+            make_thin(tables["people"])
         write_delivery(
             out / agency.code, agency, {t: tables[t].columns for t in tables}, world.period
         )
@@ -127,6 +139,8 @@ def generate(
         "period_end": world.period.end.isoformat(),
         "family": family,
     }
+    if thin:  # only a thin partnership says so: the full one's summary is as it was
+        args["thin"] = sorted(set(thin))
     result = write_truth(out / "truth", world.pop, world.gaz, world.scenarios, deliveries, args)
     say("truth", 1.0)
     return result
