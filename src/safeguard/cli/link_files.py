@@ -31,6 +31,13 @@ def link_files(
     lower: float = typer.Option(
         0.5, "--lower", help="Keep pairs in pairs.csv at or above this probability."
     ),
+    twins_not_a_concern: bool = typer.Option(
+        False,
+        "--twins-not-a-concern",
+        help="Only for files known to hold no twins and no parent and child named alike (or "
+        "where joining them does no harm): records with no identifier are no longer kept apart "
+        "when only the first name, or only the birth date, disagrees outright.",
+    ),
     explain_model: bool = typer.Option(
         False,
         "--explain-model",
@@ -59,7 +66,14 @@ def link_files(
     # Splink's training notes (levels too rare to train on a small file) are not for the user
     logging.getLogger("splink").setLevel(logging.ERROR)
     try:
-        result = link_files(files, id_column, out, parse_mapping(mapping or []), config)
+        result = link_files(
+            files,
+            id_column,
+            out,
+            parse_mapping(mapping or []),
+            config,
+            twins_apart=not twins_not_a_concern,
+        )
     except LinkFilesError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -75,8 +75,9 @@ PAIRS_FILE, CLUSTERS_FILE = "pairs.csv", "clusters.csv"
 #: record: the rarest agreement that matters (a value almost no one else has) has u of about
 #: 1/records, so pairs in proportion to the records see as many such coincidences at any size.
 #: At least `U_PAIRS_MIN` and at most the configuration's `u_max_pairs` (the hub's 5,000,000,
-#: reached at 250,000 records). FEBRL's F1 is the same from 10,000 to 1,000,000 pairs.
-U_PAIRS_PER_RECORD = 20
+#: reached at 500,000 records). FEBRL's F1 is the same from 10,000 to 1,000,000 pairs, thin
+#: FEBRL4's from 100,000 (50,000 is lower); 20 a record took a tenth of thin FEBRL4's time.
+U_PAIRS_PER_RECORD = 10
 U_PAIRS_MIN = 100_000
 CHUNK_ROWS = 50_000
 
@@ -396,12 +397,16 @@ def link_files(
     mapping: Mapping[str, str] | None = None,
     config: LinkageConfig | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    *,
+    twins_apart: bool = True,
 ) -> LinkFilesResult:
     """Deduplicate one CSV file or link two; write `pairs.csv` and `clusters.csv` into `out`.
 
     With two files only pairs across them are kept and clustered (a record joins records of the
     other file, and through them, perhaps, others of its own). Raises `LinkFilesError`, having
-    written nothing, for an input it cannot use.
+    written nothing, for an input it cannot use. `twins_apart=False` (`--twins-not-a-concern`)
+    drops thin records' twins and namesakes safeguards, for files known to hold no twins or
+    parent and child named alike: never the hub's choice.
     """
     started = time.perf_counter()
     if not 1 <= len(paths) <= 2:
@@ -427,7 +432,9 @@ def link_files(
             files.append(PeopleFile(s.source, 1, parquet))
         frame = _add_identifiers(people_frame(files), sources)
     u_pairs = min(config.u_max_pairs, max(U_PAIRS_MIN, U_PAIRS_PER_RECORD * frame.num_rows))
-    linker, report = model.train(frame, config.model_copy(update={"u_max_pairs": u_pairs}))
+    linker, report = model.train(
+        frame, config.model_copy(update={"u_max_pairs": u_pairs}), twins_apart=twins_apart
+    )
     compared = {c["comparison"] for c in report.comparisons}
     notes = [
         f"{name} was read but the model does not compare it"

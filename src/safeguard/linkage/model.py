@@ -101,6 +101,7 @@ def train(
     frame: pa.Table,
     config: LinkageConfig | None = None,
     backend: Backend | DatabaseAPI[Any] = DEFAULT_BACKEND,
+    twins_apart: bool = True,
 ) -> tuple[Linker, TrainingReport]:
     """Train a model without labels (on `backend`, DuckDB by default) on `frame`, or on a random
     sample of `train_max_records` of it; returns a linker over all of `frame` and the training
@@ -108,14 +109,23 @@ def train(
 
     The prior, u and m are proportions among pairs, and a random sample of records keeps every
     pair with the same chance (matches and non-matches thin alike), so the sample gives the
-    model the whole would, in a time that stops growing with the records."""
+    model the whole would, in a time that stops growing with the records.
+
+    Thin records (no identifier): the prior's one rule (first name, surname and birth date
+    exact) finds a share of the matches no one can guess for a file (FEBRL's typists change
+    two in three of them), so after EM the prior is estimated again with that rule's recall as
+    the model learnt it (`prior_rule_recall`), not `prior_recall`. `twins_apart=False` leaves
+    thin records' twins and namesakes safeguards out (`settings.told_apart`): link-files'
+    `--twins-not-a-concern`, never the hub."""
     config = config or LinkageConfig()
     started = time.perf_counter()
     training_frame = sample(frame, config.train_max_records, config.seed)
     sampled = training_frame is not frame
     with_identifier = IDENTIFIER in frame.column_names
     empty = frozenset(c for c in _OPTIONAL if frame.column(c).null_count == frame.num_rows)
-    untrained = model_settings.settings(with_identifier=with_identifier, empty=empty)
+    untrained = model_settings.settings(
+        with_identifier=with_identifier, empty=empty, twins_apart=twins_apart
+    )
     linker = linker_for(
         training_frame, untrained, backend, table="people_training" if sampled else "people"
     )
@@ -136,6 +146,10 @@ def train(
     )
     for rule in blocks:
         training.estimate_parameters_using_expectation_maximisation(rule)
+    if model_settings.thin(with_identifier, empty):
+        recall = prior_rule_recall(linker.misc.save_model_to_json())
+        if recall is not None:
+            training.estimate_probability_two_random_records_match(prior_rules, recall)
     model = linker.misc.save_model_to_json()
     if sampled:
         linker = linker_for(frame, model, backend)
@@ -149,6 +163,27 @@ def train(
         config=config.model_dump(),
     )
     return linker, report
+
+
+#: The (comparison, level) pairs the prior's name and birth-date rule asks to agree.
+_PRIOR_RULE_LEVELS = (("forename", "exact"), ("surname", "exact"), ("date_of_birth", "exact"))
+#: Bounds on a learnt recall of that rule: a file where it finds almost nothing is not a file
+#: to learn a prior from.
+_RECALL_BOUNDS = (0.05, 1.0)
+
+
+def prior_rule_recall(model: dict[str, Any]) -> float | None:
+    """How often the same person's two records agree exactly on first name, surname and birth
+    date (the prior's rule, all a thin record has), as the model learnt it: the product of
+    those three levels' m. None when a level went untrained."""
+    m = {(p["comparison"], p["level"]): p["m"] for p in parameters(model)}
+    recall = 1.0
+    for key in _PRIOR_RULE_LEVELS:
+        if not isinstance(m.get(key), float):
+            return None
+        recall *= m[key]
+    low, high = _RECALL_BOUNDS
+    return min(max(recall, low), high)
 
 
 def sample(frame: pa.Table, records: int, seed: int) -> pa.Table:

@@ -181,6 +181,51 @@ class _JaroWinklerLevel(ComparisonLevelCreator):
         return f"jw {self.threshold}"
 
 
+class _SwappedAlikeLevel(ComparisonLevelCreator):
+    """First name and surname written the other way round, one or both mistyped: either
+    record's first name is like (Jaro-Winkler at or above `threshold`) the other's surname. The
+    same on every backend, as `_JaroWinklerLevel`."""
+
+    def __init__(self, threshold: float) -> None:
+        self.threshold = threshold
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        pairs = (("forename1_l", "surname_r"), ("surname_l", "forename1_r"))
+        if sql_dialect.sql_dialect_str == "spark":
+            similar = [spark_jaro_winkler(f"`{a}`", f"`{b}`") for a, b in pairs]
+        else:
+            similar = [f'jaro_winkler_similarity("{a}", "{b}")' for a, b in pairs]
+        return " or ".join(f"{s} >= {self.threshold}" for s in similar)
+
+    def create_label_for_charts(self) -> str:
+        return "names swapped, alike"
+
+
+class _OneEditLevel(ComparisonLevelCreator):
+    """At most one edit apart (Damerau-Levenshtein: a transposition is one edit), as Splink's
+    level, with DuckDB's cheaper Levenshtein asked first: one Damerau edit is at most two
+    Levenshtein edits, so the answer is the same, and DuckDB's Damerau-Levenshtein (several
+    times slower) then runs only for the few pairs that are that close."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    def create_sql(self, sql_dialect: SplinkDialect) -> str:
+        level = str(cll.DamerauLevenshteinLevel(self.column, 1).create_sql(sql_dialect))
+        if sql_dialect.sql_dialect_str != "duckdb":
+            return level
+        return f'levenshtein("{self.column}_l", "{self.column}_r") <= 2 and ({level})'
+
+    def create_label_for_charts(self) -> str:
+        return "one edit"
+
+
+def _one_edit(column: str, thin: bool = False) -> ComparisonLevelCreator:
+    """At most one edit apart; for `thin` records by `_OneEditLevel` (the hub's levels keep the
+    SQL its saved models have)."""
+    return _OneEditLevel(column) if thin else cll.DamerauLevenshteinLevel(column, 1)
+
+
 def _jaro_winkler(column: str, threshold: float) -> ComparisonLevelCreator:
     return _JaroWinklerLevel(column, threshold)
 
@@ -204,7 +249,20 @@ def _exact(column: str, label: str, else_m: float | None = None) -> ComparisonCr
     )
 
 
-def _forename_alike() -> list[ComparisonLevelCreator]:
+#: Names written the other way round and mistyped (thin records): Jaro-Winkler of a first name
+#: with the other record's surname at or above this.
+SWAPPED_ALIKE = 0.88
+
+
+def _swapped(thin: bool) -> list[ComparisonLevelCreator]:
+    """Names written the other way round; with `thin` records also mistyped."""
+    return [
+        _sql(SWAPPED, "names swapped"),
+        *([_SwappedAlikeLevel(SWAPPED_ALIKE)] if thin else []),
+    ]
+
+
+def _forename_alike(thin: bool = False) -> list[ComparisonLevelCreator]:
     """The levels where two first names are alike, most alike first."""
     return [
         _exact_level("forename1", tf=True),
@@ -212,55 +270,58 @@ def _forename_alike() -> list[ComparisonLevelCreator]:
         _jaro_winkler("forename1", 0.92),
         _shares_any("name_tokens", "other name or alias"),
         _jaro_winkler("forename1", 0.8),
-        _sql(SWAPPED, "names swapped"),
+        *_swapped(thin),
     ]
 
 
-def forename(decisive: bool = True) -> ComparisonCreator:
+def forename(decisive: bool = True, thin: bool = False) -> ComparisonCreator:
     """First forename; nicknames and short forms (Katie/Catherine) through the nickname groups;
     a middle name or alias written as the forename through shared name tokens."""
     return cl.CustomComparison(
-        [_null("forename1"), *_forename_alike(), _decisive_else(decisive)],
+        [_null("forename1"), *_forename_alike(thin), _decisive_else(decisive)],
         output_column_name="forename",
     )
 
 
-def surname() -> ComparisonCreator:
+def surname(thin: bool = False) -> ComparisonCreator:
     """Surname; a double-barrelled or hyphenated surname recorded in part matches on its parts."""
     return cl.CustomComparison(
         [
             _null("surname"),
             _exact_level("surname", tf=True),
             _shares_any("surname_parts", "shared part"),
-            _labelled(cll.DamerauLevenshteinLevel("surname", 1), "one edit"),
+            _labelled(_one_edit("surname", thin), "one edit"),
             _jaro_winkler("surname", 0.88),
-            _sql(SWAPPED, "names swapped"),
+            *_swapped(thin),
             cll.ElseLevel(),
         ],
         output_column_name="surname",
     )
 
 
-def date_of_birth(decisive: bool = True) -> ComparisonCreator:
+def _dob_alike(thin: bool = False) -> list[ComparisonLevelCreator]:
+    """The levels where two birth dates are alike, most alike first."""
+    return [
+        _exact_level("dob"),
+        _sql("dob_l = dob_swapped_r or dob_swapped_l = dob_r", "day and month swapped"),
+        _sql(
+            "(dob_l is null or dob_r is null) and dob_year_l = dob_year_r "
+            "and (dob_month_l is null or dob_month_r is null or dob_month_l = dob_month_r)",
+            "partial agrees",
+        ),
+        _labelled(
+            cll.Or(_one_edit("dob", thin), _days_apart(10)),
+            "one edit or within 10 days",
+        ),
+        _labelled(_days_apart(366), "within a year"),
+    ]
+
+
+def date_of_birth(decisive: bool = True, thin: bool = False) -> ComparisonCreator:
     """Date of birth: exact, day and month swapped, agreeing as far as a partial date goes,
     one keying error or a few days out, a year out; anything else disagrees."""
     return cl.CustomComparison(
-        [
-            _null("dob_year"),
-            _exact_level("dob"),
-            _sql("dob_l = dob_swapped_r or dob_swapped_l = dob_r", "day and month swapped"),
-            _sql(
-                "(dob_l is null or dob_r is null) and dob_year_l = dob_year_r "
-                "and (dob_month_l is null or dob_month_r is null or dob_month_l = dob_month_r)",
-                "partial agrees",
-            ),
-            _labelled(
-                cll.Or(cll.DamerauLevenshteinLevel("dob", 1), _days_apart(10)),
-                "one edit or within 10 days",
-            ),
-            _labelled(_days_apart(366), "within a year"),
-            _decisive_else(decisive),
-        ],
+        [_null("dob_year"), *_dob_alike(thin), _decisive_else(decisive)],
         output_column_name="date_of_birth",
     )
 
@@ -294,12 +355,16 @@ def told_apart() -> ComparisonCreator:
     that could tell two people apart agrees - surname and birth date, for a first name
     (twins); both names, for a birth date (a parent and child named alike) - an outright
     disagreement is as decisive as in the hub: m `DECISIVE_M` and u 1 (the other comparisons
-    already counted the agreement), fixed, about -20. Every other pair: weight 0, fixed."""
-    forename_differs = _NoneOf(*_forename_alike())
-    dob_differs = _NoneOf(
-        cll.DamerauLevenshteinLevel("dob", 1),
-        _days_apart(366),
-        _sql("dob_l = dob_swapped_r or dob_swapped_l = dob_r", "day and month swapped"),
+    already counted the agreement), fixed, about -20. A missing first name or birth date is no
+    disagreement. Every other pair: weight 0, fixed. Link-files' `--twins-not-a-concern` leaves
+    this comparison out."""
+    forename_differs = cll.And(
+        _sql("forename1_l is not null and forename1_r is not null", "both first names"),
+        _NoneOf(*_forename_alike(thin=True)),
+    )
+    dob_differs = cll.And(
+        _sql("dob_year_l is not null and dob_year_r is not null", "both birth dates"),
+        _NoneOf(*_dob_alike(thin=True)),
     )
     return cl.CustomComparison(
         [
@@ -324,30 +389,40 @@ def told_apart() -> ComparisonCreator:
     )
 
 
-def location() -> ComparisonCreator:
+#: Town names this alike (Jaro-Winkler) count as one town in thin records: a mistyped town.
+TOWN_ALIKE = 0.9
+
+
+def location(thin: bool = False) -> ComparisonCreator:
     """Address and postcode as one comparison, because they move together (a family that moves
-    changes both); counting them apart would double the evidence of a shared household."""
-    return cl.CustomComparison(
-        [
-            _sql(
-                "(address_l is null and postcode_l is null) "
-                "or (address_r is null and postcode_r is null)",
-                "null",
-            ).configure(is_null_level=True),
-            _labelled(
-                cll.And(cll.ExactMatchLevel("address"), cll.ExactMatchLevel("postcode")),
-                "address and postcode",
-            ),
-            _exact_level("postcode", "postcode", tf=True),
-            _exact_level("address", "address, postcode differs or missing"),
-            _labelled(_jaro_winkler("address", 0.9), "address similar"),
-            _exact_level("postcode_sector", "postcode sector"),
-            _exact_level("postcode_district", "postcode district"),
-            _exact_level("town", "town"),
-            cll.ElseLevel(),
-        ],
-        output_column_name="location",
-    )
+    changes both); counting them apart would double the evidence of a shared household.
+
+    With `thin` records the town counts beside the postcode, each level trained: where the
+    town follows from the postcode (as in the UK) "postcode and town" learns about the
+    postcode's weight, and where the two are written down apart it learns that both agreeing
+    is more. A postcode one keying error out and a mistyped town count for something too."""
+    postcode = cll.ExactMatchLevel("postcode")
+    postcode_one_edit = _one_edit("postcode", thin)
+    town = _jaro_winkler("town", TOWN_ALIKE) if thin else cll.ExactMatchLevel("town")
+    levels: list[ComparisonLevelCreator | dict[str, Any]] = [
+        _sql(
+            "(address_l is null and postcode_l is null) "
+            "or (address_r is null and postcode_r is null)",
+            "null",
+        ).configure(is_null_level=True),
+        _labelled(cll.And(cll.ExactMatchLevel("address"), postcode), "address and postcode"),
+        *([_labelled(cll.And(postcode, town), "postcode and town")] if thin else []),
+        _exact_level("postcode", "postcode", tf=True),
+        _exact_level("address", "address, postcode differs or missing"),
+        _labelled(_jaro_winkler("address", 0.9), "address similar"),
+        _exact_level("postcode_sector", "postcode sector"),
+        _exact_level("postcode_district", "postcode district"),
+        *([_labelled(cll.And(postcode_one_edit, town), "town, postcode one edit")] if thin else []),
+        _labelled(town, "town alike" if thin else "town"),
+        *([_labelled(postcode_one_edit, "postcode one edit")] if thin else []),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(levels, output_column_name="location")
 
 
 def identifier() -> ComparisonCreator:
@@ -367,11 +442,12 @@ def identifier() -> ComparisonCreator:
 
 
 def comparisons(
-    with_identifier: bool = False, empty: frozenset[str] = frozenset()
+    with_identifier: bool = False, empty: frozenset[str] = frozenset(), twins_apart: bool = True
 ) -> list[ComparisonCreator]:
     """Every comparison of the model, in the order explanations list them; `identifier` last
     when the records have one (link-files). The single-column comparisons of `empty` columns
-    (null in every record, so never evidence) are left out."""
+    (null in every record, so never evidence) are left out. Thin records get `told_apart`
+    unless `twins_apart` is False (link-files' `--twins-not-a-concern`)."""
     is_thin = thin(with_identifier, empty)
     decisive = not with_identifier and not is_thin
     single = {
@@ -386,13 +462,13 @@ def comparisons(
     }
     return [
         *(c for name, c in single.items() if name not in empty),
-        forename(decisive),
-        surname(),
-        date_of_birth(decisive),
-        location(),
+        forename(decisive, is_thin),
+        surname(is_thin),
+        date_of_birth(decisive, is_thin),
+        location(is_thin),
         *(c for name, c in after.items() if name not in empty),
         *([identifier()] if with_identifier else []),
-        *([told_apart()] if is_thin else []),
+        *([told_apart()] if is_thin and twins_apart else []),
     ]
 
 
@@ -416,9 +492,12 @@ def prediction_blocking(
     only a birth year or a postcode district, would make tens of millions of pairs at a million
     records, nearly all of different people, while the true pairs among them are found by the
     rules below. A birth date goes with the first letter of the forename or of the surname, so
-    a typo in either name still meets it. With `thin` records (no identifier) a birth date with
-    a postcode or a town finds the same person with both names mistyped or swapped and
-    mistyped, which an identifier would find otherwise; both blocks stay small at any size."""
+    a typo in either name still meets it. With `thin` records (no identifier), what an
+    identifier would find otherwise: a birth date with a postcode or a town (both names
+    mistyped, or swapped and mistyped), a birth date with one record's first name as the
+    other's surname (swapped, one mistyped), and both initials with the postcode (both names
+    mistyped, the birth date too). Each joins on a full birth date, a whole name or a full
+    postcode, so every block stays small at any size."""
     return [
         block_on("nhs_number"),
         block_on("upn"),
@@ -433,7 +512,18 @@ def prediction_blocking(
         *([block_on("identifier")] if with_identifier else []),
         block_on("surname_parts", "dob_month", arrays_to_explode=["surname_parts"]),
         block_on("name_tokens", "postcode", arrays_to_explode=["name_tokens"]),
-        *([block_on("dob", "postcode"), block_on("dob", "town")] if thin else []),
+        *(_thin_blocks() if thin else []),
+    ]
+
+
+def _thin_blocks() -> list[BlockingRuleCreator]:
+    """The prediction rules thin records add (see `prediction_blocking`)."""
+    return [
+        block_on("dob", "postcode"),
+        block_on("dob", "town"),
+        CustomRule("l.forename1 = r.surname and l.dob = r.dob", sql_dialect=BASE_DIALECT),
+        CustomRule("l.surname = r.forename1 and l.dob = r.dob", sql_dialect=BASE_DIALECT),
+        block_on("substr(forename1, 1, 1)", "substr(surname, 1, 1)", "postcode"),
     ]
 
 
@@ -450,15 +540,17 @@ def training_blocking(
     free in one block and the blocks are mostly true matches. No block on place alone: a
     household (parents, siblings) shares surname, address and phone, and EM would learn "same
     household" instead of "same person". With an identifier, a block on it too: everything else
-    is free there. With `thin` records, a block on birth date and postcode: the forename and
-    surname comparisons each read the other column (names swapped), so no block on one name
-    leaves the other free, and without an identifier block their m would go untrained."""
+    is free there. With `thin` records two blocks: forename + surname (birth date and place
+    free) and birth date + postcode (both names free). The forename and surname comparisons
+    each read the other column (names swapped), so a block on one name trains neither, and a
+    block on a name and the birth date would train the place alone, as the first block does."""
+    if thin:
+        return [block_on("forename1", "surname"), block_on("dob", "postcode")]
     return [
         block_on("forename1", "dob"),
         block_on("surname", "dob"),
         block_on("forename1", "surname"),
         *([block_on("identifier")] if with_identifier else []),
-        *([block_on("dob", "postcode")] if thin else []),
         *(block_on(column) for column in identifying),
     ]
 
@@ -467,12 +559,15 @@ def settings(
     probability_two_random_records_match: float = 1e-4,
     with_identifier: bool = False,
     empty: frozenset[str] = frozenset(),
+    twins_apart: bool = True,
 ) -> SettingsCreator:
     """The untrained model: one table of all agencies' records, deduplicated as a whole; with
     `with_identifier`, the records' `identifier` column is compared and blocked on too."""
     return SettingsCreator(
         link_type="dedupe_only",
-        comparisons=list[ComparisonCreator | dict[str, Any]](comparisons(with_identifier, empty)),
+        comparisons=list[ComparisonCreator | dict[str, Any]](
+            comparisons(with_identifier, empty, twins_apart)
+        ),
         blocking_rules_to_generate_predictions=list[BlockingRuleCreator | dict[str, Any]](
             prediction_blocking(with_identifier, thin(with_identifier, empty))
         ),
