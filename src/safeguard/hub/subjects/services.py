@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from safeguard.access.caller import Caller
@@ -158,12 +159,7 @@ def _settle(tally: Tally, removed: int) -> None:
 def _remove_contacts(pks: list[int]) -> int:
     removed = 0
     for chunk in _batches(pks):
-        # closed when judged; reopened since (it would be a hold now) is kept
-        chunk = list(
-            Contact.objects.filter(pk__in=chunk)
-            .exclude(status__in=contact.OPEN)
-            .values_list("pk", flat=True)
-        )
+        chunk = _still_closed(Contact, chunk, status__in=contact.OPEN)
         Reporter.objects.filter(concern__contact_id__in=chunk).delete()
         Concern.objects.filter(contact_id__in=chunk).delete()
         for model in (Subject, ContactStep, Note, CheckRequest):
@@ -178,11 +174,7 @@ def _remove_mace_items(pks: list[int]) -> int:
     item); their disruptions stay, as counts, no longer tied to them."""
     removed = 0
     for chunk in _batches(pks):
-        chunk = list(
-            Item.objects.filter(pk__in=chunk)
-            .exclude(actions__status=mace.OPEN)
-            .values_list("pk", flat=True)
-        )
+        chunk = _still_closed(Item, chunk, actions__status=mace.OPEN)
         Disruption.objects.filter(item_id__in=chunk).update(item=None)
         MeetingAction.objects.filter(item_id__in=chunk).delete()
         removed += Item.objects.filter(pk__in=chunk).delete()[0]
@@ -201,15 +193,18 @@ def _remove_quarantine(deliveries: list[int]) -> int:
 def _remove_episodes(pks: list[int]) -> int:
     removed = 0
     for chunk in _batches(pks):
-        chunk = list(
-            Episode.objects.filter(pk__in=chunk)
-            .exclude(status=episode.AWAY)
-            .values_list("pk", flat=True)
-        )
+        chunk = _still_closed(Episode, chunk, status=episode.AWAY)
         for model in (Report, EpisodeStep, Interview, Sighting, Handover, StrategyTask):
             model.objects.filter(episode_id__in=chunk).delete()
         removed += Episode.objects.filter(pk__in=chunk).delete()[0]
     return removed
+
+
+def _still_closed(model: type[Model], pks: list[int], **opened: object) -> list[int]:
+    """Of `pks`, judged closed, those still closed: one reopened since (`opened` says how it
+    would look; it would be a hold now) is kept."""
+    found = model._default_manager.filter(pk__in=pks).exclude(**opened)
+    return list(found.values_list("pk", flat=True).distinct())
 
 
 def _batches(items: list[T]) -> list[list[T]]:
