@@ -9,7 +9,14 @@ person pages (random people, chronology and all). Each response is checked (stat
 expected content); latencies are reported as p50, p95 and p99.
 
     .venv/bin/python bench/bench_hub.py [--children 100000] [--requests 400] [--clients 4]
-        [--skip-postgres] [--partnership DIR]
+        [--skip-postgres] [--partnership DIR] [--database NAME]
+
+Each preparing step is timed as a user runs it, with the peak resident memory of its whole
+process tree and the load average before it; `link` runs with `--json`, so its figures split
+into the linkage itself (`run.link`: prepare, train, score, resolve) and the rest, which is the
+hub's write of the people and their records and the search index (the "people linked"
+reactions) plus the command's start. `--children 310000` gives about a million person records
+(issue 17's scale).
 
 Issue 5's targets: search p95 at most 150 ms and person page p95 at most 300 ms. Figures, not
 assertions: the machine is shared (2 cores here, server and load generator on the same ones).
@@ -27,6 +34,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -34,10 +42,11 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+import psutil
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_linkage import generate
+from bench_linkage import generate, tree_rss
 
 PG_URL = os.environ.get("PG_BENCH_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "benchmark password, not for use"
@@ -77,25 +86,62 @@ def add_user(env: dict[str, str], name: str, role: str) -> None:
     )
 
 
+def measured_cli(env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Run a command as a user does; its stdout, wall seconds, the peak resident memory of its
+    process tree (sampled every 50 ms) and the load average before it."""
+    load = os.getloadavg()[0]
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "safeguard", *args],
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+            text=True,
+        )
+        process, peak = psutil.Process(child.pid), 0
+        while child.poll() is None:
+            peak = max(peak, tree_rss(process))
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        stdout.seek(0)
+        stderr.seek(0)
+        out, errors = stdout.read(), stderr.read()
+    if child.returncode not in (0, 1):
+        raise RuntimeError(f"safeguard {' '.join(args)}: {errors[-2000:]}")
+    return {
+        "stdout": out,
+        "seconds": round(seconds, 1),
+        "peak_mb": round(peak / 2**20),
+        "load_before": round(load, 2),
+    }
+
+
 def prepare(
     env: dict[str, str], partnership: Path, data: Path, marker: str = ".bench-hub-done"
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Ingest, link and analyse as a data operator (the command line acts as a named user),
-    and add the reading practitioner `bench` (once per store); seconds per step."""
+    and add the reading practitioner `bench` (once per store); seconds, peak memory and load
+    per step, and for `link` the linkage's own seconds and counts."""
     done = data / marker
     if done.exists():
         return dict(json.loads(done.read_text()))
     add_user(env, OPERATOR, "data_operator")
-    steps: dict[str, float] = {}
+    steps: dict[str, Any] = {}
     for step, args in (
         ("ingest", ["ingest", str(partnership)]),
-        ("link", ["link"]),
+        ("link", ["link", "--json"]),
         ("analyse", ["analyse", "--as-of", "2026-10-31"]),
     ):
-        start = time.perf_counter()
-        cli(env, "--as", OPERATOR, *args)
-        steps[step] = round(time.perf_counter() - start, 1)
-        print(f"  {step}: {steps[step]} s", flush=True)
+        ran = measured_cli(env, "--as", OPERATOR, *args)
+        figures = {k: v for k, v in ran.items() if k != "stdout"}
+        if step == "link":
+            summary = json.loads(ran["stdout"])
+            figures["linkage_seconds"] = summary["seconds"]
+            figures["hub_write_seconds"] = round(ran["seconds"] - summary["seconds"], 1)
+            figures.update({k: summary[k] for k in ("records", "people", "linked_pairs")})
+        steps[step] = figures
+        print(f"  {step}: {json.dumps(figures)}", flush=True)
     add_user(env, "bench", "mash_practitioner")
     done.write_text(json.dumps(steps))
     return steps
@@ -259,11 +305,18 @@ def bench_backend(
         cookies = sign_in(port, env)
         work = workload(env, args.requests, args.seed)
         load(port, cookies, work[: max(10, len(work) // 10)], args.clients)  # warm up
+        load_before = os.getloadavg()[0]
         measured = load(port, cookies, work, args.clients)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    result = {"backend": name, "prepare": steps, **measured, "load": os.getloadavg()[0]}
+    result = {
+        "backend": name,
+        "prepare": steps,
+        **measured,
+        "load_before": round(load_before, 2),
+        "load": os.getloadavg()[0],
+    }
     print(
         f"{name}: search p50 {measured['search']['p50_ms']} ms, "
         f"p95 {measured['search']['p95_ms']} ms; person p50 {measured['person']['p50_ms']} ms, "
@@ -284,6 +337,11 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("/tmp/safeguard-hub-bench"))
     parser.add_argument("--partnership", type=Path, help="a generated partnership to reuse")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--database",
+        help="the PostgreSQL database to create and use (default sg_bench_hub_CHILDREN_SEED); "
+        "dropped and made again when its store is not prepared yet",
+    )
     parser.add_argument("--json", type=Path, default=Path("bench/results/hub.json"))
     args = parser.parse_args()
     base = args.cache / f"children-{args.children}-seed-{args.seed}"
@@ -300,8 +358,8 @@ def main() -> None:
         )
     ]
     if not args.skip_postgres:
-        name = f"sg_bench_hub_{args.children}_{args.seed}"
-        data = base / "postgres"
+        name = args.database or f"sg_bench_hub_{args.children}_{args.seed}"
+        data = base / ("postgres" if args.database is None else f"postgres-{name}")
         if not (data / ".bench-hub-done").exists():
             with psycopg.connect(PG_URL, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
