@@ -6,13 +6,16 @@ their caller's transaction (`safeguard.hub.people.services`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+from django.db import connection
+from django.db.models import Field, Model
 
 from safeguard.hub.people.models import IdentityEvent, LinkRun, Person, PersonRecord, SearchEntry
 from safeguard.hub.people.queries import current_people
@@ -59,19 +62,14 @@ def record_run(
         changed = con.sql(_CHANGED).fetchall()
     finally:
         con.close()
-    PersonRecord.objects.bulk_create(
+    _insert(
+        PersonRecord,
+        ("unique_id", "agency", "record_id", "person", "run"),
         (
-            PersonRecord(
-                unique_id=uid,
-                agency=uid.partition(":")[0],
-                record_id=uid.partition(":")[2],
-                person_id=pid,
-                run=run,
-            )
+            (uid, uid.partition(":")[0], uid.partition(":")[2], pid, run.pk)
             for uid, pid, is_new in changed
             if is_new
         ),
-        batch_size=BATCH,
     )
     moved: dict[int, list[str]] = {}
     for uid, pid, is_new in changed:
@@ -161,23 +159,66 @@ def refresh_search(folder: Path) -> tuple[int, int]:
         SearchEntry.objects.filter(unique_id__in=ids[start : start + BATCH]).delete()
     for start in range(0, len(gone), BATCH):
         SearchEntry.objects.filter(unique_id__in=gone[start : start + BATCH]).delete()
-    SearchEntry.objects.bulk_create((_entry(r) for r in rows), batch_size=BATCH)
+    _insert(SearchEntry, _ENTRY, (_entry(r) for r in rows))
     return len(rows), len(gone)
 
 
-def _entry(r: dict[str, Any]) -> SearchEntry:
+Row = tuple[str | int | None, ...]
+
+_ENTRY = (
+    "unique_id",
+    "person",
+    "agency",
+    "record_hash",
+    "display_name",
+    "forename",
+    "forename_key",
+    "surname",
+    "dob",
+    "dob_swapped",
+    "nhs_number",
+    "postcode",
+)
+
+
+def _entry(r: dict[str, Any]) -> Row:
+    """A search entry's values, in `_ENTRY`'s order."""
     forename, surname = r["forename1"] or "", r["surname"] or ""
-    return SearchEntry(
-        unique_id=r["unique_id"],
-        person_id=r["person_id"],
-        agency=r["agency"],
-        record_hash=r["record_hash"] or "",
-        display_name=" ".join(p.title() for p in (forename, surname) if p) or "(no name)",
-        forename=forename[:100],
-        forename_key=(r["forename_key"] or "")[:100],
-        surname=surname[:100],
-        dob=r["dob"] or "",
-        dob_swapped=r["dob_swapped"] or "",
-        nhs_number=r["nhs_number"] or "",
-        postcode=r["postcode"] or "",
+    return (
+        r["unique_id"],
+        r["person_id"],
+        r["agency"],
+        r["record_hash"] or "",
+        " ".join(p.title() for p in (forename, surname) if p) or "(no name)",
+        forename[:100],
+        (r["forename_key"] or "")[:100],
+        surname[:100],
+        r["dob"] or "",
+        r["dob_swapped"] or "",
+        r["nhs_number"] or "",
+        r["postcode"] or "",
     )
+
+
+def _insert(model: type[Model], fields: Sequence[str], rows: Iterable[Row]) -> int:
+    """Insert plain rows (values in `fields` order) in batches with the driver's executemany;
+    how many. At a million rows Django's bulk_create spent most of the hub's write making and
+    preparing model objects (bench/README.md, "the hub at a million person records")."""
+    meta = model._meta
+    name = connection.ops.quote_name
+    columns = ", ".join(name(_column(meta.get_field(f))) for f in fields)
+    places = ", ".join(["%s"] * len(fields))
+    # only the model's own table and column names are interpolated, quoted
+    sql = f"INSERT INTO {name(meta.db_table)} ({columns}) VALUES ({places})"  # noqa: S608
+    written = 0
+    batches = iter(rows)
+    with connection.cursor() as cursor:
+        while batch := list(itertools.islice(batches, BATCH)):
+            cursor.executemany(sql, batch)
+            written += len(batch)
+    return written
+
+
+def _column(field: object) -> str:
+    assert isinstance(field, Field) and field.column, field
+    return str(field.column)
