@@ -34,7 +34,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -42,11 +41,10 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-import psutil
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_linkage import generate, tree_rss
+from bench_linkage import generate, measured
 
 PG_URL = os.environ.get("PG_BENCH_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "benchmark password, not for use"
@@ -90,24 +88,8 @@ def measured_cli(env: dict[str, str], *args: str) -> dict[str, Any]:
     """Run a command as a user does; its stdout, wall seconds, the peak resident memory of its
     process tree (sampled every 50 ms) and the load average before it."""
     load = os.getloadavg()[0]
-    start = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "safeguard", *args],
-            env=env,
-            stdout=stdout,
-            stderr=stderr,
-            text=True,
-        )
-        process, peak = psutil.Process(child.pid), 0
-        while child.poll() is None:
-            peak = max(peak, tree_rss(process))
-            time.sleep(0.05)
-        seconds = time.perf_counter() - start
-        stdout.seek(0)
-        stderr.seek(0)
-        out, errors = stdout.read(), stderr.read()
-    if child.returncode not in (0, 1):
+    code, out, errors, seconds, peak = measured([sys.executable, "-m", "safeguard", *args], env)
+    if code not in (0, 1):
         raise RuntimeError(f"safeguard {' '.join(args)}: {errors[-2000:]}")
     return {
         "stdout": out,

@@ -181,24 +181,29 @@ def tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def link(landing: Path, out: Path, upper: float, lower: float, env: dict[str, str]) -> dict:
-    """Run the linkage in a child process; its result, wall seconds and peak tree RSS."""
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-c", CHILD, str(landing), str(out), str(upper), str(lower)]
+def measured(cmd: list[str], env: dict[str, str]) -> tuple[int, str, str, float, int]:
+    """Run `cmd` in a child process: its return code, stdout, stderr, wall seconds and the
+    peak resident bytes of its process tree (sampled every 50 ms)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         child = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, env=env, text=True)
-        process = psutil.Process(child.pid)
-        peak = 0
+        process, peak = psutil.Process(child.pid), 0
         while child.poll() is None:
             peak = max(peak, tree_rss(process))
             time.sleep(0.05)
         wall = time.perf_counter() - start
         stdout.seek(0)
         stderr.seek(0)
-        text, errors = stdout.read(), stderr.read()
-    if child.returncode != 0:
-        raise SystemExit(f"linkage failed ({child.returncode}):\n{errors[-4000:]}")
+        return child.returncode, stdout.read(), stderr.read(), wall, peak
+
+
+def link(landing: Path, out: Path, upper: float, lower: float, env: dict[str, str]) -> dict:
+    """Run the linkage in a child process; its result, wall seconds and peak tree RSS."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-c", CHILD, str(landing), str(out), str(upper), str(lower)]
+    code, text, errors, wall, peak = measured(cmd, env)
+    if code != 0:
+        raise SystemExit(f"linkage failed ({code}):\n{errors[-4000:]}")
     result = json.loads(text.strip().splitlines()[-1])
     result["wall_seconds"] = round(wall, 1)
     result["peak_rss_mb"] = round(peak / 2**20)
