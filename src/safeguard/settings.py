@@ -10,7 +10,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from safeguard.ingest.limits import DEFAULT as INGEST_LIMITS
@@ -169,6 +169,13 @@ class Settings(BaseSettings):
         default=60,
         gt=0,
         description="How long an address's failed sign-ins count against it.",
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Addresses or networks of the reverse proxies in front of the hub (a JSON "
+        'list, e.g. ["10.0.0.5", "10.1.0.0/24"]). A request from one of them is taken to '
+        "come from the nearest address in its X-Forwarded-For that is not a trusted proxy; "
+        "empty (the default): every request comes from its connection's own address.",
     )
     audit_anchor_key: SecretStr | None = Field(
         default=None,

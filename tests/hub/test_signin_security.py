@@ -91,6 +91,56 @@ def test_an_address_guessing_at_many_accounts_is_refused(make_user, settings) ->
     assert _password(user.username, PASSWORD, "10.0.0.66").status_code == 302
 
 
+@pytest.fixture
+def behind_proxies(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The hub behind two reverse proxies (10.0.0.5, and 10.1.0.0/24's load balancers)."""
+    monkeypatch.setenv("SAFEGUARD_TRUSTED_PROXIES", '["10.0.0.5", "10.1.0.0/24"]')
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_where_a_request_comes_from_behind_trusted_proxies(behind_proxies: None) -> None:
+    from django.test import RequestFactory
+
+    from safeguard.hub.web.client import address
+
+    def source(remote: str, forwarded: str | None = None) -> str:
+        headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
+        return address(RequestFactory().get("/", REMOTE_ADDR=remote, **headers))
+
+    assert source("10.0.0.5", "198.51.100.7") == "198.51.100.7"
+    # through both proxies: the nearest address that is not a proxy; what the client wrote
+    # further left (a forged address) is never reached
+    assert source("10.0.0.5", "6.6.6.6, 198.51.100.7, 10.1.0.9") == "198.51.100.7"
+    assert source("10.0.0.5", "2001:db8::7") == "2001:db8::7"
+    # not from a proxy: the header is the client's own words, not believed
+    assert source("203.0.113.9", "198.51.100.7") == "203.0.113.9"
+    # from a proxy with no header, only proxies, or a mangled one: the proxy's own address
+    assert source("10.0.0.5") == "10.0.0.5"
+    assert source("10.0.0.5", "10.1.0.3") == "10.0.0.5"
+    assert source("10.0.0.5", "198.51.100.7, not-an-address") == "10.0.0.5"
+
+
+def test_the_source_lockout_behind_a_proxy_counts_each_client(
+    make_user, settings, behind_proxies: None
+) -> None:
+    settings.LOCKOUT_SOURCE_FAILURES = 2
+    user = make_user("pc-proxied", "police_officer")
+
+    def through_proxy(client_address: str, username: str, password: str) -> Any:
+        return Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=client_address).post(
+            "/accounts/login/", {"username": username, "password": password}
+        )
+
+    for name in ("pc-a", "pc-b"):
+        assert through_proxy("198.51.100.66", name, "guess").status_code == 200
+    assert through_proxy("198.51.100.66", user.username, PASSWORD).status_code == 429
+    # another client behind the same proxy is not shut out by the first one's guesses
+    assert through_proxy("198.51.100.2", user.username, PASSWORD).status_code == 302
+
+
 def test_the_second_factor_guards_every_channel(make_user, mini_hub) -> None:
     admin = make_user("admin-half", "administrator", agency="hub")
     client = password_step(admin)

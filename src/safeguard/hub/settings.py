@@ -130,6 +130,7 @@ AXES_RESET_ON_SUCCESS = True
 LOCKOUT_SOURCE_FAILURES = _s.lockout_source_failures
 LOCKOUT_SOURCE_MINUTES = _s.lockout_source_minutes
 AXES_LOCKOUT_TEMPLATE = "web/locked.html"
+AXES_CLIENT_IP_CALLABLE = "safeguard.hub.web.client.address"  # SAFEGUARD_TRUSTED_PROXIES
 OTP_TOTP_ISSUER = "Safeguard"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # no authenticator secrets or QR codes in the admin
 SESSION_COOKIE_AGE = _s.idle_minutes * 60

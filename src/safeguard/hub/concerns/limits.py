@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from safeguard.hub.web import client
 from safeguard.settings import get_settings
 
 HOUR = 3600
@@ -19,7 +20,7 @@ HOUR = 3600
 
 def _key(request: HttpRequest, what: str) -> str:
     hour = int(time.time() // HOUR)
-    source = str(request.META.get("REMOTE_ADDR", ""))
+    source = client.address(request)
     keyed = hmac.new(settings.SECRET_KEY.encode(), f"{source}:{hour}".encode(), hashlib.sha256)
     return f"sg-limit:{what}:{keyed.hexdigest()[:32]}"
 
