@@ -8,7 +8,6 @@ maximisation on blocks that leave each comparison free in at least one block.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
 import uuid
@@ -81,7 +80,9 @@ def linker_for(
         model = json.loads(Path(model).read_text(encoding="utf-8"))
     if isinstance(model, dict):
         model = for_dialect(model, sql_dialect)
-    return Linker(people, model, log_level=logging.WARNING)
+    # Splink's own logging is left as the application set it (Linker's log_level would reset
+    # it, and link-files' quieter setting with it)
+    return Linker(people, model, log_level=None)
 
 
 #: An identifier's own training block needs this many records that share a value with another:
