@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
+from pydantic import IPvAnyNetwork, SecretStr
 
 from safeguard.settings import Settings, get_settings, settings_or_exit, variable
 from tests.browser.helpers import free_port
@@ -35,6 +35,7 @@ WRONG: dict[Any, str] = {
     float: "many",
     bool: "maybe",
     list[str]: '["unclosed"',
+    list[IPvAnyNetwork]: '["not-an-address"]',
 }
 # types any text is a value of: there is no wrong value to give them
 FREE_TEXT = {str, Path, str | None, Path | None, SecretStr, SecretStr | None}
