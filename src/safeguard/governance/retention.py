@@ -36,6 +36,10 @@ class Rule:
             return None
         return max(after, _add_years(born, self.until_age))
 
+    def years_alone(self) -> Rule:
+        """The rule without its age: for a record no one child's birthday governs."""
+        return Rule(None, self.years_after, self.basis)
+
     def past(self, today: dt.date, last: dt.date, born: dt.date | None) -> bool:
         ends = self.expires(last, born)
         return ends is not None and today >= ends

@@ -140,14 +140,15 @@ def train(
         # passes, not the pairs, so it is taken in one
         num_chunks=1 if config.u_max_pairs <= U_ONE_CHUNK else 10,
     )
+    is_thin = model_settings.thin(with_identifier, empty)
     blocks = model_settings.training_blocking(
         with_identifier,
-        model_settings.thin(with_identifier, empty),
+        is_thin,
         [c for c in model_settings.IDENTIFYING if _repeats(training_frame, c) >= MIN_EM_PAIRS],
     )
     for rule in blocks:
         training.estimate_parameters_using_expectation_maximisation(rule)
-    if model_settings.thin(with_identifier, empty):
+    if is_thin:
         recall = prior_rule_recall(linker.misc.save_model_to_json())
         if recall is not None:
             training.estimate_probability_two_random_records_match(prior_rules, recall)

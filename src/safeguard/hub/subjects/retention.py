@@ -155,7 +155,7 @@ def _records(schedule: Schedule, today: dt.date, held: set[int], found: Due) -> 
     for agency_id, agency, record in gone_incidents:
         rule = schedule.rule("incidents", agency)
         last = _day(incidents[(agency, record)]) or today
-        past = rule is not None and Rule(None, rule.years_after, "").past(today, last, None)
+        past = _past(rule and rule.years_alone(), today, last, None)
         if found.count("incidents", past, (agency, record) in kept_incidents):
             found.records[(agency_id, "incidents")].append(record)
 
@@ -191,7 +191,7 @@ def _mace(
     """MACE agenda items: a child's by their birthday and the years since the item's last
     activity; any other item's by the years alone. An item with an open action is held."""
     rule = schedule.rule(MACE_ITEM)
-    years = None if rule is None else Rule(None, rule.years_after, rule.basis)
+    years = rule and rule.years_alone()
     closed = dict(
         MeetingAction.objects.values("item_id")
         .annotate(last=Max("closed_at"))

@@ -45,4 +45,4 @@ def _parsed(text: str) -> Address | None:
 
 
 def _within(found: Address | None, networks: Sequence[Network]) -> bool:
-    return found is not None and any(found.version == n.version and found in n for n in networks)
+    return found is not None and any(found in n for n in networks)  # never across versions
